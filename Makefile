@@ -1,0 +1,47 @@
+# relu-anim: `make test` and `make video` take a fresh Debian/Ubuntu machine from
+# `git clone` to green tests / a rendered explainer. Each installs only what is
+# missing: the system packages (apt, as root or through sudo), then a .venv with
+# the package editable and its dev tools. Run again, nothing is reinstalled.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+QUALITY ?= l
+SYSTEM_PACKAGES := pkg-config libcairo2-dev libpango1.0-dev \
+	texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm cm-super-minimal
+
+.PHONY: test video install system bench clean
+
+test: install
+	$(BIN)/python -m pytest
+
+video: install
+	$(BIN)/relu-anim video --quality $(QUALITY)
+
+bench: install
+	$(BIN)/python bench/breakpoints.py
+	$(BIN)/python bench/fit_quality.py
+
+install: system $(STAMP)
+
+system:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing system packages:$$missing"; \
+		if [ "$$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi; \
+		$$sudo apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(STAMP): pyproject.toml constraints.txt
+	@echo "setting up $(VENV) (once)"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
+	@touch $@
+
+clean:
+	rm -rf $(VENV) media/videos media/images media/texts media/Tex

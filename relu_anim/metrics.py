@@ -1,0 +1,172 @@
+"""How far a piecewise-linear fit is from its target, computed per piece.
+
+The mean squared error is integrated with Gauss–Legendre quadrature on panels
+that never straddle a kink, so it is exact whenever the target is a polynomial
+of degree ≤ 7 (x² included). The max error is found per piece and refined by
+golden-section search, so it is exact to rounding for smooth targets.
+
+The theoretical optima for x² on [0, 2] with a one-hidden-layer network of n
+ReLU units (DESIGN.md, "Numbers to hit") live here too.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from .piecewise import PiecewiseLinear
+
+__all__ = [
+    "Function",
+    "quadrature",
+    "mse",
+    "max_error",
+    "fit_metrics",
+    "x2_optimal_max_error",
+    "x2_optimal_mse",
+    "x2_interpolation_max_error",
+    "is_x2_on_0_2",
+]
+
+#: A target: a vectorised function of a float array.
+Function = Callable[[np.ndarray], np.ndarray]
+
+_GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(8)
+
+
+def quadrature(knots: np.ndarray, panels: int = 256) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Gauss–Legendre nodes and weights on ``[knots[0], knots[-1]]``, no panel across a knot.
+
+    Returns ``(x, w, piece)``: nodes, weights (summing to the domain's length)
+    and the index of the knot interval each node lies in.
+
+    Examples
+    --------
+    >>> x, w, piece = quadrature(np.array([0.0, 1.0, 2.0]), panels=4)
+    >>> round(float(np.sum(w * x**2)), 12)  # ∫₀² x² dx = 8/3
+    2.666666666667
+    """
+    knots = np.asarray(knots, dtype=float)
+    a, b = knots[0], knots[-1]
+    edges = np.union1d(knots, np.linspace(a, b, panels + 1))
+    edges = edges[np.concatenate([[True], np.diff(edges) > 1e-14 * max(1.0, abs(a), abs(b))])]
+    edges[-1] = b
+    half = 0.5 * np.diff(edges)
+    mid = 0.5 * (edges[:-1] + edges[1:])
+    x = (mid[:, None] + half[:, None] * _GL_NODES).ravel()
+    w = (half[:, None] * _GL_WEIGHTS).ravel()
+    piece = np.searchsorted(knots, np.repeat(mid, len(_GL_NODES)), side="right") - 1
+    return x, w, np.clip(piece, 0, len(knots) - 2)
+
+
+def mse(f: PiecewiseLinear, target: Function) -> float:
+    """Mean over the domain of ``(f(x) − target(x))²``, integrated piece by piece.
+
+    Examples
+    --------
+    >>> f = PiecewiseLinear.from_points([0.0, 2.0], [0.0, 0.0])
+    >>> round(mse(f, lambda x: x), 12)  # mean of x² on [0, 2]
+    1.333333333333
+    """
+    x, w, _ = quadrature(f.knots)
+    err = f(x) - np.asarray(target(x), dtype=float)
+    a, b = f.domain
+    return float(np.sum(w * err * err) / (b - a))
+
+
+def max_error(f: PiecewiseLinear, target: Function, samples: int = 64) -> float:
+    """``max |f(x) − target(x)|`` on the domain.
+
+    Each piece is sampled at ``samples`` points (and its ends); around every
+    piece's worst sample a golden-section search finds the maximum to rounding.
+
+    Examples
+    --------
+    >>> f = PiecewiseLinear.from_points([0.0, 2.0], [0.0, 4.0])
+    >>> round(max_error(f, lambda x: x**2), 12)  # 2x − x² peaks at x = 1
+    1.0
+    """
+    knots = f.knots
+    lo, hi = knots[:-1], knots[1:]
+    t = np.linspace(0.0, 1.0, samples + 1)
+    xs = lo[:, None] + (hi - lo)[:, None] * t
+    pieces = np.arange(len(lo))[:, None]
+
+    def err(x: np.ndarray) -> np.ndarray:
+        return np.abs(f.slopes[pieces] * x + f.intercepts[pieces] - np.asarray(target(x), dtype=float))
+
+    with np.errstate(all="ignore"):
+        values = err(xs)
+        best = np.nanmax(values, axis=1)
+        k = np.nanargmax(values, axis=1)
+        step = (hi - lo) / samples
+        left = np.maximum(xs[np.arange(len(lo)), k] - step, lo)[:, None]
+        right = np.minimum(xs[np.arange(len(lo)), k] + step, hi)[:, None]
+        ratio = (np.sqrt(5.0) - 1.0) / 2.0
+        for _ in range(80):  # golden section, maximising: shrink toward the larger end
+            c = right - ratio * (right - left)
+            d = left + ratio * (right - left)
+            keep_left = err(c) >= err(d)
+            right = np.where(keep_left, d, right)
+            left = np.where(keep_left, left, c)
+        refined = err(0.5 * (left + right))[:, 0]
+    return float(np.nanmax(np.maximum(best, refined)))
+
+
+def x2_optimal_max_error(n: int) -> float:
+    """Best possible max error ``2/(2n+1)²`` for x² on [0, 2] with n ReLU units.
+
+    Examples
+    --------
+    >>> round(x2_optimal_max_error(1), 4)
+    0.2222
+    """
+    return 2.0 / (2 * n + 1) ** 2
+
+
+def x2_optimal_mse(n: int) -> float:
+    """Best possible mean squared error ``64/(45(2n+1)⁴)`` for x² on [0, 2] with n units.
+
+    Examples
+    --------
+    >>> f"{x2_optimal_mse(2):.3e}"
+    '2.276e-03'
+    """
+    return 64.0 / (45.0 * (2 * n + 1) ** 4)
+
+
+def x2_interpolation_max_error(n: int) -> float:
+    """Max error ``(2/n)²/4`` of interpolating x² on n equal pieces of [0, 2].
+
+    Examples
+    --------
+    >>> x2_interpolation_max_error(2)
+    0.25
+    """
+    return (2.0 / n) ** 2 / 4.0
+
+
+def is_x2_on_0_2(target_text: str | None, domain: tuple[float, float]) -> bool:
+    """True when the fit is x² on [0, 2], the case with known optima."""
+    if target_text is None:
+        return False
+    spelled = target_text.replace(" ", "")
+    return spelled in {"x**2", "x*x", "x^2", "x²"} and tuple(map(float, domain)) == (0.0, 2.0)
+
+
+def fit_metrics(f: PiecewiseLinear, target: Function, units: int | None = None,
+                target_text: str | None = None) -> dict[str, float]:
+    """``mse`` and ``max_error`` of a fit, with the optima when the target is x² on [0, 2].
+
+    Examples
+    --------
+    >>> f = PiecewiseLinear.from_points([0.0, 2.0], [0.0, 4.0])
+    >>> sorted(fit_metrics(f, lambda x: x**2, units=1, target_text="x**2"))
+    ['max_error', 'mse', 'optimal_max_error', 'optimal_mse']
+    """
+    out = {"mse": mse(f, target), "max_error": max_error(f, target)}
+    if units is not None and is_x2_on_0_2(target_text, f.domain):
+        out["optimal_mse"] = x2_optimal_mse(units)
+        out["optimal_max_error"] = x2_optimal_max_error(units)
+    return out
