@@ -149,7 +149,9 @@ class Target:
         """
         a, b = check_domain(a, b)
         if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or samples < 2:
-            raise ReluAnimError(f"target {_quote(self.text)}: samples must be an integer >= 2 (got {samples!r})")
+            raise ReluAnimError(
+                f"target {_quote(self.text)}: samples must be an integer >= 2 (got {samples!r})"
+            )
         xs = np.linspace(a, b, int(samples))
         bad = np.flatnonzero(~np.isfinite(self(xs)))
         if bad.size:
