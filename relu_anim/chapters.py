@@ -1,0 +1,55 @@
+"""The chapters of the explainer, in story order.
+
+One entry per file in ``scenes/``: the file, the one Scene class it defines and
+the title used for chapter markers. The render pipeline and the tests read this
+list; adding a chapter means adding a scene file and a line here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Chapter", "CHAPTERS", "chapter", "REPO_ROOT"]
+
+#: The repository root (scenes/, manim.cfg and media/ live there).
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A chapter: ``scenes/<name>.py`` defining the Scene class ``scene``.
+
+    Examples
+    --------
+    >>> chapter("x2").path.name
+    'x2.py'
+    """
+
+    name: str
+    scene: str
+    title: str
+
+    @property
+    def path(self) -> Path:
+        """The scene file."""
+        return REPO_ROOT / "scenes" / f"{self.name}.py"
+
+
+CHAPTERS: tuple[Chapter, ...] = (
+    Chapter("relu_shift", "ReluShift", "ReLU, shifted"),
+    Chapter("bends", "Bends", "Sums that bend"),
+    Chapter("x2", "X2Fit", "Fitting x² with 1 to 100 units"),
+    Chapter("linear_collapse", "LinearCollapse", "Linear layers collapse"),
+)
+
+
+def chapter(name: str) -> Chapter:
+    """The chapter called ``name``; the error lists the known ones."""
+    for ch in CHAPTERS:
+        if ch.name == name:
+            return ch
+    from .errors import ReluAnimError
+
+    known = ", ".join(ch.name for ch in CHAPTERS)
+    raise ReluAnimError(f"chapter: unknown chapter {name!r} (known: {known})")
