@@ -14,9 +14,12 @@ Examples
 5
 """
 
+from .construct import construct, least_squares_output, optimal_x2, shifted_relu_sum
 from .errors import ReluAnimError
+from .export import load_network, save_network
 from .network import ACTIVATIONS, Layer, Network
 from .piecewise import PiecewiseLinear, analyse
+from .target import Target, parse_target
 
 __all__ = [
     "ACTIVATIONS",
@@ -24,6 +27,14 @@ __all__ = [
     "Network",
     "PiecewiseLinear",
     "ReluAnimError",
+    "Target",
     "analyse",
+    "construct",
+    "least_squares_output",
+    "load_network",
+    "optimal_x2",
+    "parse_target",
+    "save_network",
+    "shifted_relu_sum",
 ]
 __version__ = "0.1.0"

@@ -34,6 +34,7 @@ __all__ = [
     "yarotsky_x2",
     "units_for_max_error",
     "construct",
+    "random_network",
 ]
 
 #: More hidden units than this is refused as a mistake rather than attempted.
@@ -398,3 +399,30 @@ def construct(target: Function, domain: tuple[float, float], units: int) -> Netw
                     and score["max_error"] <= limit["max_error"] * (1 + 1e-12)):
                 best, best_score = net, score
     return best
+
+
+def random_network(widths: Sequence[int], *, seed: int = 0, activation: str = "relu",
+                   negative_slope: float = 0.01) -> Network:
+    """A random network with PyTorch's default initialisation, seeded.
+
+    ``widths`` lists every width from input to output (``[1, 64, 64, 1]``);
+    weights and biases are uniform in ``±1/√fan_in`` as in ``nn.Linear``. Hidden
+    layers get ``activation``; the output layer is linear.
+
+    Examples
+    --------
+    >>> net = random_network([1, 8, 1], seed=3)
+    >>> net.widths, net.layers[0].activation
+    ([1, 8, 1], 'relu')
+    """
+    widths = [int(w) for w in widths]
+    if len(widths) < 2 or min(widths) < 1:
+        raise ReluAnimError(f"widths: need at least an input and an output width, all positive (got {widths})")
+    rng = np.random.default_rng(seed)
+    layers = []
+    for i, (fan_in, fan_out) in enumerate(zip(widths, widths[1:])):
+        bound = 1.0 / math.sqrt(fan_in)
+        last = i == len(widths) - 2
+        layers.append(Layer(rng.uniform(-bound, bound, (fan_out, fan_in)), rng.uniform(-bound, bound, fan_out),
+                            "linear" if last else activation, negative_slope, name=f"layers[{i}]"))
+    return Network(layers)

@@ -95,7 +95,10 @@ class Layer:
                 f"{where}.activation: unknown activation {self.activation!r} "
                 f"(expected one of {', '.join(ACTIVATIONS)}; the exact analysis needs piecewise-linear ones)"
             )
-        slope = float(self.negative_slope)
+        try:
+            slope = float(self.negative_slope)
+        except (TypeError, ValueError):
+            slope = float("nan")
         if not np.isfinite(slope):
             raise ReluAnimError(f"{where}.negative_slope: must be finite")
         weight.setflags(write=False)

@@ -25,7 +25,8 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["PiecewiseLinear", "analyse", "SLOPE_RTOL"]
 
 #: Neighbouring pieces whose slopes differ by less than this, relative to the
-#: largest slope on the domain, are one piece: the difference is rounding.
+#: size of the terms their slopes are summed from, are one piece: the
+#: difference is rounding, not a bend.
 SLOPE_RTOL = 1e-9
 
 
@@ -193,28 +194,31 @@ def analyse(net: "Network", a: float, b: float) -> PiecewiseLinear:
         )
     tol = 1e-12 * max(1.0, abs(a), abs(b))
     bps = np.empty(0)
-    # On piece i, unit j of the current layer equals slope[i, j] * x + offset[i, j].
+    # On piece i, unit j of the current layer equals slope[i, j] * x + offset[i, j];
+    # size[i, j] bounds the terms slope[i, j] is summed from (its rounding scale).
     slope = np.ones((1, 1))
+    size = np.ones((1, 1))
     offset = np.zeros((1, 1))
     active = np.zeros(1, dtype=int)
     for layer in net.layers:
         z_slope = slope @ layer.weight.T
+        z_size = size @ np.abs(layer.weight.T)
         z_offset = offset @ layer.weight.T + layer.bias
         if layer.is_linear:
-            slope, offset = z_slope, z_offset
+            slope, size, offset = z_slope, z_size, z_offset
             continue
         new_bps = _split(bps, z_slope, z_offset, a, b, tol)
         edges = np.concatenate([[a], new_bps, [b]])
         mids = 0.5 * (edges[:-1] + edges[1:])
         parent = np.searchsorted(bps, mids)
-        z_slope, z_offset = z_slope[parent], z_offset[parent]
+        z_slope, z_offset, z_size = z_slope[parent], z_offset[parent], z_size[parent]
         on = z_slope * mids[:, None] + z_offset > 0
         left, right = layer.slopes
         gain = np.where(on, right, left)
-        slope, offset = z_slope * gain, z_offset * gain
+        slope, offset, size = z_slope * gain, z_offset * gain, z_size * np.abs(gain)
         active = active[parent] + on.sum(axis=1)
         bps = new_bps
-    return _merge(net, (a, b), bps, slope[:, 0], offset[:, 0], active)
+    return _merge(net, (a, b), bps, slope[:, 0], offset[:, 0], size[:, 0], active)
 
 
 def _split(bps: np.ndarray, z_slope: np.ndarray, z_offset: np.ndarray, a: float, b: float,
@@ -231,23 +235,19 @@ def _split(bps: np.ndarray, z_slope: np.ndarray, z_offset: np.ndarray, a: float,
 
 
 def _merge(net: "Network", domain: tuple[float, float], bps: np.ndarray, slopes: np.ndarray,
-           intercepts: np.ndarray, active: np.ndarray) -> PiecewiseLinear:
+           intercepts: np.ndarray, sizes: np.ndarray, active: np.ndarray) -> PiecewiseLinear:
     """Join neighbouring regions of equal slope into one piece."""
-    scale = float(np.max(np.abs(slopes)))
-    kink = np.abs(np.diff(slopes)) > SLOPE_RTOL * scale if scale > 0 else np.zeros(len(bps), bool)
+    scale = np.maximum(sizes[:-1], sizes[1:])
+    kink = (np.abs(np.diff(slopes)) > SLOPE_RTOL * scale) & (scale > 0)
     kinks = bps[kink]
     # Regions belonging to each merged piece: take slope and intercept from the
     # widest one (least rounding), the active count from the piece's middle.
-    piece_of_region = np.concatenate([[0], np.cumsum(kink)])
     a, b = domain
-    edges = np.concatenate([[a], bps, [b]])
-    widths = np.diff(edges)
-    n = len(kinks) + 1
-    widest = np.zeros(n, dtype=int)
-    best = np.full(n, -1.0)
-    for region, piece in enumerate(piece_of_region):
-        if widths[region] > best[piece]:
-            best[piece], widest[piece] = widths[region], region
+    piece_of_region = np.concatenate([[0], np.cumsum(kink)])
+    widths = np.diff(np.concatenate([[a], bps, [b]]))
+    order = np.lexsort((-widths, piece_of_region))  # by piece, widest first
+    first = np.concatenate([[True], np.diff(piece_of_region[order]) > 0])
+    widest = order[first]
     piece_edges = np.concatenate([[a], kinks, [b]])
     middles = 0.5 * (piece_edges[:-1] + piece_edges[1:])
     return PiecewiseLinear(

@@ -40,7 +40,7 @@ def test_every_reported_kink_is_a_real_change_of_slope(net, domain):
     assert np.all(np.diff(f.breakpoints) > 0)
     assert np.all((f.breakpoints > a) & (f.breakpoints < b))
     change = np.abs(np.diff(f.slopes))
-    assert np.all(change > SLOPE_RTOL * np.max(np.abs(f.slopes)))
+    assert np.all(change > SLOPE_RTOL * np.maximum(np.abs(f.slopes[:-1]), np.abs(f.slopes[1:])))
     # and the network itself bends there: one-sided secant slopes differ
     for x in f.breakpoints:
         knots = f.knots
@@ -73,6 +73,19 @@ def test_tent_map_composed_m_times_has_2_to_the_m_pieces():
         f = tent_map(m).piecewise(0, 1)
         assert f.num_pieces == 2**m
         np.testing.assert_allclose(f.breakpoints, np.arange(1, 2**m) / 2**m, atol=1e-12)
+
+
+def test_a_small_kink_beside_a_huge_one_is_kept():
+    net = shifted_relu_sum([1e10, 0.01], [1.5, 0.5])
+    f = net.piecewise(0, 2)
+    np.testing.assert_allclose(f.breakpoints, [0.5, 1.5])
+    assert f.slopes[0] == 0.0 and f.slopes[1] == pytest.approx(0.01)
+
+
+def test_rounding_in_cancelling_units_is_not_a_kink():
+    # 1e8·ReLU(x) − 1e8·ReLU(x) + 1e8·ReLU(x − 1) − 1e8·ReLU(x − 1): identically zero
+    net = shifted_relu_sum([1e8 / 3, -1e8 / 3, 1e8 / 7, -1e8 / 7], [0.1, 0.1, 1.0, 1.0])
+    assert net.piecewise(0, 2).breakpoints.size == 0
 
 
 def test_merged_regions_are_kept_separately():
