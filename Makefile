@@ -23,6 +23,7 @@ video: install
 bench: install
 	$(BIN)/python bench/breakpoints.py
 	$(BIN)/python bench/fit_quality.py
+	$(BIN)/python bench/regions.py
 
 install: system $(STAMP)
 
