@@ -1,0 +1,62 @@
+"""Manim mobjects and colours shared by every chapter (layer 4 of DESIGN.md).
+
+This is the only place besides ``scenes/`` that imports manim; ``import
+relu_anim`` does not load it. A chapter subclasses :class:`ChapterScene` and
+draws with these:
+
+=====================  ========================================================
+:class:`Theme`         colours of the concepts; :data:`DARK`, :data:`LIGHT`,
+                       :func:`current_theme` (env ``RELU_ANIM_THEME``)
+:class:`ChapterScene`  background from the theme; ``beat(title)``,
+                       ``narrate(text, *animations)``
+:func:`make_axes`      themed :class:`~manim.Axes`; :class:`LogLogAxes` for decades
+:class:`PiecewiseGraph`  exact polyline of a PiecewiseLinear (kinks sharp)
+:func:`breakpoint_dots`  a dot on every kink
+:func:`target_graph`   a smooth target, sampled
+:class:`ErrorBand`     shaded gap between output and target
+:func:`level_line`     dashed horizontal reference line
+:class:`Readout`       ``label = number`` with scientific style for small numbers;
+                       :func:`format_tex`/:func:`format_text` write a number the
+                       same way in TeX and in narration
+:func:`relu_sum_tex`   a network's formula ``c + Σ aᵢ ReLU(x − hᵢ)`` with its numbers
+:class:`NeuronDiagram`  inputs, weights, sum + b, ReLU box, output
+=====================  ========================================================
+
+Examples
+--------
+>>> from relu_anim.construct import optimal_x2
+>>> from relu_anim.visual import make_axes, PiecewiseGraph
+>>> axes = make_axes((0, 2, 1), (0, 4, 1), numbers=False, x_label=None)
+>>> PiecewiseGraph(axes, optimal_x2(2).piecewise(0, 2)).function.breakpoints.tolist()
+[0.4, 1.2]
+"""
+
+from .graphs import ErrorBand, LogLogAxes, PiecewiseGraph, breakpoint_dots, level_line, make_axes, target_graph
+from .neuron import NeuronDiagram
+from .readouts import Readout, format_number, format_tex, format_text, relu_sum_tex
+from .scene import ChapterScene
+from .theme import DARK, LIGHT, THEME_ENV, THEMES, Theme, current_theme, theme_named
+
+__all__ = [
+    "Theme",
+    "DARK",
+    "LIGHT",
+    "THEMES",
+    "THEME_ENV",
+    "current_theme",
+    "theme_named",
+    "ChapterScene",
+    "make_axes",
+    "LogLogAxes",
+    "PiecewiseGraph",
+    "breakpoint_dots",
+    "target_graph",
+    "ErrorBand",
+    "level_line",
+    "Readout",
+    "format_number",
+    "format_tex",
+    "format_text",
+    "relu_sum_tex",
+    "NeuronDiagram",
+]

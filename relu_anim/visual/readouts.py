@@ -1,0 +1,267 @@
+"""Labelled numbers on screen: :class:`Readout`.
+
+A readout is a label followed by a number, e.g. ``n = 5`` or
+``\\text{max error} = 1.65 \\times 10^{-2}``. Small errors are written in
+scientific style (mantissa as a :class:`~manim.DecimalNumber`, then
+``\\times 10^{k}``) so that n = 1 … 100 stay legible side by side.
+:func:`format_number` is the single place that decides how a value is written.
+
+Examples
+--------
+>>> format_number(4.950372e-05)
+(4.95, -5, 2)
+>>> format_tex(4.950372e-05)
+'4.95 \\\\times 10^{-5}'
+>>> format_tex(0.1667), format_tex(7, style="integer")
+('0.167', '7')
+>>> format_text(4.950372e-05)
+'4.95 × 10⁻⁵'
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Literal
+
+from manim import UP, DecimalNumber, Integer, MathTex, Mobject, Transform, ValueTracker, VGroup
+
+from .theme import Theme, current_theme
+
+__all__ = ["Style", "format_number", "format_tex", "format_text", "relu_sum_tex", "Readout"]
+
+#: ``"auto"`` (scientific below 0.01 or from 10⁴ on), ``"fixed"``, ``"scientific"``, ``"integer"``.
+Style = Literal["auto", "fixed", "scientific", "integer"]
+
+
+def _scientific(value: float, style: Style) -> bool:
+    if style == "scientific":
+        return value != 0
+    if style == "auto":
+        return value != 0 and not 1e-2 <= abs(value) < 1e4
+    return False
+
+
+def format_number(value: float, style: Style = "auto", digits: int = 3) -> tuple[float, int | None, int]:
+    """How ``value`` is written: ``(mantissa, exponent or None, decimal places)``.
+
+    ``digits`` significant digits (whole numbers keep all theirs); the mantissa
+    is rounded, so it is what the screen shows.
+    """
+    value = float(value)
+    if style == "integer":
+        return float(round(value)), None, 0
+    if _scientific(value, style):
+        exponent = math.floor(math.log10(abs(value)))
+        mantissa = round(value / 10**exponent, digits - 1)
+        if abs(mantissa) >= 10:  # 9.996 rounds up to 10.0
+            exponent += 1
+            mantissa = round(value / 10**exponent, digits - 1)
+        return mantissa, exponent, digits - 1
+    if value == 0:
+        return 0.0, None, max(0, digits - 1)
+    places = max(0, digits - 1 - math.floor(math.log10(abs(value))))
+    return round(value, places), None, places
+
+
+def format_tex(value: float, style: Style = "auto", digits: int = 3) -> str:
+    """``value`` as TeX, written as :func:`format_number` decides."""
+    mantissa, exponent, places = format_number(value, style, digits)
+    text = f"{mantissa:.{places}f}"
+    return text if exponent is None else f"{text} \\times 10^{{{exponent}}}"
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def format_text(value: float, style: Style = "auto", digits: int = 3, trim: bool = False) -> str:
+    """``value`` as plain Unicode text (for narration), written as :func:`format_number` decides.
+
+    ``trim`` drops trailing zeros (``1`` rather than ``1.00``).
+    """
+    mantissa, exponent, places = format_number(value, style, digits)
+    text = f"{mantissa:.{places}f}"
+    if trim and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text if exponent is None else f"{text} × 10{str(exponent).translate(_SUPERSCRIPT)}"
+
+
+def _short(value: float, digits: int = 3) -> str:
+    """At most ``digits`` significant digits, trailing zeros dropped: 1, 2.5, 0.167."""
+    text = format_tex(abs(value), "fixed", digits)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def relu_sum_tex(network: Any, *, digits: int = 3, show_unit_weights: bool = False,
+                 variable: str = "x") -> str:
+    r"""TeX of a one-hidden-layer network as ``c + Σ aᵢ·ReLU(±(x − hᵢ))``, with its numbers.
+
+    Each unit ``ReLU(w·x + b)`` is rewritten with
+    :func:`~relu_anim.construct.relu_as_shift` as ``|w|·ReLU(x − h)`` (or
+    ``ReLU(h − x)`` when ``w < 0``). Weights of 1 are left out unless
+    ``show_unit_weights``; a zero bias is left out.
+
+    Examples
+    --------
+    >>> from relu_anim.construct import shifted_relu_sum
+    >>> relu_sum_tex(shifted_relu_sum([1.0, 1.0], [0.0, 1.0]))
+    '\\mathrm{ReLU}(x) + \\mathrm{ReLU}(x - 1)'
+    >>> relu_sum_tex(shifted_relu_sum([2.0, -0.5], [0.5, 1.0], bias=-1/6))
+    '2\\,\\mathrm{ReLU}(x - 0.5) - 0.5\\,\\mathrm{ReLU}(x - 1) - 0.167'
+    """
+    from ..construct import relu_as_shift
+
+    hidden, output = network.layers[0], network.layers[-1]
+    if len(network.layers) != 2 or network.in_features != 1 or network.out_features != 1:
+        from ..errors import ReluAnimError
+
+        raise ReluAnimError("network: relu_sum_tex needs one input, one hidden layer, one output")
+    terms: list[tuple[float, str]] = []
+    for w, b, a in zip(hidden.weight[:, 0], hidden.bias, output.weight[0]):
+        if w == 0 or a == 0:
+            continue
+        scale, h, flipped = relu_as_shift(w, b)
+        h_text = _short(h, digits)
+        if h_text == "0":
+            inner = f"-{variable}" if flipped else variable
+        elif flipped:
+            inner = f"{h_text} - {variable}" if h > 0 else f"-{variable} - {h_text}"
+        else:
+            inner = f"{variable} - {h_text}" if h > 0 else f"{variable} + {h_text}"
+        terms.append((a * scale, f"\\mathrm{{ReLU}}({inner})"))
+    out = ""
+    for coef, unit in terms:
+        sign = "-" if coef < 0 else "+"
+        c = _short(coef, digits)
+        body = unit if (c == "1" and not show_unit_weights) else f"{c}\\,{unit}"
+        out += (f"- {body}" if sign == "-" else body) if not out else f" {sign} {body}"
+    bias = float(output.bias[0])
+    if _short(bias, digits) != "0":
+        sign = "-" if bias < 0 else "+"
+        out += f" {sign} {_short(bias, digits)}" if out else (f"-{_short(bias, digits)}" if bias < 0 else _short(bias, digits))
+    return out or "0"
+
+
+class Readout(VGroup):
+    """A label and the number it shows: ``label = value``.
+
+    Parameters
+    ----------
+    label
+        TeX (set as :class:`~manim.MathTex`, use ``\\text{…}`` for words) or a mobject.
+    value
+        The number shown.
+    style, digits
+        How it is written (see :func:`format_number`).
+    equals
+        Put ``=`` between label and number.
+    color
+        Colour of the number (the label takes the theme's ``text``).
+    font_size
+        Of label and number.
+    kwargs
+        Passed to :class:`~manim.VGroup`.
+
+    Attributes
+    ----------
+    value
+        The value given last (unrounded).
+    label, number
+        The label mobject and the number mobject (mantissa and ``\\times 10^{k}``).
+
+    Examples
+    --------
+    ::
+
+        r = Readout(r"\\text{max error}", 0.0165289, style="scientific")
+        r.tex                     # '1.65 \\times 10^{-2}'
+        r.set_value(4.95e-5).tex  # '4.95 \\times 10^{-5}'
+
+    Animate a change with ``self.play(r.change_to(v))`` (not
+    ``r.animate.set_value(v)``: the number's glyphs change, and ``.animate``
+    cannot re-apply such a change once the morph is done), or let it follow a
+    :class:`~manim.ValueTracker` with :meth:`follow`.
+    """
+
+    def __init__(self, label: str | Mobject, value: float, *, style: Style = "auto", digits: int = 3,
+                 equals: bool = True, color: Any = None, font_size: float = 34,
+                 theme: Theme | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        theme = theme or current_theme()
+        self.style: Style = style
+        self.digits = digits
+        self.font_size = font_size
+        self.number_color = color or theme.text
+        self.equals = equals
+        if isinstance(label, Mobject):
+            self.label = label
+        else:
+            text = f"{label} =" if equals else label
+            self.label = MathTex(text, font_size=font_size, color=theme.text)
+        self.value = float(value)
+        self.number = self._number(self.value)
+        self.add(self.label, self.number)
+        self._place()
+
+    # ----------------------------------------------------------------- parts
+    def _number(self, value: float) -> VGroup:
+        mantissa, exponent, places = format_number(value, self.style, self.digits)
+        kw = dict(font_size=self.font_size, color=self.number_color)
+        first = (Integer(int(mantissa), **kw) if self.style == "integer"
+                 else DecimalNumber(mantissa, num_decimal_places=places, **kw))
+        number = VGroup(first)
+        if exponent is not None:
+            power = MathTex(f"\\times 10^{{{exponent}}}", **kw)
+            power.next_to(first, direction=[1.0, 0, 0], buff=0.08)
+            power.align_to(first, direction=[0, -1.0, 0])
+            number.add(power)
+        return number
+
+    def _place(self) -> None:
+        self.number.next_to(self.label, direction=[1.0, 0, 0], buff=0.18)
+        # centre the digits on the "=" (or the label): descenders in the label
+        # must not pull the number down
+        anchor = self.label[0][-1] if self.equals and isinstance(self.label, MathTex) else self.label
+        self.number.shift((anchor.get_center()[1] - self.number[0].get_center()[1]) * UP)
+
+    @property
+    def tex(self) -> str:
+        """The number as shown, in TeX."""
+        return format_tex(self.value, self.style, self.digits)
+
+    @property
+    def shown(self) -> float:
+        """The number as shown (rounded), as a float."""
+        mantissa, exponent, _ = format_number(self.value, self.style, self.digits)
+        return mantissa * 10.0 ** (exponent or 0)
+
+    # ---------------------------------------------------------------- update
+    def set_value(self, value: float) -> "Readout":
+        """Show ``value`` instead; the label stays where it is."""
+        self.value = float(value)
+        new = self._number(self.value)
+        self.remove(self.number)
+        self.number = new
+        self.add(self.number)
+        self._place()
+        return self
+
+    def change_to(self, value: float, **kwargs: Any) -> Transform:
+        """An animation morphing the shown number into ``value`` (kwargs go to Transform)."""
+        return _ChangeReadout(self, value, **kwargs)
+
+    def follow(self, tracker: ValueTracker) -> "Readout":
+        """Show ``tracker``'s value at every frame (adds an updater; returns self)."""
+        self.add_updater(lambda m: m.set_value(tracker.get_value()))
+        return self
+
+
+class _ChangeReadout(Transform):
+    """Morph a readout to a new value, then rebuild it cleanly with ``set_value``."""
+
+    def __init__(self, readout: Readout, value: float, **kwargs: Any) -> None:
+        self.value = float(value)
+        super().__init__(readout, readout.copy().set_value(value), **kwargs)
+
+    def clean_up_from_scene(self, scene: Any) -> None:
+        super().clean_up_from_scene(scene)
+        self.mobject.set_value(self.value)

@@ -1,0 +1,114 @@
+"""The base class of every chapter: :class:`ChapterScene`.
+
+A chapter is a storyboard of short *beats*. :meth:`ChapterScene.beat` starts one
+(a manim section, so ``--save_sections`` writes one clip per beat) and
+:meth:`ChapterScene.narrate` plays its animations with the narration as a
+subcaption, so every clip gets an ``.srt`` beside the video and no beat is
+silent. The theme (:func:`~relu_anim.visual.theme.current_theme`) sets the
+background and the default colour of text, so light and dark renders differ by
+one environment variable only.
+
+Examples
+--------
+A chapter reads like its storyboard::
+
+    class Hello(ChapterScene):
+        def construct(self):
+            self.beat("The target")
+            curve = target_graph(make_axes((0, 2, 1), (0, 4, 1)), lambda x: x**2)
+            self.narrate("This is the curve we want to fit.", Create(curve))
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from manim import DecimalNumber, Integer, MathTex, Scene, SingleStringMathTex, Tex, Text
+
+from .theme import Theme, current_theme
+
+__all__ = ["ChapterScene", "READING_WORDS_PER_SECOND"]
+
+#: Narration is held on screen at least this many words per second (a calm pace).
+READING_WORDS_PER_SECOND = 2.6
+
+#: Text classes whose default colour follows the theme while a chapter renders.
+_TEXT_CLASSES = (MathTex, SingleStringMathTex, Tex, Text, DecimalNumber, Integer)
+
+
+class ChapterScene(Scene):
+    """A :class:`~manim.Scene` with a theme and storyboard helpers.
+
+    Attributes
+    ----------
+    theme
+        The :class:`~relu_anim.visual.theme.Theme` of this render, read in :meth:`setup`.
+    beats
+        Titles of the beats started so far, in order.
+    narration
+        ``(start time, duration, text)`` of every subcaption added by :meth:`narrate`.
+    """
+
+    theme: Theme
+
+    def setup(self) -> None:
+        """Read the theme, paint the background, colour text by default."""
+        super().setup()
+        self.theme = current_theme()
+        self.beats: list[str] = []
+        self.narration: list[tuple[float, float, str]] = []
+        self.camera.background_color = self.theme.background
+        for cls in _TEXT_CLASSES:
+            cls.set_default(color=self.theme.text)
+
+    def tear_down(self) -> None:
+        """Restore manim's default text colours."""
+        for cls in _TEXT_CLASSES:
+            cls.set_default()
+        super().tear_down()
+
+    # ----------------------------------------------------------- storyboard
+    def beat(self, title: str) -> None:
+        """Start the beat ``title``: a new section, one clip with ``--save_sections``."""
+        self.beats.append(title)
+        self.next_section(title)
+
+    @staticmethod
+    def reading_time(text: str) -> float:
+        """Seconds a viewer needs to read ``text`` at :data:`READING_WORDS_PER_SECOND`."""
+        return len(text.split()) / READING_WORDS_PER_SECOND
+
+    def narrate(self, text: str, *animations: Any, run_time: float | None = None,
+                wait: float = 0.6, **play_kwargs: Any) -> None:
+        """Play ``animations`` while ``text`` is the subcaption, then hold.
+
+        The subcaption covers the animations and the hold after them; the hold
+        is lengthened so the text stays up for at least its reading time.
+
+        Parameters
+        ----------
+        text
+            The narration, in one or two short sentences.
+        animations
+            Passed to :meth:`~manim.Scene.play`; none means the scene just holds.
+        run_time
+            Duration of the animations (their own when omitted).
+        wait
+            Seconds to hold after the animations (at least).
+        play_kwargs
+            More keyword arguments for :meth:`~manim.Scene.play` (``rate_func``, …).
+        """
+        start = self.time
+        if animations:
+            if run_time is not None:
+                play_kwargs["run_time"] = run_time
+            self.play(*animations, **play_kwargs)
+        played = self.time - start
+        hold = max(wait, self.reading_time(text) - played)
+        if hold > 0:
+            self.wait(hold)
+        # measured, not computed: the clock advances in whole frames, and the
+        # caption must end exactly where the next one may begin
+        shown = self.time - start
+        self.add_subcaption(text, duration=shown, offset=-shown)
+        self.narration.append((start, shown, text))

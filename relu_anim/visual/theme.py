@@ -1,0 +1,157 @@
+"""Colours of the concepts, the same in every chapter: :class:`Theme`.
+
+A theme names colours by what they mean, never by hue: ``target`` is the function
+being fitted, ``output`` the network's output, ``unit`` a single ReLU unit,
+``breakpoint`` a kink, ``error`` the gap between output and target. Two themes
+exist: :data:`DARK` (the default, for video) and :data:`LIGHT` (for slides and
+white course pages). :func:`current_theme` picks one from the environment
+variable ``RELU_ANIM_THEME``, so a whole render switches with one setting::
+
+    RELU_ANIM_THEME=light manim -ql scenes/x2.py
+
+Examples
+--------
+>>> DARK.background != LIGHT.background
+True
+>>> theme_named("light") is LIGHT
+True
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from ..errors import ReluAnimError
+
+__all__ = ["Theme", "DARK", "LIGHT", "THEMES", "THEME_ENV", "theme_named", "current_theme"]
+
+#: The environment variable :func:`current_theme` reads.
+THEME_ENV = "RELU_ANIM_THEME"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The colour of each concept, as ``"#RRGGBB"`` strings manim accepts.
+
+    Attributes
+    ----------
+    name
+        ``"dark"`` or ``"light"``.
+    background
+        The frame.
+    text
+        Titles, labels, readout numbers.
+    muted
+        Secondary text and reference lines (less important than ``text``).
+    axis
+        Axes, ticks and grid.
+    target
+        The function being fitted (x² in the x² chapter).
+    output
+        The network's output.
+    unit
+        A single ReLU unit or term of a sum.
+    unit_palette
+        Distinct colours for several units shown at once; ``unit_palette[0] == unit``.
+    breakpoint
+        Kinks: dots on the output, markers on the x axis.
+    error
+        The error band and error readouts.
+    accent
+        Emphasis: the best possible value, a highlighted number.
+    error_opacity
+        Fill opacity of error bands.
+    """
+
+    name: str
+    background: str
+    text: str
+    muted: str
+    axis: str
+    target: str
+    output: str
+    unit: str
+    unit_palette: tuple[str, ...]
+    breakpoint: str
+    error: str
+    accent: str
+    error_opacity: float = 0.35
+
+    def unit_color(self, i: int) -> str:
+        """Colour of the ``i``-th of several units (cycles through :attr:`unit_palette`).
+
+        Examples
+        --------
+        >>> DARK.unit_color(0) == DARK.unit
+        True
+        """
+        return self.unit_palette[i % len(self.unit_palette)]
+
+
+#: The default: light strokes on a near-black background, for video.
+DARK = Theme(
+    name="dark",
+    background="#111418",
+    text="#ECEFF4",
+    muted="#8C96A3",
+    axis="#A7B1BD",
+    target="#F6C452",
+    output="#4FC3F7",
+    unit="#B39DDB",
+    unit_palette=("#B39DDB", "#4DB6AC", "#F48FB1", "#AED581", "#FFB74D"),
+    breakpoint="#FF8A65",
+    error="#EF5350",
+    accent="#81C784",
+    error_opacity=0.35,
+)
+
+#: For slides and white course pages: dark text, darker lines on white.
+LIGHT = Theme(
+    name="light",
+    background="#FFFFFF",
+    text="#1B1F24",
+    muted="#5B6573",
+    axis="#3D4650",
+    target="#B7791F",
+    output="#1565C0",
+    unit="#6A1B9A",
+    unit_palette=("#6A1B9A", "#00796B", "#AD1457", "#558B2F", "#E65100"),
+    breakpoint="#D84315",
+    error="#C62828",
+    accent="#2E7D32",
+    error_opacity=0.25,
+)
+
+#: Every theme by name.
+THEMES: dict[str, Theme] = {DARK.name: DARK, LIGHT.name: LIGHT}
+
+
+def theme_named(name: str) -> Theme:
+    """The theme called ``name`` (``"dark"`` or ``"light"``, any case).
+
+    Raises
+    ------
+    ReluAnimError
+        For any other name; the message lists the known ones.
+    """
+    key = str(name).strip().lower()
+    if key not in THEMES:
+        known = ", ".join(repr(k) for k in THEMES)
+        raise ReluAnimError(f"{THEME_ENV}: unknown theme {name!r} (expected one of {known})")
+    return THEMES[key]
+
+
+def current_theme() -> Theme:
+    """The theme chosen by ``RELU_ANIM_THEME``; :data:`DARK` when it is unset or empty.
+
+    Examples
+    --------
+    >>> import os
+    >>> current_theme().name == (os.environ.get("RELU_ANIM_THEME") or "dark").strip().lower()
+    True
+    """
+    value = os.environ.get(THEME_ENV, "")
+    if not value.strip():
+        return DARK
+    return theme_named(value)

@@ -1,0 +1,269 @@
+"""The visual layer draws exactly what the package computes; the x² chapter too.
+
+Structural tests build mobjects and compare their points with the package's
+numbers (no video). Two golden frames of the x² chapter guard the look
+(see tests/golden.py; regenerate with RELU_ANIM_UPDATE_GOLDEN=1).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+
+import numpy as np
+import pytest
+
+pytest.importorskip("manim")
+
+from manim import tempconfig  # noqa: E402
+
+from relu_anim import ReluAnimError  # noqa: E402
+from relu_anim.chapters import chapter  # noqa: E402
+from relu_anim.construct import optimal_x2, shifted_relu_sum  # noqa: E402
+from relu_anim.metrics import max_error, x2_optimal_max_error  # noqa: E402
+from relu_anim.visual import (DARK, LIGHT, ChapterScene, ErrorBand, NeuronDiagram,  # noqa: E402
+                              PiecewiseGraph, Readout, breakpoint_dots, current_theme,
+                              format_number, format_tex, make_axes, relu_sum_tex)
+
+from .golden import PIXEL_FRACTION_TOLERANCE, assert_frame_matches, frame_difference, render_frame  # noqa: E402
+
+UNITS = [1, 2, 5, 20, 100]
+QUIET = {"dry_run": True, "disable_caching": True, "pixel_width": 320, "pixel_height": 180,
+         "write_to_movie": False, "save_last_frame": False}
+
+
+def square(x):
+    return np.asarray(x, dtype=float) ** 2
+
+
+def points(axes, xs, ys) -> np.ndarray:
+    return np.array([axes.c2p(x, y) for x, y in zip(xs, ys)])
+
+
+@pytest.fixture(scope="module")
+def axes():
+    return make_axes((0, 2, 0.5), (0, 4, 1), x_length=6.2, y_length=4.3, numbers=False, x_label=None)
+
+
+@pytest.fixture(scope="module")
+def x2():
+    """scenes/x2.py as a module (scenes/ is not a package)."""
+    path = chapter("x2").path
+    spec = importlib.util.spec_from_file_location("relu_anim_scene_x2", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+# ------------------------------------------------------------------ graphs
+@pytest.mark.parametrize("n", UNITS)
+def test_piecewise_graph_corners_are_the_package_vertices(axes, n):
+    f = optimal_x2(n).piecewise(0, 2)
+    graph = PiecewiseGraph(axes, f)
+    assert graph.function is f
+    corners = graph.corners()
+    np.testing.assert_allclose(corners, points(axes, f.knots, f.knot_values), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(corners[1:-1], points(axes, f.breakpoints, f.values), rtol=0, atol=1e-9)
+    # a polyline: every segment is straight (handles on the chord), nothing sampled
+    assert len(corners) == n + 2
+
+
+def test_piecewise_graph_segments_are_straight(axes):
+    graph = PiecewiseGraph(axes, optimal_x2(5).piecewise(0, 2))
+    for a, h1, h2, b in graph.get_cubic_bezier_tuples():
+        for h in (h1, h2):
+            cross = np.cross(b - a, h - a)
+            assert np.linalg.norm(cross) < 1e-9
+
+
+@pytest.mark.parametrize("n", UNITS)
+def test_breakpoint_dots_sit_on_the_kinks(axes, n):
+    f = optimal_x2(n).piecewise(0, 2)
+    dots = breakpoint_dots(axes, f)
+    assert len(dots) == len(f.breakpoints) == n
+    centers = np.array([d.get_center() for d in dots])
+    np.testing.assert_allclose(centers, points(axes, f.breakpoints, f.values), rtol=0, atol=1e-9)
+    assert all(d.color.to_hex().lower() == current_theme().breakpoint.lower() for d in dots)
+
+
+@pytest.mark.parametrize("n", [1, 5, 100])
+def test_error_band_boundary_runs_through_every_vertex(axes, n):
+    f = optimal_x2(n).piecewise(0, 2)
+    band = ErrorBand(axes, f, square)
+    boundary = band.get_anchors()
+    for vertex in points(axes, f.knots, f.knot_values):
+        assert np.min(np.linalg.norm(boundary - vertex, axis=1)) < 1e-9
+    for vertex in points(axes, f.knots, square(f.knots)):  # and through the target there
+        assert np.min(np.linalg.norm(boundary - vertex, axis=1)) < 1e-9
+    assert band.fill_opacity > 0 and band.fill_opacity < 1
+
+
+def test_relative_error_band_is_the_residual(axes):
+    f = optimal_x2(3).piecewise(0, 2)
+    band = ErrorBand(axes, f, square, relative=True)
+    residual = points(axes, band.xs, f(band.xs) - square(band.xs))
+    boundary = band.get_anchors()
+    for p in residual[:: max(1, len(residual) // 40)]:
+        assert np.min(np.linalg.norm(boundary - p, axis=1)) < 1e-9
+
+
+# ---------------------------------------------------------------- readouts
+def test_readout_shows_the_number_it_was_given():
+    r = Readout(r"\text{max error}", 4.950372515e-05)
+    mantissa, power = r.number
+    assert mantissa.number == pytest.approx(4.95) and mantissa.num_decimal_places == 2
+    assert "10^{-5}" in power.tex_string
+    assert r.tex == r"4.95 \times 10^{-5}" and r.value == 4.950372515e-05
+    r.set_value(0.16666)
+    assert r.tex == "0.167" and len(r.number) == 1 and r.number[0].number == pytest.approx(0.167)
+    n = Readout("n", 100, style="integer")
+    assert n.number[0].get_value() == 100 and n.tex == "100"
+
+
+def test_readout_set_value_keeps_label_in_place():
+    r = Readout("n", 5, style="integer").shift(2 * np.array([1.0, 0, 0]))
+    before = r.label.get_center().copy()
+    r.set_value(50)
+    np.testing.assert_allclose(r.label.get_center(), before)
+    assert r.number.get_left()[0] > r.label.get_right()[0]
+
+
+@pytest.mark.parametrize("value,expected", [
+    (0.2222, (0.222, None, 3)), (2.0, (2.0, None, 2)), (4.95037e-5, (4.95, -5, 2)),
+    (9.9999e-6, (1.0, -5, 2)), (0.0, (0.0, None, 2)),
+])
+def test_format_number(value, expected):
+    assert format_number(value) == expected
+
+
+def test_relu_sum_tex_writes_the_networks_numbers():
+    assert relu_sum_tex(shifted_relu_sum([1.0], [0.0])) == r"\mathrm{ReLU}(x)"
+    assert relu_sum_tex(shifted_relu_sum([1.0, -1.0], [0.5, 1.5], flipped=[False, True])) == (
+        r"\mathrm{ReLU}(x - 0.5) - \mathrm{ReLU}(1.5 - x)")
+
+
+# ------------------------------------------------------------------- theme
+def test_theme_switches_with_the_environment(monkeypatch):
+    monkeypatch.delenv("RELU_ANIM_THEME", raising=False)
+    assert current_theme() is DARK
+    monkeypatch.setenv("RELU_ANIM_THEME", "light")
+    assert current_theme() is LIGHT
+    with tempconfig(QUIET):
+        scene = ChapterScene()
+        scene.setup()
+        try:
+            assert scene.theme is LIGHT
+            from manim import ManimColor, MathTex
+
+            assert ManimColor(scene.camera.background_color).to_hex().lower() == LIGHT.background.lower()
+
+            assert MathTex("x").color.to_hex().lower() == LIGHT.text.lower()
+        finally:
+            scene.tear_down()
+
+
+def test_bad_theme_raises_a_clear_error(monkeypatch):
+    monkeypatch.setenv("RELU_ANIM_THEME", "blue")
+    with pytest.raises(ReluAnimError, match=r"RELU_ANIM_THEME.*'blue'.*'dark', 'light'"):
+        current_theme()
+
+
+def _luminance(hex_colour: str) -> float:
+    r, g, b = (int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_light_theme_is_dark_ink_on_white():
+    assert _luminance(LIGHT.background) > 0.9
+    for name in ("text", "axis", "target", "output", "unit", "breakpoint", "error", "accent"):
+        assert _luminance(getattr(LIGHT, name)) < 0.55, name
+    for name in ("text", "axis", "target", "output"):
+        assert _luminance(getattr(DARK, name)) > 0.45, name
+
+
+# ------------------------------------------------------------------ neuron
+def test_neuron_diagram_shows_the_given_numbers():
+    d = NeuronDiagram([2.0, -0.5, 1.25], -0.75)
+    assert [m.tex_string for m in d.weight_labels] == [format_tex(w, "fixed", 3) for w in (2.0, -0.5, 1.25)]
+    assert d.bias_label.tex_string == r"-\,0.750"
+    assert len(d.inputs) == len(d.arrows) == 3
+    single = NeuronDiagram([1.5], 2.0)
+    assert [m.tex_string for m in single.input_texts] == ["x"]
+    with pytest.raises(ReluAnimError, match="input_labels"):
+        NeuronDiagram([1.0, 2.0], 0.0, input_labels=["x"])
+
+
+# --------------------------------------------------------------- x² chapter
+def test_x2_data_comes_from_the_package(x2):
+    assert x2.two_relus().function.breakpoints.tolist() == [x2.SHIFTS[1]]
+    assert x2.adjusted().max_error < x2.two_relus().max_error < x2.relu_alone().max_error
+    for n in x2.UNITS:
+        fit = x2.best_fit(n)
+        assert fit.units == n
+        assert fit.max_error == pytest.approx(x2_optimal_max_error(n), rel=1e-9)
+        assert fit.best_max_error == x2_optimal_max_error(n)
+
+
+@pytest.mark.parametrize("n", [1, 5, 100])
+def test_x2_scene_draws_the_package_breakpoints(x2, n):
+    with tempconfig(QUIET):
+        scene = x2.X2Fit()
+        scene.setup()
+        try:
+            view = scene.pose_units(n)
+        finally:
+            scene.tear_down()
+    f = optimal_x2(n).piecewise(*x2.DOMAIN)
+    np.testing.assert_allclose(view.graph.function.breakpoints, f.breakpoints, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(view.graph.corners(), points(scene.axes, f.knots, f.knot_values),
+                               rtol=0, atol=1e-9)
+    np.testing.assert_allclose([d.get_center() for d in view.dots],
+                               points(scene.axes, f.breakpoints, f.values), rtol=0, atol=1e-9)
+    assert view.graph in scene.mobjects and view.dots in scene.mobjects
+    assert scene.n_readout.value == n
+    assert scene.error_readout.value == max_error(view.graph.function, square)
+    assert scene.best_readout.value == x2_optimal_max_error(n)
+    assert scene.error_readout.tex == scene.best_readout.tex  # the best fit reaches the bound
+
+
+def test_x2_scene_every_beat_is_narrated(x2):
+    """Run the whole storyboard without rendering: beats, narration, duration."""
+    with tempconfig({**QUIET, "from_animation_number": 10_000}):
+        scene = x2.X2Fit(skip_animations=True)
+        scene.setup()
+        scene.renderer.skip_animations = True
+        try:
+            scene.construct()
+        finally:
+            scene.tear_down()
+    assert len(scene.beats) >= 6 and len(set(scene.beats)) == len(scene.beats)
+    assert len(scene.narration) >= len(scene.beats)
+    starts = [start for start, _, _ in scene.narration]
+    assert starts == sorted(starts)
+    for (start, duration, text), nxt in zip(scene.narration, [*starts[1:], scene.time]):
+        assert duration >= ChapterScene.reading_time(text) - 0.1  # the clock moves in whole frames
+        assert start + duration <= nxt + 1e-6  # one caption at a time
+    assert 30 <= scene.time <= 120
+
+
+# ------------------------------------------------------------ golden frames
+def test_x2_golden_two_relus(x2):
+    assert_frame_matches("x2", "two_relus", x2.X2Fit, lambda s: s.pose_two_relus())
+
+
+def test_x2_golden_five_units(x2):
+    assert_frame_matches("x2", "units_5", x2.X2Fit, lambda s: s.pose_units(5))
+
+
+def test_golden_comparison_sees_a_moved_kink(x2):
+    """A second unit at 1.1 instead of 1 must fail the comparison with the control frame."""
+    base = render_frame(x2.X2Fit, lambda s: s.pose_two_relus())
+    original = x2.SHIFTS
+    try:
+        x2.SHIFTS = (original[0], original[1] + 0.1)
+        moved = render_frame(x2.X2Fit, lambda s: s.pose_two_relus())
+    finally:
+        x2.SHIFTS = original
+    assert frame_difference(base, base) == 0.0
+    assert frame_difference(moved, base) > PIXEL_FRACTION_TOLERANCE
