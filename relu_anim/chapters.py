@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Chapter", "CHAPTERS", "chapter", "REPO_ROOT"]
+__all__ = ["Chapter", "CHAPTERS", "README_GIF", "chapter", "REPO_ROOT"]
 
 #: The repository root (scenes/, manim.cfg and media/ live there).
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +29,8 @@ class Chapter:
     name: str
     scene: str
     title: str
+    #: Where in the chapter (a fraction of its length) the README's still is taken.
+    still_at: float = 0.6
 
     @property
     def path(self) -> Path:
@@ -42,6 +44,10 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter("x2", "X2Fit", "Fitting x² with 1 to 100 units"),
     Chapter("linear_collapse", "LinearCollapse", "Linear layers collapse"),
 )
+
+
+#: The README's GIF: chapter name and the span in seconds (the x² morph from 2 to 5 units).
+README_GIF = ("x2", 67.0, 79.0)
 
 
 def chapter(name: str) -> Chapter:

@@ -189,6 +189,26 @@ def video(quality: str, force: bool) -> None:
     _console().print(f"wrote {path}")
 
 
+@cli.command()
+@cloup.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("media/readme"),
+              show_default=True, help="Folder for the PNG stills and the GIF.")
+def stills(out: Path) -> None:
+    """Cut one still per chapter and a short GIF from the preview renders (for the README)."""
+    from .chapters import CHAPTERS, README_GIF, chapter
+    from .stills import save_gif, save_still
+    from .video import render_chapter
+
+    console = _console()
+    clips = {}
+    for ch in CHAPTERS:
+        clips[ch.name] = clip = render_chapter(ch, "l")
+        path = save_still(clip.mp4, ch.still_at * clip.duration, out / f"{ch.name}.png")
+        console.print(f"wrote {path}")
+    name, start, end = README_GIF
+    gif = save_gif(clips[chapter(name).name].mp4, start, end, out / f"{name}.gif")
+    console.print(f"wrote {gif}")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``relu-anim`` console script."""
     try:

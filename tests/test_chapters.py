@@ -1,0 +1,73 @@
+"""Every chapter renders at low quality, and they join into the full video.
+
+Each chapter in :data:`relu_anim.chapters.CHAPTERS` is rendered once per test
+session by the real pipeline (manim in a subprocess, `-ql`), into a temporary
+media folder; the tests then read the clips, their captions and the joined video.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import av
+import pytest
+
+from relu_anim.chapters import CHAPTERS
+from relu_anim.video import join_clips, render_chapter
+
+SRT_CUE = re.compile(r"(\d\d):(\d\d):(\d\d),(\d\d\d) --> (\d\d):(\d\d):(\d\d),(\d\d\d)")
+
+
+def _seconds(groups: tuple[str, ...]) -> float:
+    h, m, s, ms = map(int, groups)
+    return 3600 * h + 60 * m + s + ms / 1000
+
+
+def _cues(path: Path) -> list[tuple[float, float]]:
+    return [(_seconds(m.groups()[:4]), _seconds(m.groups()[4:])) for m in SRT_CUE.finditer(path.read_text())]
+
+
+@pytest.fixture(scope="session")
+def clips(tmp_path_factory):
+    media = tmp_path_factory.mktemp("media")
+    return {ch.name: render_chapter(ch, "l", media_dir=media) for ch in CHAPTERS}, media
+
+
+@pytest.mark.parametrize("name", [ch.name for ch in CHAPTERS])
+def test_chapter_renders_with_plausible_duration_and_captions(clips, name):
+    clip = clips[0][name]
+    assert 30 <= clip.duration <= 120, f"{name} lasts {clip.duration:.1f} s"
+    with av.open(str(clip.mp4)) as container:
+        video = container.streams.video[0]
+        assert (video.width, video.height) == (854, 480)
+    assert clip.srt is not None and clip.srt.is_file()
+    cues = _cues(clip.srt)
+    assert len(cues) >= 3
+    assert all(start < end for start, end in cues)
+    assert cues[-1][1] <= clip.duration + 0.1
+    narrated = sum(end - start for start, end in cues)
+    assert narrated > 0.5 * clip.duration  # narration covers most of the chapter
+
+
+def test_chapters_join_into_one_video_with_markers_and_captions(clips, tmp_path):
+    rendered, _ = clips
+    ordered = [rendered[ch.name] for ch in CHAPTERS]
+    out = tmp_path / "explainer.mp4"
+    join_clips(ordered, out, tmp_path / "explainer.srt", tmp_path / "explainer.chapters.vtt")
+    total = sum(c.duration for c in ordered)
+    with av.open(str(out)) as container:
+        assert abs(container.duration / 1e6 - total) < 0.2
+        chapters = container.chapters()
+        assert [c["metadata"]["title"] for c in chapters] == [ch.title for ch in CHAPTERS]
+    cues = _cues(tmp_path / "explainer.srt")
+    assert len(cues) == sum(len(_cues(c.srt)) for c in ordered)
+    assert all(a[1] <= b[0] + 1e-3 for a, b in zip(cues, cues[1:]))  # in order, no overlap
+    starts = [0.0]
+    for c in ordered[:-1]:
+        starts.append(starts[-1] + c.duration)
+    vtt = (tmp_path / "explainer.chapters.vtt").read_text()
+    assert vtt.startswith("WEBVTT")
+    assert all(ch.title in vtt for ch in CHAPTERS)
+    vtt_starts = [_seconds(m.groups()) for m in re.finditer(r"(\d\d):(\d\d):(\d\d)\.(\d\d\d) -->", vtt)]
+    assert vtt_starts == pytest.approx(starts, abs=0.01)
