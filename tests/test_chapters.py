@@ -1,13 +1,16 @@
 """Every chapter renders at low quality, and they join into the full video.
 
 Each chapter in :data:`relu_anim.chapters.CHAPTERS` is rendered once per test
-session by the real pipeline (manim in a subprocess, `-ql`), into a temporary
-media folder; the tests then read the clips, their captions and the joined video.
+session by the real pipeline (manim in a subprocess, `-ql`). Two workers share
+the chapters, each with its own temporary media folder (so two manim processes
+never compile the same TeX file in the same cache at once); the tests then read
+the clips, their captions and the joined video.
 """
 
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import av
@@ -28,10 +31,20 @@ def _cues(path: Path) -> list[tuple[float, float]]:
     return [(_seconds(m.groups()[:4]), _seconds(m.groups()[4:])) for m in SRT_CUE.finditer(path.read_text())]
 
 
+WORKERS = 2
+
+
 @pytest.fixture(scope="session")
 def clips(tmp_path_factory):
-    media = tmp_path_factory.mktemp("media")
-    return {ch.name: render_chapter(ch, "l", media_dir=media) for ch in CHAPTERS}, media
+    media = [tmp_path_factory.mktemp(f"media{i}") for i in range(WORKERS)]
+
+    def render_share(worker: int) -> list:
+        return [render_chapter(ch, "l", media_dir=media[worker]) for ch in CHAPTERS[worker::WORKERS]]
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        shares = list(pool.map(render_share, range(WORKERS)))
+    rendered = {clip.chapter.name: clip for share in shares for clip in share}
+    return rendered, media
 
 
 @pytest.mark.parametrize("name", [ch.name for ch in CHAPTERS])
