@@ -43,8 +43,10 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter("bends", "Bends", "Sums that bend"),
     Chapter("x2", "X2Fit", "Fitting x² with 1 to 100 units"),
     Chapter("linear_collapse", "LinearCollapse", "Linear layers collapse"),
+    Chapter("activations", "Activations", "Activations and their gradients"),
     Chapter("random_net", "RandomNet", "A random network, read exactly"),
     Chapter("feature_plane", "FeaturePlane", "Two inputs: folding the plane"),
+    Chapter("depth", "Depth", "What depth buys"),
 )
 
 

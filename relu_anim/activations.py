@@ -1,0 +1,273 @@
+"""Activation functions and their gradients, as numbers a scene can show.
+
+Smooth activations (:func:`sigmoid`, :func:`tanh`) and their derivatives are
+plain vectorised numpy. ReLU and leaky ReLU are piecewise linear, so they are
+built as one-unit :class:`~relu_anim.network.Network` objects and analysed
+exactly (:func:`activation_network`); their derivatives are the piecewise
+constant slopes of that analysis (:func:`derivative_steps`).
+
+Two measurements about gradients:
+
+- :func:`sigmoid_derivative_product`: along a path through a random sigmoid
+  network the gradient picks up one factor σ'(z) ≤ 1/4 per layer, so the
+  product shrinks at least as fast as ``0.25**L``;
+- :func:`dead_share`: the share of first-layer ReLU units that are inactive on
+  the whole data interval at PyTorch's default initialisation (reproduced by
+  :func:`~relu_anim.construct.random_network`); such a unit gets no gradient
+  (:func:`unit_gradient`), so training never revives it.
+
+numpy only, like the rest of the math core.
+
+Examples
+--------
+>>> float(sigmoid_derivative(0.0)) == SIGMOID_DERIVATIVE_MAX
+True
+>>> derivative_steps(activation_network("relu").piecewise(-1, 1))
+[(-1.0, 0.0, 0.0), (0.0, 1.0, 1.0)]
+>>> sigmoid_derivative_bound(3).tolist()
+[0.25, 0.0625, 0.015625]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from .construct import random_network
+from .errors import ReluAnimError
+from .network import Layer, Network, check_domain
+from .piecewise import PiecewiseLinear
+from .units import dead_units, first_layer_kinks
+
+__all__ = [
+    "SIGMOID_DERIVATIVE_MAX",
+    "sigmoid",
+    "sigmoid_derivative",
+    "tanh",
+    "tanh_derivative",
+    "activation_network",
+    "derivative_steps",
+    "sigmoid_derivative_bound",
+    "sigmoid_derivative_product",
+    "single_unit",
+    "unit_gradient",
+    "DeadUnit",
+    "dead_unit_example",
+    "dead_share",
+]
+
+#: The largest value of σ'(x) = σ(x)(1 − σ(x)), reached at x = 0.
+SIGMOID_DERIVATIVE_MAX = 0.25
+
+
+# ------------------------------------------------------------------ smooth ones
+def sigmoid(x) -> np.ndarray:
+    """σ(x) = 1 / (1 + e^(−x)), computed without overflow for large |x|.
+
+    Examples
+    --------
+    >>> sigmoid([0.0, 800.0, -800.0]).tolist()
+    [0.5, 1.0, 0.0]
+    """
+    x = np.asarray(x, dtype=float)
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def sigmoid_derivative(x) -> np.ndarray:
+    """σ'(x) = σ(x)·(1 − σ(x)); at most :data:`SIGMOID_DERIVATIVE_MAX`.
+
+    Examples
+    --------
+    >>> sigmoid_derivative([0.0]).tolist()
+    [0.25]
+    """
+    s = sigmoid(x)
+    return s * (1.0 - s)
+
+
+def tanh(x) -> np.ndarray:
+    """tanh(x) (numpy's), here so that scenes take every activation from one place."""
+    return np.tanh(np.asarray(x, dtype=float))
+
+
+def tanh_derivative(x) -> np.ndarray:
+    """tanh'(x) = 1 − tanh²(x); 1 at x = 0.
+
+    Examples
+    --------
+    >>> tanh_derivative([0.0]).tolist()
+    [1.0]
+    """
+    t = np.tanh(np.asarray(x, dtype=float))
+    return 1.0 - t * t
+
+
+# ------------------------------------------------------- piecewise-linear ones
+def activation_network(activation: str, negative_slope: float = 0.01) -> Network:
+    """The activation itself as a network ``x ↦ act(x)``: one unit, weight 1, bias 0.
+
+    ``activation`` is ``"relu"`` or ``"leaky_relu"`` (with ``negative_slope``);
+    analyse it exactly with ``.piecewise(a, b)``.
+
+    Examples
+    --------
+    >>> activation_network("leaky_relu", 0.1)([-2.0, 3.0]).tolist()
+    [-0.2, 3.0]
+    """
+    if activation not in ("relu", "leaky_relu"):
+        raise ReluAnimError(f"activation: expected 'relu' or 'leaky_relu' (got {activation!r})")
+    return Network([Layer([[1.0]], [0.0], activation, negative_slope, name="unit"),
+                    Layer([[1.0]], [0.0], "linear", name="output")])
+
+
+def derivative_steps(f: PiecewiseLinear) -> list[tuple[float, float, float]]:
+    """The derivative of ``f`` as ``(start, end, slope)`` per piece: a step function.
+
+    Exact: one step per piece, from knot to knot, at the piece's slope. The
+    derivative is undefined at the kinks themselves, where the steps meet.
+    """
+    knots = f.knots
+    return [(float(a), float(b), float(s)) for a, b, s in zip(knots[:-1], knots[1:], f.slopes)]
+
+
+# ----------------------------------------------------------- vanishing products
+def sigmoid_derivative_bound(depth: int) -> np.ndarray:
+    """``0.25**L`` for ``L = 1 … depth``: the most a product of L sigmoid derivatives can be."""
+    depth = _check_depth(depth)
+    return SIGMOID_DERIVATIVE_MAX ** np.arange(1, depth + 1, dtype=float)
+
+
+def sigmoid_derivative_product(depth: int, *, width: int = 8, seed: int = 0, x: float = 1.0) -> np.ndarray:
+    """Products of sigmoid derivatives along the best path of a random sigmoid network.
+
+    The network has ``depth`` hidden layers of ``width`` sigmoid units on one
+    input, initialised as PyTorch does (weights and biases uniform in
+    ``±1/√fan_in``, via :func:`~relu_anim.construct.random_network`). The input
+    ``x`` is sent forward; a gradient flowing back along a path through one unit
+    per layer is multiplied by σ'(z) of each unit on the path. Entry ``L − 1``
+    is the largest such product over all paths through the first ``L`` layers,
+    i.e. the product of each layer's largest σ'(z): every path does worse.
+
+    Examples
+    --------
+    >>> p = sigmoid_derivative_product(10, seed=0)
+    >>> bool(np.all(p <= sigmoid_derivative_bound(10))), bool(np.all(np.diff(p) < 0))
+    (True, True)
+    """
+    depth = _check_depth(depth)
+    if isinstance(width, bool) or int(width) != width or int(width) < 1:
+        raise ReluAnimError(f"width: must be a positive whole number (got {width!r})")
+    net = random_network([1] + [int(width)] * depth + [1], seed=seed, activation="linear")
+    h = np.array([[float(x)]])
+    best = []
+    for layer in net.layers[:-1]:
+        z = layer.preactivation(h)
+        best.append(float(np.max(sigmoid_derivative(z))))
+        h = sigmoid(z)
+    return np.cumprod(best)
+
+
+def _check_depth(depth: int) -> int:
+    if isinstance(depth, bool) or int(depth) != depth or not 1 <= int(depth) <= 200:
+        raise ReluAnimError(f"depth: must be a whole number from 1 to 200 (got {depth!r})")
+    return int(depth)
+
+
+# ------------------------------------------------------------------ dead units
+def single_unit(weight: float, bias: float) -> Network:
+    """One unit ``x ↦ ReLU(weight·x + bias)`` as a network, to analyse exactly.
+
+    Examples
+    --------
+    >>> single_unit(2.0, -1.0).piecewise(0, 2).breakpoints.tolist()
+    [0.5]
+    """
+    return Network([Layer([[float(weight)]], [float(bias)], "relu", name="unit"),
+                    Layer([[1.0]], [0.0], "linear", name="output")])
+
+
+def unit_gradient(weight: float, bias: float, xs: Sequence[float], upstream: Sequence[float] | float = 1.0
+                  ) -> tuple[float, float]:
+    """Gradient of ``Σ upstream·ReLU(w·x + b)`` over the data ``xs`` with respect to ``(w, b)``.
+
+    ReLU passes a gradient only where it is active (``w·x + b > 0``), so a unit
+    inactive on every data point gets exactly ``(0, 0)`` whatever ``upstream`` is.
+
+    Examples
+    --------
+    >>> unit_gradient(1.0, -3.0, [0.0, 1.0, 2.0])   # kink at 3, right of the data
+    (0.0, 0.0)
+    >>> unit_gradient(1.0, -0.5, [0.0, 1.0, 2.0])
+    (3.0, 2.0)
+    """
+    xs = np.asarray(xs, dtype=float).reshape(-1)
+    up = np.broadcast_to(np.asarray(upstream, dtype=float), xs.shape)
+    active = (float(weight) * xs + float(bias)) > 0
+    return float(np.sum(up * active * xs)) + 0.0, float(np.sum(up * active)) + 0.0
+
+
+@dataclass(frozen=True)
+class DeadUnit:
+    """A first-layer unit ``ReLU(weight·x + bias)`` of ``random_network([1, width, 1], seed=seed)``."""
+
+    seed: int
+    index: int
+    weight: float
+    bias: float
+    kink: float
+
+    def network(self) -> Network:
+        """The unit alone, ``x ↦ ReLU(weight·x + bias)``, to analyse exactly."""
+        return single_unit(self.weight, self.bias)
+
+
+def dead_unit_example(domain: tuple[float, float] = (0.0, 2.0), view: tuple[float, float] = (-2.0, 4.0),
+                      *, width: int = 8, seeds: Iterable[int] = range(100)) -> DeadUnit:
+    """The first unit, over ``seeds`` and unit order, dead on ``domain`` with its kink inside ``view``.
+
+    A real unit of PyTorch's default initialisation (see
+    :func:`~relu_anim.construct.random_network`), chosen so that its kink can be
+    shown on axes spanning ``view``.
+
+    Examples
+    --------
+    >>> u = dead_unit_example()
+    >>> u.network().piecewise(0, 2).knot_values.tolist()
+    [0.0, 0.0]
+    """
+    a, b = check_domain(*domain)
+    lo, hi = check_domain(*view)
+    for seed in seeds:
+        net = random_network([1, width, 1], seed=seed)
+        layer = net.layers[0]
+        kinks = first_layer_kinks(net)
+        for i, (w, bias) in enumerate(zip(layer.weight[:, 0], layer.bias)):
+            dead = w * a + bias <= 0 and w * b + bias <= 0
+            if dead and np.isfinite(kinks[i]) and lo < kinks[i] < hi and not a <= kinks[i] <= b:
+                return DeadUnit(int(seed), i, float(w), float(bias), float(kinks[i]))
+    raise ReluAnimError("seeds: no dead unit with its kink in view")
+
+
+def dead_share(units: int, domain: tuple[float, float] = (0.0, 2.0), *, seeds: Iterable[int] = range(1000)
+               ) -> float:
+    """Average share of first-layer units dead on ``domain`` at PyTorch's default initialisation.
+
+    The mean over ``seeds`` of ``dead_units(random_network([1, units, 1], seed=s), domain) / units``.
+    For one input the weights and biases are uniform in ±1, and on [0, 2] a unit
+    is dead with probability 5/16 = 0.3125.
+
+    Examples
+    --------
+    >>> round(dead_share(20, seeds=range(200)), 2)
+    0.31
+    """
+    if isinstance(units, bool) or int(units) != units or int(units) < 1:
+        raise ReluAnimError(f"units: must be a positive whole number (got {units!r})")
+    units = int(units)
+    shares = [dead_units(random_network([1, units, 1], seed=s), domain) / units for s in seeds]
+    if not shares:
+        raise ReluAnimError("seeds: need at least one seed")
+    return float(np.mean(shares))
