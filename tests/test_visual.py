@@ -267,3 +267,16 @@ def test_golden_comparison_sees_a_moved_kink(x2):
         x2.SHIFTS = original
     assert frame_difference(base, base) == 0.0
     assert frame_difference(moved, base) > PIXEL_FRACTION_TOLERANCE
+
+
+def test_copies_of_graphs_share_their_axes_but_not_their_points():
+    from relu_anim.construct import optimal_x2
+    from relu_anim.visual import ErrorBand, PiecewiseGraph, make_axes
+
+    axes = make_axes((0, 2, 1), (0, 4, 1), numbers=False, x_label=None)
+    f = optimal_x2(3).piecewise(0, 2)
+    for mob in (PiecewiseGraph(axes, f), ErrorBand(axes, f, lambda x: x**2)):
+        copy = mob.copy()
+        assert copy.axes is mob.axes
+        assert copy.points is not mob.points
+        np.testing.assert_array_equal(copy.points, mob.points)

@@ -35,6 +35,7 @@ __all__ = [
     "breakpoint_dots",
     "target_graph",
     "ErrorBand",
+    "OnAxes",
     "level_line",
 ]
 
@@ -151,7 +152,22 @@ class LogLogAxes(Axes):
         return self.c2p(np.log10(x) - self.x_decades[0], np.log10(y) - self.y_decades[0])
 
 
-class PiecewiseGraph(VMobject):
+class OnAxes:
+    """Mixin for a mobject drawn on ``self.axes``: its copies share those axes.
+
+    manim's ``Mobject.copy`` is a deep copy, so without this every copy of a
+    graph would copy the whole axes (ticks, numbers, labels: ~80 ms), and every
+    ``Transform`` copies its mobjects several times.
+    """
+
+    axes: Axes
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        memo.setdefault(id(self.axes), self.axes)
+        return super().__deepcopy__(memo)  # type: ignore[misc]
+
+
+class PiecewiseGraph(OnAxes, VMobject):
     """The exact graph of a :class:`~relu_anim.piecewise.PiecewiseLinear` on ``axes``.
 
     A polyline whose corners are ``axes.c2p`` of ``function.vertices()``: the
@@ -235,7 +251,7 @@ def _band_xs(function: PiecewiseLinear, samples: int) -> np.ndarray:
     return np.concatenate([xs, knots[-1:]])
 
 
-class ErrorBand(VMobject):
+class ErrorBand(OnAxes, VMobject):
     """The filled region between a piecewise-linear output and a smooth target.
 
     The boundary runs along the output through every vertex of ``function``

@@ -28,6 +28,7 @@ import numpy as np
 from manim import Axes, VMobject
 
 from ..steps import StepFunction
+from .graphs import OnAxes
 from .theme import Theme, current_theme
 
 __all__ = ["StepGraph", "nice_range", "side_scale", "step_vertices"]
@@ -41,7 +42,7 @@ def step_vertices(steps: StepFunction) -> np.ndarray:
     return np.column_stack([xs, ys])
 
 
-class StepGraph(VMobject):
+class StepGraph(OnAxes, VMobject):
     """The exact graph of a :class:`~relu_anim.steps.StepFunction` on ``axes``.
 
     A polyline through :meth:`vertices`: each tread runs from one edge to the

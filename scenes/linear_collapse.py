@@ -1,0 +1,408 @@
+"""Chapter "Linear layers collapse".
+
+Why a network needs its activation: two linear layers f(X) = W₁X + b₁ and
+g(X) = W₂X + b₂ compose to one, g(f(X)) = W₃X + b₃, shown with the weights of a
+real network; a deeper linear stack on a scalar input is still one straight
+line; a linear layer trained on x² settles on the best line and stops there.
+Then ReLU goes between the layers, and the same weights bend.
+
+Every number drawn comes from :mod:`relu_anim`: the collapse is
+:meth:`~relu_anim.network.Network.collapse`, lines and bends are
+:meth:`~relu_anim.network.Network.piecewise`, the training is
+:func:`~relu_anim.torch_adapter.train` (seeded, about a second). The literals
+here are the story's choices: layer widths, seeds, domains, the example input
+and how many training snapshots to show.
+
+Preview::
+
+    manim -pql scenes/linear_collapse.py      # RELU_ANIM_THEME=light for white pages
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from manim import (DOWN, LEFT, RIGHT, UL, UP, AnimationGroup, Create, FadeIn, FadeOut, FadeTransform,
+                   GrowFromCenter, Indicate, MathTex, ReplacementTransform, Succession, Tex, Transform, VGroup,
+                   Write)
+
+from relu_anim.construct import least_squares_output, random_network
+from relu_anim.network import Layer, Network
+from relu_anim.piecewise import PiecewiseLinear
+from relu_anim.story import Fit
+from relu_anim.target import parse_target
+from relu_anim.torch_adapter import train
+from relu_anim.visual import (ChapterScene, ErrorBand, PiecewiseGraph, Readout, breakpoint_dots, format_tex,
+                              format_text, make_axes, target_graph)
+from relu_anim.visual.matrices import AffineEquation, NumberMatrix
+
+__all__ = ["LinearCollapse", "LAYER_WIDTHS", "STACK_DEPTHS", "DOMAIN", "STACK_DOMAIN", "square",
+           "two_layers", "collapsed", "stack", "stack_function", "linear_training", "line_snapshots",
+           "best_line", "relu_fit"]
+
+# --------------------------------------------------------------- the story's choices
+#: The two layers of the opening: f takes 2 numbers to 3, g takes 3 back to 2.
+LAYER_WIDTHS = (2, 3, 2)
+LAYER_SEED = 0
+#: An input to push through both routes.
+EXAMPLE_INPUT = (1.0, -1.0)
+#: The scalar stack: hidden layers of this width, 1, 2 and 3 of them.
+STACK_WIDTH = 4
+STACK_DEPTHS = (1, 2, 3)
+STACK_SEED = 225
+STACK_DOMAIN = (-3.0, 3.0)
+#: The x² fits: domain, training seed and length, ReLU units, snapshots shown.
+DOMAIN = (0.0, 2.0)
+TRAIN_SEED = 0
+TRAIN_STEPS = 1000
+RELU_UNITS = 3
+SNAPSHOTS = 6
+#: The target.
+square = parse_target("x**2")
+
+
+# ------------------------------------------------------- the numbers, from relu_anim
+def two_layers() -> Network:
+    """f then g: a seeded random network 2 → 3 → 2 with no activation anywhere."""
+    return random_network(LAYER_WIDTHS, seed=LAYER_SEED, activation="linear")
+
+
+def collapsed() -> Layer:
+    """The single layer equal to f then g: W₃ = W₂W₁, b₃ = W₂b₁ + b₂."""
+    return two_layers().collapse()
+
+
+def stack(depth: int, activation: str = "linear") -> Network:
+    """The scalar stack 1 → 4 → … → 4 → 1 with ``depth`` hidden layers (same seed for every depth)."""
+    return random_network([1] + [STACK_WIDTH] * depth + [1], seed=STACK_SEED, activation=activation)
+
+
+def stack_function(depth: int, activation: str = "linear") -> PiecewiseLinear:
+    """The stack's exact form on :data:`STACK_DOMAIN`."""
+    return stack(depth, activation).piecewise(*STACK_DOMAIN)
+
+
+@lru_cache(maxsize=1)
+def linear_training():
+    """One linear layer y = wx + c trained on x² by plain Adam, with snapshots."""
+    return train(square, DOMAIN, widths=[], solve_output=False, history=True, steps=TRAIN_STEPS,
+                 seed=TRAIN_SEED, progress=False)
+
+
+def line_snapshots() -> list[tuple[int, Fit]]:
+    """``SNAPSHOTS`` of the training history, spread over its (log-spaced) records: (step, fit)."""
+    history = linear_training().history
+    picks = np.unique(np.linspace(0, len(history) - 1, SNAPSHOTS).round().astype(int))
+    return [(history[i]["step"], Fit.of(Network.from_layers(history[i]["layers"]), square, DOMAIN))
+            for i in picks]
+
+
+def best_line() -> Fit:
+    """The least-squares line on the domain (one unit ReLU(x − a), linear there)."""
+    return Fit.of(least_squares_output(square, [DOMAIN[0]], DOMAIN), square, DOMAIN)
+
+
+@lru_cache(maxsize=1)
+def relu_fit() -> Fit:
+    """ReLU between the layers: 1 → 3 → 1 trained on x² (seeded, about half a second)."""
+    return Fit.of(train(square, DOMAIN, RELU_UNITS, steps=TRAIN_STEPS, seed=TRAIN_SEED,
+                        progress=False).network, square, DOMAIN)
+
+
+def words(value: float) -> str:
+    """A number as narration writes it (3 significant digits, no trailing zeros)."""
+    return format_text(value, trim=True)
+
+
+def line_tex(slope: float, intercept: float) -> str:
+    """``y = a\\,x ± c`` with the numbers written as the readouts write them."""
+    sign = "-" if intercept < 0 else "+"
+    return f"y = {format_tex(slope, 'fixed')}\\,x {sign} {format_tex(abs(intercept), 'fixed')}"
+
+
+def widths_tex(depth: int) -> str:
+    """``1 \\to 4 \\to … \\to 1`` for a stack of ``depth`` hidden layers."""
+    return r" \to ".join(str(w) for w in stack(depth).widths)
+
+
+# ------------------------------------------------------------------------ drawing
+@dataclass
+class LineView:
+    """What is drawn for one x² fit: error band, exact graph, kink dots."""
+
+    fit: Fit
+    band: ErrorBand
+    graph: PiecewiseGraph
+    dots: VGroup
+
+    @property
+    def group(self) -> VGroup:
+        return VGroup(self.band, self.graph, self.dots)
+
+
+class LinearCollapse(ChapterScene):
+    """Linear layers collapse; ReLU between them bends (DESIGN.md storyboard, chapter linear_collapse)."""
+
+    def construct(self) -> None:
+        self.first_layer()
+        self.second_layer()
+        self.two_are_one()
+        self.deeper_stacks()
+        self.line_on_x2()
+        self.relu_between()
+        self.closing()
+
+    # ------------------------------------------------------------------ layout
+    def build_title(self) -> None:
+        self.title = Tex("Linear layers collapse", font_size=40, color=self.theme.text)
+        self.title.to_corner(UL, buff=0.35)
+
+    def build_equations(self) -> None:
+        """f and g with their matrices, the algebra, the collapsed layer and a check."""
+        t = self.theme
+        net, one = two_layers(), collapsed()
+        f, g = net.layers
+        c1, c2 = t.unit_color(0), t.unit_color(1)
+        self.f_eq = AffineEquation("f(X)", f.weight, f.bias, color=c1, font_size=28, theme=t)
+        self.g_eq = AffineEquation("g(X)", g.weight, g.bias, color=c2, font_size=28, theme=t)
+        layers = VGroup(self.f_eq, self.g_eq).arrange(RIGHT, buff=0.9)
+        if layers.width > 13.0:
+            layers.scale_to_fit_width(13.0)
+        layers.move_to([0, 2.0, 0])
+        colours = {"W_1": c1, "b_1": c1, "W_2": c2, "b_2": c2, "W_3": t.output, "b_3": t.output}
+        self.algebra = MathTex(r"g(f(X))", r"=", r"W_2", r"(", r"W_1", r"X+", r"b_1", r")+", r"b_2",
+                               r"=", r"(", r"W_2", r"W_1", r")X+(", r"W_2", r"b_1", r"+", r"b_2", r")",
+                               font_size=38, color=t.text)
+        self.algebra.move_to([0, 0.45, 0])
+        self.naming = MathTex(r"W_3", r"=", r"W_2", r"W_1", r",\qquad", r"b_3", r"=", r"W_2", r"b_1",
+                              r"+", r"b_2", font_size=38, color=t.text)
+        self.naming.next_to(self.algebra, DOWN, buff=0.3)
+        for tex in (self.algebra, self.naming):
+            for part in tex:
+                if part.tex_string in colours:
+                    part.set_color(colours[part.tex_string])
+        self.one_eq = AffineEquation("g(f(X))", one.weight, one.bias, color=t.output, font_size=28, theme=t)
+        self.one_eq.move_to([0, -1.5, 0])
+        x = np.array(EXAMPLE_INPUT)
+        through_both = net(x)[0]
+        through_one = Network([one])(x)[0]
+        tex = dict(font_size=32, color=t.text)
+        self.check = VGroup(MathTex("X =", **tex),
+                            NumberMatrix(x, digits=0, font_size=24, theme=t),
+                            MathTex(r":\quad g(f(X)) =", **tex),
+                            NumberMatrix(through_both, digits=3, font_size=24, color=t.output, theme=t),
+                            MathTex(r",\quad W_3X + b_3 =", **tex),
+                            NumberMatrix(through_one, digits=3, font_size=24, color=t.output, theme=t))
+        self.check.arrange(RIGHT, buff=0.15).move_to([0, -2.95, 0])
+
+    def build_panels(self) -> None:
+        """Left: the scalar stack's axes and readouts. Right: x² on [0, 2] with its readouts."""
+        t = self.theme
+        # the y range holds every stack shown, linear and ReLU
+        values = np.concatenate([stack_function(d, a).knot_values for d in STACK_DEPTHS
+                                 for a in ("linear", "relu")])
+        lo, hi = np.floor(values.min() * 2) / 2, np.ceil(values.max() * 2) / 2
+        # no numbers on its x axis: the lines cross it, and where they do is not the story
+        self.stack_axes = make_axes((*STACK_DOMAIN, 1), (lo, hi, 0.5), x_length=5.6, y_length=3.4,
+                                    font_size=20, theme=t, x_axis_config={"include_numbers": False})
+        self.stack_axes.move_to([-3.55, 0.45, 0])
+        self.x2_axes = make_axes((DOMAIN[0], DOMAIN[1], 0.5), (-1, 4, 1), x_length=5.6, y_length=3.4,
+                                 font_size=20, theme=t)
+        self.x2_axes.move_to([3.55, 0.45, 0])
+        self.stack_caption = self.caption_for_stack(STACK_DEPTHS[0])
+        self.x2_caption = Tex(r"one linear layer fitted to $x^2$", font_size=28, color=t.muted)
+        self.x2_caption.next_to(self.x2_axes, UP, buff=0.25)
+        self.target_curve = target_graph(self.x2_axes, square, DOMAIN, theme=t)
+        end = DOMAIN[1]
+        self.target_label = MathTex("x^2", font_size=32, color=t.target)
+        self.target_label.next_to(self.x2_axes.c2p(end, square(np.array([end]))[0]), LEFT, buff=0.2)
+
+        first = stack(STACK_DEPTHS[0]).collapse()
+        self.kinks_readout = Readout(r"\text{kinks}", 0, style="integer", theme=t)
+        self.line_formula = self.stack_formula(first)
+        step, fit = line_snapshots()[0]
+        self.step_readout = Readout(r"\text{step}", step, style="integer", theme=t)
+        self.mse_readout = Readout(r"\text{MSE}", fit.mse, color=t.error, theme=t)
+        self.best_readout = Readout(r"\text{best line MSE}", best_line().mse, color=t.accent, theme=t)
+        self.place(self.kinks_readout, -3.55, 0)
+        self.place(self.step_readout, 3.55, 0)
+        self.place(self.mse_readout, 3.55, 1)
+        self.place(self.best_readout, 3.55, 2)
+
+    def place(self, mob, x: float, row: int):
+        """Put a readout in row ``row`` under the panel centred at ``x`` (left edges aligned)."""
+        return mob.move_to([x - 2.6, -2.05 - 0.55 * row, 0], aligned_edge=LEFT)
+
+    def caption_for_stack(self, depth: int, activation: str = "linear") -> Tex:
+        between = "ReLU between layers" if activation == "relu" else "all linear"
+        cap = Tex(f"${widths_tex(depth)}$, {between}", font_size=28, color=self.theme.muted)
+        return cap.next_to(self.stack_axes, UP, buff=0.25)
+
+    def stack_formula(self, layer: Layer) -> MathTex:
+        """The collapsed stack as ``y = a x + c`` in the output colour, row 1 of the left panel."""
+        mob = MathTex(r"\text{one layer: }" + line_tex(layer.weight[0, 0], layer.bias[0]),
+                      font_size=34, color=self.theme.output)
+        return self.place(mob, -3.55, 1)
+
+    def stack_graph(self, depth: int, activation: str = "linear") -> PiecewiseGraph:
+        return PiecewiseGraph(self.stack_axes, stack_function(depth, activation), theme=self.theme)
+
+    def line_view(self, fit: Fit) -> LineView:
+        t = self.theme
+        # copies share the axes: a Transform copies its graphs, and copying axes is slow
+        return LineView(fit, ErrorBand(self.x2_axes, fit.function, square, theme=t),
+                        PiecewiseGraph(self.x2_axes, fit.function, theme=t),
+                        breakpoint_dots(self.x2_axes, fit.function, theme=t))
+
+    # ------------------------------------------------------------------- beats
+    def first_layer(self) -> None:
+        self.beat("A linear layer")
+        self.build_title()
+        self.build_equations()
+        rows, cols = two_layers().layers[0].weight.shape
+        self.narrate("Without an activation, a layer is f(X) = W₁X + b₁: a matrix times the input, plus a "
+                     f"vector. Here a real network's weights take {cols} numbers to {rows}.",
+                     FadeIn(self.title), Write(self.f_eq), run_time=2.5)
+
+    def second_layer(self) -> None:
+        self.beat("A second linear layer")
+        rows, cols = two_layers().layers[1].weight.shape
+        self.narrate(f"A second layer g(X) = W₂X + b₂ takes those {cols} numbers back to {rows}, "
+                     "with weights of its own.", Write(self.g_eq), run_time=2)
+
+    def two_are_one(self) -> None:
+        self.beat("Two layers are one")
+        self.narrate("Feed f into g and multiply out. The product W₂W₁ is one matrix, and "
+                     "W₂b₁ + b₂ is one vector.", Write(self.algebra), FadeIn(self.naming, shift=0.2 * DOWN),
+                     run_time=2.5)
+        self.narrate("Call them W₃ and b₃. With this network's numbers, the two layers do exactly the "
+                     "work of one.", FadeIn(self.one_eq, shift=0.2 * DOWN), run_time=1.5)
+        x = ", ".join(words(v) for v in EXAMPLE_INPUT)
+        self.narrate(f"Check it with X = ({x}): through both layers or through the single one, "
+                     "the output is the same.", FadeIn(self.check), run_time=1.5)
+
+    def deeper_stacks(self) -> None:
+        self.beat("Deeper stacks stay straight")
+        self.build_panels()
+        first = STACK_DEPTHS[0]
+        self.stack_line = self.stack_graph(first)
+        equations = VGroup(self.f_eq, self.g_eq, self.algebra, self.naming, self.one_eq, self.check)
+        self.narrate("Now one input and one output, with hidden layers of "
+                     f"{STACK_WIDTH} linear units in between. One hidden layer gives a straight line.",
+                     FadeOut(equations), Create(self.stack_axes), FadeIn(self.stack_caption),
+                     Create(self.stack_line), FadeIn(self.kinks_readout), FadeIn(self.line_formula),
+                     run_time=2.5)
+        for depth in STACK_DEPTHS[1:]:
+            graph, caption = self.stack_graph(depth), self.caption_for_stack(depth)
+            formula = self.stack_formula(stack(depth).collapse())
+            last = depth == STACK_DEPTHS[-1]
+            kinks = len(graph.function.breakpoints)
+            text = (f"With {depth} hidden layers: another straight line." if not last else
+                    f"With {depth}: still a straight line, {'no' if kinks == 0 else kinks} kinks. Its slope and "
+                    "intercept are the W and b of the collapsed layer.")
+            self.narrate(text, ReplacementTransform(self.stack_line, graph),
+                         FadeTransform(self.stack_caption, caption),
+                         FadeTransform(self.line_formula, formula), run_time=1.5)
+            self.stack_line, self.stack_caption, self.line_formula = graph, caption, formula
+
+    def line_on_x2(self) -> None:
+        self.beat("A linear layer meets x squared")
+        snapshots = line_snapshots()
+        step, fit = snapshots[0]
+        self.x2_view = self.line_view(fit)
+        self.narrate("On the right, train a single linear layer to fit x² on "
+                     f"[{words(DOMAIN[0])}, {words(DOMAIN[1])}], starting from a random line.",
+                     Create(self.x2_axes), FadeIn(self.x2_caption), Create(self.target_curve),
+                     FadeIn(self.target_label), Create(self.x2_view.graph), FadeIn(self.x2_view.band),
+                     FadeIn(self.step_readout), FadeIn(self.mse_readout), run_time=2.5)
+        # one mobject per part, transformed snapshot after snapshot (a chain of
+        # ReplacementTransforms inside a Succession leaves copies on screen)
+        views = [self.line_view(fit) for _, fit in snapshots[1:]]
+        morphs = [AnimationGroup(Transform(self.x2_view.graph, view.graph), Transform(self.x2_view.band, view.band),
+                                 self.step_readout.change_to(step), self.mse_readout.change_to(fit.mse))
+                  for (step, fit), view in zip(snapshots[1:], views)]
+        last = snapshots[-1][1]
+        self.narrate(f"Training swings the line into place and settles at MSE {words(last.mse)}, "
+                     "the best straight line there is.", Succession(*morphs), run_time=0.8 * len(morphs))
+        # swap in the last snapshot's own mobjects (same points): what is on screen is what it says
+        self.remove(self.x2_view.band, self.x2_view.graph)
+        self.x2_view = views[-1]
+        self.add(self.x2_view.band, self.x2_view.graph)
+        self.narrate("A line cannot bend, so no amount of training does better.",
+                     FadeIn(self.best_readout), run_time=1)
+
+    def relu_between(self) -> None:
+        self.beat("ReLU between the layers")
+        depth = STACK_DEPTHS[-1]
+        bent = self.stack_graph(depth, "relu")
+        dots = breakpoint_dots(self.stack_axes, bent.function, theme=self.theme)
+        caption = self.caption_for_stack(depth, "relu")
+        pieces = Readout(r"\text{pieces}", bent.function.num_pieces, style="integer", theme=self.theme)
+        self.place(pieces, -3.55, 1)
+        kinks = len(bent.function.breakpoints)
+        self.narrate(f"Keep every weight of the {depth}-layer stack and only put ReLU between the "
+                     f"layers: the line breaks into {bent.function.num_pieces} pieces, with {kinks} kinks.",
+                     ReplacementTransform(self.stack_line, bent), FadeTransform(self.stack_caption, caption),
+                     self.kinks_readout.change_to(kinks), FadeTransform(self.line_formula, pieces),
+                     GrowFromCenter(dots), run_time=2)
+        self.stack_line, self.stack_caption, self.stack_dots = bent, caption, dots
+        fit = relu_fit()
+        new = self.line_view(fit)
+        units = Readout(r"\text{ReLU units}", fit.units, style="integer", theme=self.theme)
+        self.place(units, 3.55, 0)
+        self.x2_caption_relu = Tex(rf"$1 \to {fit.units} \to 1$ with ReLU, fitted to $x^2$", font_size=28,
+                                   color=self.theme.muted).move_to(self.x2_caption)
+        self.narrate(f"On x², {fit.units} ReLU units between input and output bend {len(fit.function.breakpoints)} "
+                     f"times, and the MSE falls from {words(best_line().mse)} to {words(fit.mse)}.",
+                     ReplacementTransform(self.x2_view.graph, new.graph),
+                     ReplacementTransform(self.x2_view.band, new.band), GrowFromCenter(new.dots),
+                     FadeTransform(self.step_readout, units), FadeTransform(self.x2_caption, self.x2_caption_relu),
+                     self.mse_readout.change_to(fit.mse), run_time=2)
+        self.x2_view = new
+
+    def closing(self) -> None:
+        self.beat("Why the activation matters")
+        self.narrate("Without an activation, depth buys nothing: any stack is one layer in disguise. "
+                     "ReLU's single kink, repeated, is what lets a network bend.",
+                     Indicate(self.stack_dots), Indicate(self.x2_view.dots), run_time=1.5, wait=1.5)
+
+    # ------------------------------------------------------------------ stills
+    # Final states of key beats, built with the same builders and added without animation.
+    def pose_collapse(self) -> None:
+        """The end of "Two layers are one": f, g, the algebra, W₃ and b₃, the check."""
+        self.build_title()
+        self.build_equations()
+        self.add(self.title, self.f_eq, self.g_eq, self.algebra, self.naming, self.one_eq, self.check)
+
+    def pose_stack(self, depth: int = STACK_DEPTHS[-1]) -> PiecewiseGraph:
+        """The left panel at the end of "Deeper stacks stay straight", ``depth`` hidden layers."""
+        self.build_title()
+        self.build_panels()
+        graph = self.stack_graph(depth)
+        self.line_formula = self.stack_formula(stack(depth).collapse())
+        self.add(self.title, self.stack_axes, self.caption_for_stack(depth), graph, self.kinks_readout,
+                 self.line_formula)
+        return graph
+
+    def pose_relu(self) -> tuple[PiecewiseGraph, VGroup, LineView]:
+        """The end of "ReLU between the layers": both panels bent, kinks marked, readouts."""
+        self.build_title()
+        self.build_panels()
+        depth = STACK_DEPTHS[-1]
+        bent = self.stack_graph(depth, "relu")
+        dots = breakpoint_dots(self.stack_axes, bent.function, theme=self.theme)
+        self.kinks_readout.set_value(len(bent.function.breakpoints))
+        pieces = self.place(Readout(r"\text{pieces}", bent.function.num_pieces, style="integer",
+                                    theme=self.theme), -3.55, 1)
+        fit = relu_fit()
+        view = self.line_view(fit)
+        units = self.place(Readout(r"\text{ReLU units}", fit.units, style="integer", theme=self.theme), 3.55, 0)
+        self.mse_readout.set_value(fit.mse)
+        caption = Tex(rf"$1 \to {fit.units} \to 1$ with ReLU, fitted to $x^2$", font_size=28,
+                      color=self.theme.muted).move_to(self.x2_caption)
+        self.add(self.title, self.stack_axes, self.caption_for_stack(depth, "relu"), bent, dots,
+                 self.kinks_readout, pieces, self.x2_axes, caption, self.target_curve, self.target_label,
+                 *view.group, units, self.mse_readout, self.best_readout)
+        return bent, dots, view
