@@ -20,6 +20,12 @@ draws with these:
                        same way in TeX and in narration
 :func:`relu_sum_tex`   a network's formula ``c + Σ aᵢ ReLU(x − hᵢ)`` with its numbers
 :class:`NeuronDiagram`  inputs, weights, sum + b, ReLU box, output
+:func:`slope_labels`   each piece's exact slope written beside it
+:class:`LivePiecewiseGraph`  an exact graph rebuilt every frame as a tracker moves
+:class:`NumberMatrix`  a matrix or vector of a network's own numbers;
+                       :class:`AffineEquation` draws ``label = W X + b``
+:class:`StepGraph`     an exact step function (slopes, unit counts)
+:class:`RegionMap`     the linear regions of a 2-input network as polygons
 =====================  ========================================================
 
 Examples
@@ -31,10 +37,16 @@ Examples
 [0.4, 1.2]
 """
 
-from .graphs import ErrorBand, LogLogAxes, PiecewiseGraph, breakpoint_dots, level_line, make_axes, target_graph
+from .annotations import area_under, slope_labels, slope_tex
+from .graphs import (ErrorBand, LogLogAxes, OnAxes, PiecewiseGraph, breakpoint_dots, level_line, make_axes,
+                     target_graph)
+from .live import LivePiecewiseGraph, live_breakpoint_dots
+from .matrices import AffineEquation, NumberMatrix
 from .neuron import NeuronDiagram
+from .plane import ColorBar, RegionMap, fold_line, plane_polygon, scale_colors
 from .readouts import Readout, format_number, format_tex, format_text, relu_sum_tex
 from .scene import ChapterScene
+from .steps import StepGraph, nice_range, side_scale, step_vertices
 from .theme import DARK, LIGHT, THEME_ENV, THEMES, Theme, current_theme, theme_named
 
 __all__ = [
@@ -59,4 +71,21 @@ __all__ = [
     "format_text",
     "relu_sum_tex",
     "NeuronDiagram",
+    "OnAxes",
+    "slope_labels",
+    "slope_tex",
+    "area_under",
+    "LivePiecewiseGraph",
+    "live_breakpoint_dots",
+    "NumberMatrix",
+    "AffineEquation",
+    "StepGraph",
+    "nice_range",
+    "side_scale",
+    "step_vertices",
+    "RegionMap",
+    "ColorBar",
+    "fold_line",
+    "plane_polygon",
+    "scale_colors",
 ]
