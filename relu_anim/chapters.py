@@ -45,6 +45,7 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter("linear_collapse", "LinearCollapse", "Linear layers collapse"),
     Chapter("activations", "Activations", "Activations and their gradients"),
     Chapter("random_net", "RandomNet", "A random network, read exactly"),
+    Chapter("training", "Training", "Training in motion"),
     Chapter("feature_plane", "FeaturePlane", "Two inputs: folding the plane"),
     Chapter("depth", "Depth", "What depth buys"),
 )

@@ -258,9 +258,12 @@ def _atomic_path(path: Path) -> Iterator[Path]:
 
 
 def _manim_command(chapter: ChapterLike, quality: str, media_dir: Path) -> list[str]:
+    # --disable_caching: manim hashes every play() to reuse partial movies, which
+    # costs about a quarter of a chapter's render; this pipeline already skips
+    # whole chapters that are up to date, so that cache would never pay off.
     return [
         sys.executable, "-m", "manim", "render", f"-q{quality}",
-        "--progress_bar", "none", "--media_dir", str(media_dir),
+        "--progress_bar", "none", "--disable_caching", "--media_dir", str(media_dir),
         str(chapter.path), chapter.scene,
     ]  # fmt: skip
 
@@ -414,7 +417,9 @@ def _probe(path: Path) -> _Probe:
             actx = container.streams.audio[0].codec_context
             audio = (actx.name, actx.sample_rate, actx.channels)
         return _Probe(
-            video=(ctx.name, ctx.width, ctx.height, video.average_rate, ctx.pix_fmt),
+            # the nominal rate: manim's stitched partial movies leave a few frame
+            # steps a tick short, which moves the measured average off 15 or 60
+            video=(ctx.name, ctx.width, ctx.height, video.base_rate or video.average_rate, ctx.pix_fmt),
             audio=audio,
             duration=_stream_duration(video, container),
         )

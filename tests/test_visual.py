@@ -280,3 +280,22 @@ def test_copies_of_graphs_share_their_axes_but_not_their_points():
         assert copy.axes is mob.axes
         assert copy.points is not mob.points
         np.testing.assert_array_equal(copy.points, mob.points)
+
+
+def test_readout_follow_updates_in_place_without_swapping_glyphs():
+    from manim import ValueTracker
+
+    from relu_anim.visual import Readout
+
+    tracker = ValueTracker(1.0)
+    readout = Readout("n", 1, style="integer").follow(tracker)
+    drawn = list(readout.submobjects)  # what a running play() keeps drawing
+    tracker.set_value(20)
+    readout.update()
+    assert readout.value == 20
+    assert all(a is b for a, b in zip(readout.submobjects, drawn)) and len(readout.submobjects) == len(drawn)
+    expected = Readout("n", 1, style="integer").set_value(20)
+    assert readout.shown == 20
+    # become() pads curves, so compare the drawn geometry rather than raw point lists
+    np.testing.assert_allclose(readout.get_center(), expected.get_center(), atol=1e-9)
+    assert (readout.width, readout.height) == pytest.approx((expected.width, expected.height), abs=1e-9)

@@ -153,17 +153,17 @@ class LogLogAxes(Axes):
 
 
 class OnAxes:
-    """Mixin for a mobject drawn on ``self.axes``: its copies share those axes.
+    """Mixin for a mobject drawn on axes it keeps as attributes: copies share those axes.
 
     manim's ``Mobject.copy`` is a deep copy, so without this every copy of a
     graph would copy the whole axes (ticks, numbers, labels: ~80 ms), and every
     ``Transform`` copies its mobjects several times.
     """
 
-    axes: Axes
-
     def __deepcopy__(self, memo: dict[int, Any]) -> Any:
-        memo.setdefault(id(self.axes), self.axes)
+        for value in vars(self).values():
+            if isinstance(value, Axes):
+                memo.setdefault(id(value), value)
         return super().__deepcopy__(memo)  # type: ignore[misc]
 
 

@@ -250,8 +250,19 @@ class Readout(VGroup):
         return _ChangeReadout(self, value, **kwargs)
 
     def follow(self, tracker: ValueTracker) -> "Readout":
-        """Show ``tracker``'s value at every frame (adds an updater; returns self)."""
-        self.add_updater(lambda m: m.set_value(tracker.get_value()))
+        """Show ``tracker``'s value at every frame (adds an updater; returns self).
+
+        The readout changes in place (``become``): during a play, manim keeps
+        drawing the submobjects it listed when the play began, so swapping in
+        new glyphs would leave the old ones frozen on screen.
+        """
+
+        def update(readout: "Readout") -> None:
+            fresh = readout.copy().set_value(tracker.get_value())
+            readout.become(fresh)
+            readout.value = fresh.value
+
+        self.add_updater(update)
         return self
 
 
