@@ -20,7 +20,6 @@ Preview::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -34,8 +33,8 @@ from relu_anim.piecewise import PiecewiseLinear
 from relu_anim.story import Fit
 from relu_anim.target import parse_target
 from relu_anim.torch_adapter import train
-from relu_anim.visual import (ChapterScene, ErrorBand, PiecewiseGraph, Readout, breakpoint_dots, format_tex,
-                              format_text, make_axes, target_graph)
+from relu_anim.visual import (ChapterScene, FitView, PiecewiseGraph, Readout, breakpoint_dots, fit_view,
+                              format_tex, format_text, make_axes, target_graph)
 from relu_anim.visual.matrices import AffineEquation, NumberMatrix
 
 __all__ = ["LinearCollapse", "LAYER_WIDTHS", "STACK_DEPTHS", "DOMAIN", "STACK_DOMAIN", "square",
@@ -128,20 +127,6 @@ def widths_tex(depth: int) -> str:
 
 
 # ------------------------------------------------------------------------ drawing
-@dataclass
-class LineView:
-    """What is drawn for one x² fit: error band, exact graph, kink dots."""
-
-    fit: Fit
-    band: ErrorBand
-    graph: PiecewiseGraph
-    dots: VGroup
-
-    @property
-    def group(self) -> VGroup:
-        return VGroup(self.band, self.graph, self.dots)
-
-
 class LinearCollapse(ChapterScene):
     """Linear layers collapse; ReLU between them bends (DESIGN.md storyboard, chapter linear_collapse)."""
 
@@ -249,12 +234,9 @@ class LinearCollapse(ChapterScene):
     def stack_graph(self, depth: int, activation: str = "linear") -> PiecewiseGraph:
         return PiecewiseGraph(self.stack_axes, stack_function(depth, activation), theme=self.theme)
 
-    def line_view(self, fit: Fit) -> LineView:
-        t = self.theme
-        # copies share the axes: a Transform copies its graphs, and copying axes is slow
-        return LineView(fit, ErrorBand(self.x2_axes, fit.function, square, theme=t),
-                        PiecewiseGraph(self.x2_axes, fit.function, theme=t),
-                        breakpoint_dots(self.x2_axes, fit.function, theme=t))
+    def line_view(self, fit: Fit) -> FitView:
+        """Band, exact graph and kink dots of an x² fit on the x² axes."""
+        return fit_view(self.x2_axes, fit, square, theme=self.theme)
 
     # ------------------------------------------------------------------- beats
     def first_layer(self) -> None:
@@ -386,7 +368,7 @@ class LinearCollapse(ChapterScene):
                  self.line_formula)
         return graph
 
-    def pose_relu(self) -> tuple[PiecewiseGraph, VGroup, LineView]:
+    def pose_relu(self) -> tuple[PiecewiseGraph, VGroup, FitView]:
         """The end of "ReLU between the layers": both panels bent, kinks marked, readouts."""
         self.build_title()
         self.build_panels()

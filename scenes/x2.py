@@ -29,9 +29,8 @@ from relu_anim.metrics import x2_optimal_max_error
 from relu_anim.story import Fit
 from relu_anim.target import parse_target
 from relu_anim.units import first_layer_kinks
-from relu_anim.visual import (ChapterScene, ErrorBand, LogLogAxes, PiecewiseGraph, Readout,
-                              breakpoint_dots, format_tex, format_text, level_line, make_axes,
-                              relu_sum_tex, target_graph)
+from relu_anim.visual import (ChapterScene, ErrorBand, FitView, LogLogAxes, PiecewiseGraph, Readout, fit_view,
+                              format_tex, format_text, level_line, make_axes, relu_sum_tex, target_graph)
 
 __all__ = ["X2Fit", "DOMAIN", "SHIFTS", "UNITS", "square", "relu_alone", "second_unit",
            "two_relus", "adjusted", "best_fit"]
@@ -79,20 +78,6 @@ def words(value: float) -> str:
 
 
 # ------------------------------------------------------------------------ drawing
-@dataclass
-class FitView:
-    """What is drawn for one fit: error band, output graph, kink dots."""
-
-    fit: Fit
-    band: ErrorBand
-    graph: PiecewiseGraph
-    dots: VGroup
-
-    @property
-    def group(self) -> VGroup:
-        return VGroup(self.band, self.graph, self.dots)
-
-
 @dataclass
 class StripView:
     """The zoomed residual strip for one fit: f − x² on axes spanning ±1.3 × its bound."""
@@ -156,11 +141,7 @@ class X2Fit(ChapterScene):
 
     def fit_view(self, fit: Fit, dots: bool = True) -> FitView:
         """Band, exact graph and kink dots of ``fit`` on the main axes."""
-        t = self.theme
-        band = ErrorBand(self.axes, fit.function, square, theme=t)
-        graph = PiecewiseGraph(self.axes, fit.function, theme=t)
-        kinks = breakpoint_dots(self.axes, fit.function, theme=t) if dots else VGroup()
-        return FitView(fit, band, graph, kinks)
+        return fit_view(self.axes, fit, square, dots=dots, theme=self.theme)
 
     def build_panel(self) -> None:
         """Readouts (n, max error, best possible), the residual strip's frame, the inset."""

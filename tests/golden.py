@@ -6,7 +6,8 @@ a scene state at low resolution, without writing any video, and compares it
 with ``tests/control_data/<chapter>/<name>.npz``.
 
 How a frame is made: under a small :func:`manim.tempconfig` (320×180, no
-caching, dry run), the scene class is instantiated, its ``setup()`` runs (theme,
+caching, dry run), the scene class is set up (``tests/scenes.py``'s
+:func:`~tests.scenes.set_up`: instantiated, ``setup()`` for theme and
 background), ``pose(scene)`` adds the mobjects of a key beat (typically by
 calling one of the scene's ``pose_*`` builders), and the renderer's frame is
 read back. The theme is pinned to ``dark`` (``RELU_ANIM_THEME`` is ignored) so
@@ -42,6 +43,8 @@ from typing import Callable
 
 import numpy as np
 
+from .scenes import QUIET, set_up
+
 __all__ = [
     "CONTROL_DIR",
     "FAILURE_DIR",
@@ -65,16 +68,8 @@ UPDATE_ENV = "RELU_ANIM_UPDATE_GOLDEN"
 LEVEL_TOLERANCE = 8
 #: The test fails when more than this fraction of pixels differ (0.2 %, about 115 of 320×180).
 PIXEL_FRACTION_TOLERANCE = 0.002
-#: The manim configuration frames are rendered with.
-GOLDEN_CONFIG = {
-    "pixel_width": 320,
-    "pixel_height": 180,
-    "frame_rate": 15,
-    "disable_caching": True,
-    "dry_run": True,
-    "write_to_movie": False,
-    "save_last_frame": False,
-}
+#: The manim configuration frames are rendered with: the tests' QUIET one (320×180) at 15 fps.
+GOLDEN_CONFIG = {**QUIET, "frame_rate": 15}
 
 
 def render_frame(scene_class: type, pose: Callable[[object], object], *, theme: str = "dark") -> np.ndarray:
@@ -89,20 +84,13 @@ def render_frame(scene_class: type, pose: Callable[[object], object], *, theme: 
     theme
         ``RELU_ANIM_THEME`` while rendering.
     """
-    from manim import tempconfig
-
     previous = os.environ.get("RELU_ANIM_THEME")
     os.environ["RELU_ANIM_THEME"] = theme
     try:
-        with tempconfig(GOLDEN_CONFIG):
-            scene = scene_class()
-            scene.setup()
-            try:
-                pose(scene)
-                scene.renderer.update_frame(scene)
-                frame = np.array(scene.renderer.get_frame())
-            finally:
-                scene.tear_down()
+        with set_up(scene_class, GOLDEN_CONFIG) as scene:
+            pose(scene)
+            scene.renderer.update_frame(scene)
+            frame = np.array(scene.renderer.get_frame())
     finally:
         if previous is None:
             os.environ.pop("RELU_ANIM_THEME", None)

@@ -8,54 +8,25 @@ RELU_ANIM_UPDATE_GOLDEN=1).
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
+from manim import Circle, Dot, Line
 
-pytest.importorskip("manim")
-
-from manim import Circle, Dot, Line, tempconfig  # noqa: E402
-
-from relu_anim.activations import (SIGMOID_DERIVATIVE_MAX, activation_network, dead_share,  # noqa: E402
+from relu_anim.activations import (SIGMOID_DERIVATIVE_MAX, activation_network, dead_share,
                                    dead_unit_example, sigmoid, sigmoid_derivative, sigmoid_derivative_bound,
                                    sigmoid_derivative_product, single_unit, unit_gradient)
-from relu_anim.construct import random_network  # noqa: E402
-from relu_anim.units import dead_units  # noqa: E402
-from relu_anim.visual import ChapterScene, current_theme  # noqa: E402
+from relu_anim.construct import random_network
+from relu_anim.units import dead_units
+from relu_anim.visual import current_theme
 
-from .golden import PIXEL_FRACTION_TOLERANCE, assert_frame_matches, frame_difference, render_frame  # noqa: E402
-
-QUIET = {"dry_run": True, "disable_caching": True, "pixel_width": 320, "pixel_height": 180,
-         "write_to_movie": False, "save_last_frame": False}
-SCENE_FILE = Path(__file__).resolve().parent.parent / "scenes" / "activations.py"
+from .golden import PIXEL_FRACTION_TOLERANCE, assert_frame_matches, frame_difference, render_frame
+from .scenes import assert_narrated, load_chapter, posed, scene_points, storyboard
 
 
 @pytest.fixture(scope="module")
 def acts():
-    """scenes/activations.py as a module (scenes/ is not a package)."""
-    spec = importlib.util.spec_from_file_location("relu_anim_scene_activations", SCENE_FILE)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def posed(acts, pose):
-    with tempconfig(QUIET):
-        scene = acts.Activations()
-        scene.setup()
-        try:
-            result = pose(scene)
-        finally:
-            scene.tear_down()
-    return scene, result
-
-
-def points(axes, xs, ys):
-    return np.array([axes.c2p(x, y) for x, y in zip(xs, ys)])
+    """scenes/activations.py as a module."""
+    return load_chapter("activations")
 
 
 def hexes(mob):
@@ -77,11 +48,11 @@ def test_scene_data_comes_from_the_package(acts):
 
 # ------------------------------------------------------------ structure
 def test_activation_panels_draw_the_exact_functions(acts):
-    scene, panels = posed(acts, lambda s: s.pose_activations())
+    scene, panels = posed(acts.Activations, lambda s: s.pose_activations())
     sig, tanh_, relu, leaky = panels
     # ReLU and leaky ReLU: polylines through their vertices, kink dot at 0
     for panel, f in ((relu, acts.relu_function()), (leaky, acts.leaky_function())):
-        np.testing.assert_allclose(panel.curve.corners(), points(panel.axes, f.knots, f.knot_values), atol=1e-9)
+        np.testing.assert_allclose(panel.curve.corners(), scene_points(panel.axes, f.knots, f.knot_values), atol=1e-9)
         np.testing.assert_allclose(panel.extra[0][0].get_center(), panel.axes.c2p(0, 0), atol=1e-9)
         # derivative: one flat segment per piece, at the piece's slope, from knot to knot
         segments = [m for m in panel.derivative if isinstance(m, Line)]
@@ -104,7 +75,7 @@ def test_activation_panels_draw_the_exact_functions(acts):
 
 
 def test_vanishing_plot_shows_the_package_products(acts):
-    scene, _ = posed(acts, lambda s: s.pose_vanishing())
+    scene, _ = posed(acts.Activations, lambda s: s.pose_vanishing())
     products, bound = acts.path_products(), sigmoid_derivative_bound(acts.DEPTH)
     assert len(scene.product_dots) == len(scene.bound_dots) == acts.DEPTH
     for L, (dot, ring) in enumerate(zip(scene.product_dots, scene.bound_dots), start=1):
@@ -123,10 +94,10 @@ def test_vanishing_plot_shows_the_package_products(acts):
 
 
 def test_dead_unit_is_drawn_flat_on_the_data_with_zero_gradient(acts):
-    scene, _ = posed(acts, lambda s: s.pose_dead_unit())
+    scene, _ = posed(acts.Activations, lambda s: s.pose_dead_unit())
     u = acts.the_dead_unit()
     f = single_unit(u.weight, u.bias).piecewise(*acts.UNIT_VIEW)
-    np.testing.assert_allclose(scene.unit_graph.corners(), points(scene.unit_axes, f.knots, f.knot_values),
+    np.testing.assert_allclose(scene.unit_graph.corners(), scene_points(scene.unit_axes, f.knots, f.knot_values),
                                atol=1e-9)
     np.testing.assert_allclose(scene.unit_kink[0].get_center(), scene.unit_axes.c2p(u.kink, 0), atol=1e-9)
     # the shaded band covers exactly the data interval, and the kink is outside it
@@ -141,14 +112,14 @@ def test_dead_unit_is_drawn_flat_on_the_data_with_zero_gradient(acts):
 
 
 def test_dead_grid_marks_exactly_the_dead_units(acts):
-    scene, _ = posed(acts, lambda s: s.pose_dead_share())
+    scene, _ = posed(acts.Activations, lambda s: s.pose_dead_share())
     net = random_network([1, acts.GRID_UNITS, 1], seed=acts.GRID_SEED)
     layer = net.layers[0]
     assert len(scene.grid) == acts.GRID_UNITS
     for i, cell in enumerate(scene.grid):
         axes, graph = cell
         f = single_unit(layer.weight[i, 0], layer.bias[i]).piecewise(*acts.DATA)
-        np.testing.assert_allclose(graph.corners(), points(axes, f.knots, f.knot_values), atol=1e-9)
+        np.testing.assert_allclose(graph.corners(), scene_points(axes, f.knots, f.knot_values), atol=1e-9)
         w, b = layer.weight[i, 0], layer.bias[i]
         dead = w * acts.DATA[0] + b <= 0 and w * acts.DATA[1] + b <= 0
         assert cell.dead == dead
@@ -161,23 +132,10 @@ def test_dead_grid_marks_exactly_the_dead_units(acts):
 
 # ----------------------------------------------------------- storyboard
 def test_every_beat_is_narrated(acts):
-    with tempconfig({**QUIET, "from_animation_number": 10_000}):
-        scene = acts.Activations(skip_animations=True)
-        scene.setup()
-        scene.renderer.skip_animations = True
-        try:
-            scene.construct()
-        finally:
-            scene.tear_down()
+    scene = storyboard(acts.Activations)
     assert scene.beats == ["Sigmoid", "Tanh", "ReLU", "Leaky ReLU", "Vanishing products", "A dead ReLU unit",
                            "How many start dead"]
-    assert len(scene.narration) >= len(scene.beats)
-    starts = [start for start, _, _ in scene.narration]
-    assert starts == sorted(starts)
-    for (start, duration, text), nxt in zip(scene.narration, [*starts[1:], scene.time]):
-        assert duration >= ChapterScene.reading_time(text) - 0.1
-        assert start + duration <= nxt + 1e-6
-    assert 30 <= scene.time <= 120
+    assert_narrated(scene)
     texts = " ".join(text for _, _, text in scene.narration)
     assert "31.3 percent" in texts and "9.41 × 10⁻⁷" in texts
 

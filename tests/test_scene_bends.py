@@ -10,62 +10,31 @@ skipped; two golden frames guard the look (tests/golden.py).
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-
 import numpy as np
 import pytest
 
-pytest.importorskip("manim")
+from relu_anim.construct import interpolant
+from relu_anim.hats import split_units
+from relu_anim.metrics import max_error
+from relu_anim.visual import relu_sum_tex
+from relu_anim.visual.annotations import slope_tex
 
-from manim import tempconfig  # noqa: E402
-
-from relu_anim.chapters import chapter  # noqa: E402
-from relu_anim.construct import interpolant  # noqa: E402
-from relu_anim.hats import split_units  # noqa: E402
-from relu_anim.metrics import max_error  # noqa: E402
-from relu_anim.visual import ChapterScene, relu_sum_tex  # noqa: E402
-from relu_anim.visual.annotations import slope_tex  # noqa: E402
-
-from .golden import PIXEL_FRACTION_TOLERANCE, assert_frame_matches, frame_difference, render_frame  # noqa: E402
-
-QUIET = {"dry_run": True, "disable_caching": True, "pixel_width": 320, "pixel_height": 180,
-         "write_to_movie": False, "save_last_frame": False}
-
-
-def points(axes, xs, ys) -> np.ndarray:
-    return np.array([axes.c2p(x, y) for x, y in zip(xs, ys)])
+from .golden import PIXEL_FRACTION_TOLERANCE, assert_frame_matches, frame_difference, render_frame
+from .scenes import assert_narrated, load_chapter, posed, scene_points, storyboard
 
 
 @pytest.fixture(scope="module")
 def bends():
-    """scenes/bends.py as a module (scenes/ is not a package)."""
-    path = chapter("bends").path
-    spec = importlib.util.spec_from_file_location("relu_anim_scene_bends", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def posed(bends, pose):
-    """Run ``pose`` on a set-up Bends scene; return (scene, what pose returned)."""
-    with tempconfig(QUIET):
-        scene = bends.Bends()
-        scene.setup()
-        try:
-            result = pose(scene)
-        finally:
-            scene.tear_down()
-    return scene, result
+    """scenes/bends.py as a module."""
+    return load_chapter("bends")
 
 
 def check_sum_view(scene, view, f):
     """Graph, dots and slope labels of ``view`` are exactly ``f`` on the main axes."""
     axes = scene.axes
     np.testing.assert_allclose(view.graph.function.breakpoints, f.breakpoints, rtol=0, atol=1e-12)
-    np.testing.assert_allclose(view.graph.corners(), points(axes, f.knots, f.knot_values), rtol=0, atol=1e-9)
-    np.testing.assert_allclose([d.get_center() for d in view.dots], points(axes, f.breakpoints, f.values),
+    np.testing.assert_allclose(view.graph.corners(), scene_points(axes, f.knots, f.knot_values), rtol=0, atol=1e-9)
+    np.testing.assert_allclose([d.get_center() for d in view.dots], scene_points(axes, f.breakpoints, f.values),
                                rtol=0, atol=1e-9)
     assert view.graph in scene.get_mobject_family_members()
     for label in view.slopes:
@@ -83,7 +52,7 @@ def check_sum_view(scene, view, f):
 # ------------------------------------------------------------- example terms
 @pytest.mark.parametrize("k", [2, 3])
 def test_k_terms_bend_k_times_where_the_package_says(bends, k):
-    scene, (view, panels) = posed(bends, lambda s: s.pose_terms(k))
+    scene, (view, panels) = posed(bends.Bends, lambda s: s.pose_terms(k))
     net = bends.terms_sum(k)
     f = net.piecewise(*bends.DOMAIN)
     assert len(f.breakpoints) == k  # one bend per term inside the view
@@ -96,9 +65,9 @@ def test_k_terms_bend_k_times_where_the_package_says(bends, k):
     assert len(panels) == k
     for i, (panel, unit) in enumerate(zip(panels, split_units(net))):
         g = unit.piecewise(*bends.DOMAIN)
-        np.testing.assert_allclose(panel.graph.corners(), points(panel.axes, g.knots, g.knot_values),
+        np.testing.assert_allclose(panel.graph.corners(), scene_points(panel.axes, g.knots, g.knot_values),
                                    rtol=0, atol=1e-9)
-        np.testing.assert_allclose([d.get_center() for d in panel.kink], points(panel.axes, g.breakpoints, [0.0]),
+        np.testing.assert_allclose([d.get_center() for d in panel.kink], scene_points(panel.axes, g.breakpoints, [0.0]),
                                    atol=1e-9)
         assert panel.graph.get_color().to_hex().lower() == scene.theme.unit_color(i).lower()
         assert panel.label.tex_string == relu_sum_tex(unit)
@@ -109,7 +78,7 @@ def test_k_terms_bend_k_times_where_the_package_says(bends, k):
 
 
 def test_many_terms_come_from_least_squares(bends):
-    scene, (view, readouts) = posed(bends, lambda s: s.pose_many_terms())
+    scene, (view, readouts) = posed(bends.Bends, lambda s: s.pose_many_terms())
     fit = bends.curve_fit()
     assert 8 <= fit.units <= 12 and len(fit.function.breakpoints) == fit.units
     np.testing.assert_allclose(fit.function.breakpoints, bends.CURVE_SHIFTS, atol=1e-12)
@@ -121,7 +90,7 @@ def test_many_terms_come_from_least_squares(bends):
 
 
 def test_hat_is_three_relus(bends):
-    scene, (view, panels) = posed(bends, lambda s: s.pose_hat())
+    scene, (view, panels) = posed(bends.Bends, lambda s: s.pose_hat())
     center, half_width, height = bends.HAT
     f = bends.hat_network().piecewise(*bends.DOMAIN)
     np.testing.assert_allclose(f.breakpoints, [center - half_width, center, center + half_width])
@@ -131,7 +100,7 @@ def test_hat_is_three_relus(bends):
 
 
 def test_rectangles_and_tents_are_the_packages(bends):
-    scene, tents = posed(bends, lambda s: s.pose_tents())
+    scene, tents = posed(bends.Bends, lambda s: s.pose_tents())
     hats = bends.bump_hats()
     left, right, height = bends.bump_cells()
     knots = bends.bump_knots()
@@ -141,18 +110,18 @@ def test_rectangles_and_tents_are_the_packages(bends):
         area, outline = tent
         f = outline.function
         # the tent's apex is the bump at its knot, its feet are the neighbouring knots
-        np.testing.assert_allclose(outline.corners(), points(scene.axes, f.knots, f.knot_values), atol=1e-9)
+        np.testing.assert_allclose(outline.corners(), scene_points(scene.axes, f.knots, f.knot_values), atol=1e-9)
         assert h.center in f.knots and f(h.center) == pytest.approx(h.height)
         assert h.height == pytest.approx(float(bends.BUMP(np.array([h.center]))[0]))
-        for corner in points(scene.axes, f.knots, f.knot_values):
+        for corner in scene_points(scene.axes, f.knots, f.knot_values):
             assert np.min(np.linalg.norm(area.get_vertices() - corner, axis=1)) < 1e-9
     rects = scene.rectangles()
     for rect, l, r, y in zip(rects, left, right, height):
-        np.testing.assert_allclose(rect.get_vertices(), points(scene.axes, [l, l, r, r], [0, y, y, 0]), atol=1e-9)
+        np.testing.assert_allclose(rect.get_vertices(), scene_points(scene.axes, [l, l, r, r], [0, y, y, 0]), atol=1e-9)
 
 
 def test_hat_sum_is_the_bump_polyline(bends):
-    scene, (view, readouts) = posed(bends, lambda s: s.pose_hat_sum())
+    scene, (view, readouts) = posed(bends.Bends, lambda s: s.pose_hat_sum())
     fit = bends.bump_fit()
     knots = bends.bump_knots()
     f = fit.function
@@ -168,25 +137,12 @@ def test_hat_sum_is_the_bump_polyline(bends):
 # ---------------------------------------------------------------- storyboard
 def test_bends_every_beat_is_narrated(bends):
     """Run the whole storyboard without rendering: beats, narration, duration."""
-    with tempconfig({**QUIET, "from_animation_number": 10_000}):
-        scene = bends.Bends(skip_animations=True)
-        scene.setup()
-        scene.renderer.skip_animations = True
-        try:
-            scene.construct()
-        finally:
-            scene.tear_down()
+    scene = storyboard(bends.Bends)
     assert scene.beats[:4] == ["Two shifted, weighted ReLUs", "Their sum bends twice",
                                "A third term, another bend", "Many terms: a curve"]
     assert "A hat from three ReLUs" in scene.beats and "The hats add up" in scene.beats
     assert len(set(scene.beats)) == len(scene.beats) >= 8
-    # every beat has at least one caption, and captions come one at a time
-    beat_of_caption = [start for start, _, _ in scene.narration]
-    assert len(scene.narration) >= len(scene.beats)
-    assert beat_of_caption == sorted(beat_of_caption)
-    for (start, duration, text), nxt in zip(scene.narration, [*beat_of_caption[1:], scene.time]):
-        assert duration >= ChapterScene.reading_time(text) - 0.1
-        assert start + duration <= nxt + 1e-6
+    assert_narrated(scene)  # as many captions as beats, in order, long enough, one at a time
     # the narration quotes the package's numbers
     text = " ".join(t for _, _, t in scene.narration)
     assert "x = -2 and 0" in text and "0, 1 and -0.5" in text

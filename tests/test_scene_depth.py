@@ -8,52 +8,22 @@ with RELU_ANIM_UPDATE_GOLDEN=1).
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-pytest.importorskip("manim")
+from relu_anim.construct import tent_map, units_for_max_error, yarotsky_x2
+from relu_anim.depth import tent_step
+from relu_anim.metrics import max_error
+from relu_anim.visual import format_tex
 
-from manim import tempconfig  # noqa: E402
-
-from relu_anim.construct import tent_map, units_for_max_error, yarotsky_x2  # noqa: E402
-from relu_anim.depth import tent_step  # noqa: E402
-from relu_anim.metrics import max_error  # noqa: E402
-from relu_anim.visual import ChapterScene, format_tex  # noqa: E402
-
-from .golden import PIXEL_FRACTION_TOLERANCE, assert_frame_matches, frame_difference, render_frame  # noqa: E402
-
-QUIET = {"dry_run": True, "disable_caching": True, "pixel_width": 320, "pixel_height": 180,
-         "write_to_movie": False, "save_last_frame": False}
-SCENE_FILE = Path(__file__).resolve().parent.parent / "scenes" / "depth.py"
+from .golden import PIXEL_FRACTION_TOLERANCE, assert_frame_matches, frame_difference, render_frame
+from .scenes import assert_narrated, load_chapter, posed, scene_points, storyboard
 
 
 @pytest.fixture(scope="module")
 def depth():
-    """scenes/depth.py as a module (scenes/ is not a package)."""
-    spec = importlib.util.spec_from_file_location("relu_anim_scene_depth", SCENE_FILE)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def posed(depth, pose):
-    with tempconfig(QUIET):
-        scene = depth.Depth()
-        scene.setup()
-        try:
-            result = pose(scene)
-        finally:
-            scene.tear_down()
-    return scene, result
-
-
-def points(axes, xs, ys):
-    return np.array([axes.c2p(x, y) for x, y in zip(xs, ys)])
+    """scenes/depth.py as a module."""
+    return load_chapter("depth")
 
 
 def square(x):
@@ -62,12 +32,12 @@ def square(x):
 
 @pytest.mark.parametrize("m", [1, 3, 6])
 def test_tent_is_drawn_through_the_exact_kinks(depth, m):
-    scene, view = posed(depth, lambda s: s.pose_tent(m))
+    scene, view = posed(depth.Depth, lambda s: s.pose_tent(m))
     f = tent_map(m).piecewise(0, 1)
     assert len(f.breakpoints) == 2 ** m - 1 and f.num_pieces == 2 ** m
-    np.testing.assert_allclose(view.graph.corners(), points(scene.tent_axes, f.knots, f.knot_values), atol=1e-9)
+    np.testing.assert_allclose(view.graph.corners(), scene_points(scene.tent_axes, f.knots, f.knot_values), atol=1e-9)
     np.testing.assert_allclose([d.get_center() for d in view.dots],
-                               points(scene.tent_axes, f.breakpoints, f.values), atol=1e-9)
+                               scene_points(scene.tent_axes, f.breakpoints, f.values), atol=1e-9)
     assert scene.m_readout.value == m and scene.units_readout.value == tent_map(m).hidden_units == 2 * m
     assert scene.pieces_readout.value == f.num_pieces
     assert scene.shallow_readout.value == 2 * m + 1
@@ -76,11 +46,11 @@ def test_tent_is_drawn_through_the_exact_kinks(depth, m):
 
 @pytest.mark.parametrize("m", [1, 4])
 def test_deep_square_is_drawn_exactly_with_its_table(depth, m):
-    scene, view = posed(depth, lambda s: s.pose_square(m))
+    scene, view = posed(depth.Depth, lambda s: s.pose_square(m))
     f = yarotsky_x2(m).piecewise(0, 2)
-    np.testing.assert_allclose(view.graph.corners(), points(scene.x2_axes, f.knots, f.knot_values), atol=1e-9)
+    np.testing.assert_allclose(view.graph.corners(), scene_points(scene.x2_axes, f.knots, f.knot_values), atol=1e-9)
     np.testing.assert_allclose([d.get_center() for d in view.dots],
-                               points(scene.x2_axes, f.breakpoints, f.values), atol=1e-9)
+                               scene_points(scene.x2_axes, f.breakpoints, f.values), atol=1e-9)
     assert len(scene.rows) == m
     for k, row in enumerate(scene.rows, start=1):
         err = max_error(yarotsky_x2(k).piecewise(0, 2), square)
@@ -98,23 +68,10 @@ def test_scene_numbers_come_from_relu_anim_depth(depth):
 
 
 def test_every_beat_is_narrated(depth):
-    with tempconfig({**QUIET, "from_animation_number": 10_000}):
-        scene = depth.Depth(skip_animations=True)
-        scene.setup()
-        scene.renderer.skip_animations = True
-        try:
-            scene.construct()
-        finally:
-            scene.tear_down()
+    scene = storyboard(depth.Depth)
     assert scene.beats == ["One tent", "Folding doubles the pieces", "Doubling every layer",
                            "Yarotsky's deep square", "Each layer quarters the error", "Depth multiplies"]
-    assert len(scene.narration) >= len(scene.beats)
-    starts = [start for start, _, _ in scene.narration]
-    assert starts == sorted(starts)
-    for (start, duration, text), nxt in zip(scene.narration, [*starts[1:], scene.time]):
-        assert duration >= ChapterScene.reading_time(text) - 0.1
-        assert start + duration <= nxt + 1e-6
-    assert 30 <= scene.time <= 120
+    assert_narrated(scene)
     texts = " ".join(text for _, _, text in scene.narration)
     assert "64 pieces, against at most 13" in texts and "One layer needs 45 units" in texts
     assert len(scene.rows) == len(depth.X2_DEPTHS)

@@ -2,50 +2,20 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-pytest.importorskip("manim")
+from relu_anim.folds import active_side, fold_region_counts
+from relu_anim.regions import first_layer_lines, linear_regions, unit_lines
+from relu_anim.visual import current_theme
 
-from manim import tempconfig  # noqa: E402
-
-from relu_anim.folds import active_side, fold_region_counts  # noqa: E402
-from relu_anim.regions import first_layer_lines, linear_regions, unit_lines  # noqa: E402
-from relu_anim.visual import ChapterScene, current_theme  # noqa: E402
-
-from .golden import PIXEL_FRACTION_TOLERANCE, assert_frame_matches, frame_difference, render_frame  # noqa: E402
-
-QUIET = {"dry_run": True, "disable_caching": True, "pixel_width": 320, "pixel_height": 180,
-         "write_to_movie": False, "save_last_frame": False, "verbosity": "WARNING"}
-SCENE = Path(__file__).resolve().parent.parent / "scenes" / "feature_plane.py"
+from .golden import PIXEL_FRACTION_TOLERANCE, assert_frame_matches, frame_difference, render_frame
+from .scenes import assert_narrated, load_chapter, posed, scene_points, set_up, storyboard
 
 
 @pytest.fixture(scope="module")
 def fp():
-    spec = importlib.util.spec_from_file_location("relu_anim_scene_feature_plane", SCENE)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def posed(fp, pose: str):
-    with tempconfig(QUIET):
-        scene = fp.FeaturePlane()
-        scene.setup()
-        try:
-            view = getattr(scene, pose)()
-        finally:
-            scene.tear_down()
-    return scene, view
-
-
-def c2p(axes, xy) -> np.ndarray:
-    return np.array([axes.c2p(x, y) for x, y in xy])
+    return load_chapter("feature_plane")
 
 
 # --------------------------------------------------------------------- data
@@ -66,17 +36,17 @@ def test_data_comes_from_the_package(fp):
 
 # --------------------------------------------------------------- structure
 def test_fold_lines_and_sides_sit_where_the_package_says(fp):
-    scene, lines = posed(fp, "pose_folds")
+    scene, lines = posed(fp.FeaturePlane, lambda s: s.pose_folds())
     net = fp.network()
     segs = [s for s in first_layer_lines(net, fp.BOX) if s is not None]
     assert len(lines) == len(segs)
     for line, seg in zip(lines, segs):
-        np.testing.assert_allclose([line.get_start(), line.get_end()], c2p(scene.plane, seg), atol=1e-9)
+        np.testing.assert_allclose([line.get_start(), line.get_end()], scene_points(scene.plane, seg), atol=1e-9)
         assert line.get_stroke_color().to_hex().lower() == current_theme().breakpoint.lower()
     for j in range(fp.WIDTHS[1]):
         side = scene.side(scene.data, j)
         poly = active_side(net, j, fp.BOX)
-        np.testing.assert_allclose(side.get_vertices(), c2p(scene.plane, poly), atol=1e-9)
+        np.testing.assert_allclose(side.get_vertices(), scene_points(scene.plane, poly), atol=1e-9)
         # the shaded side is where the unit is active
         w, b = net.layers[0].weight[j], net.layers[0].bias[j]
         assert w @ poly.mean(axis=0) + b > 0
@@ -90,12 +60,12 @@ def test_fold_lines_and_sides_sit_where_the_package_says(fp):
 
 
 def test_region_polygons_are_the_exact_regions(fp):
-    scene, region_map = posed(fp, "pose_regions")
+    scene, region_map = posed(fp.FeaturePlane, lambda s: s.pose_regions())
     rs = linear_regions(fp.network(), fp.BOX)
     assert len(region_map) == len(rs) == scene.pieces.value
     values = np.array([r(r.centroid)[0] for r in rs])
     for poly, region in zip(region_map, rs):
-        np.testing.assert_allclose(poly.get_vertices(), c2p(scene.plane, region.vertices), atol=1e-9)
+        np.testing.assert_allclose(poly.get_vertices(), scene_points(scene.plane, region.vertices), atol=1e-9)
     # colours follow the output: the highest region is the output colour, order is kept
     top = int(np.argmax(values))
     assert region_map.colors[top].to_hex().lower() == current_theme().output.lower()
@@ -110,22 +80,10 @@ def test_region_polygons_are_the_exact_regions(fp):
 
 # -------------------------------------------------------------- storyboard
 def test_every_beat_is_narrated(fp):
-    with tempconfig({**QUIET, "from_animation_number": 10_000}):
-        scene = fp.FeaturePlane(skip_animations=True)
-        scene.setup()
-        scene.renderer.skip_animations = True
-        try:
-            scene.construct()
-        finally:
-            scene.tear_down()
+    scene = storyboard(fp.FeaturePlane)
     assert scene.beats == ["Two inputs", "One unit, one fold", "Eight folds", "The second layer bends",
                            "The exact linear regions", "Without ReLU"]
-    starts = [start for start, _, _ in scene.narration]
-    assert starts == sorted(starts) and len(starts) >= len(scene.beats)
-    for (start, duration, text), nxt in zip(scene.narration, [*starts[1:], scene.time]):
-        assert duration >= ChapterScene.reading_time(text) - 0.1
-        assert start + duration <= nxt + 1e-6
-    assert 30 <= scene.time <= 120
+    assert_narrated(scene)
     joined = " ".join(text for _, _, text in scene.narration)
     net = fp.network()
     assert f"{len(linear_regions(net, fp.BOX))} convex polygons" in joined
@@ -154,14 +112,9 @@ def test_golden_comparison_sees_another_draw(fp):
 
 
 def test_linear_formula_is_the_collapsed_network(fp):
-    with tempconfig(QUIET):
-        scene = fp.FeaturePlane()
-        scene.setup()
-        try:
-            scene.build_stage()
-            formula = scene.linear_formula(fp.linear_network())
-        finally:
-            scene.tear_down()
+    with set_up(fp.FeaturePlane) as scene:
+        scene.build_stage()
+        formula = scene.linear_formula(fp.linear_network())
     layer = fp.linear_network().collapse()
     (region,) = linear_regions(fp.linear_network(), fp.BOX)
     np.testing.assert_allclose(region.gradient, layer.weight, rtol=1e-12)  # one plane, the collapsed one

@@ -9,24 +9,15 @@ the look (tests/golden.py; regenerate with RELU_ANIM_UPDATE_GOLDEN=1).
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-
 import numpy as np
 import pytest
+from manim import tempconfig
 
-pytest.importorskip("manim")
+from relu_anim.visual import ErrorBand, PiecewiseGraph, format_tex
+from relu_anim.visual.matrices import AffineEquation, NumberMatrix
 
-from manim import tempconfig  # noqa: E402
-
-from relu_anim.chapters import chapter  # noqa: E402
-from relu_anim.visual import ChapterScene, ErrorBand, PiecewiseGraph, format_tex  # noqa: E402
-from relu_anim.visual.matrices import AffineEquation, NumberMatrix  # noqa: E402
-
-from .golden import PIXEL_FRACTION_TOLERANCE, assert_frame_matches, frame_difference, render_frame  # noqa: E402
-
-QUIET = {"dry_run": True, "disable_caching": True, "pixel_width": 320, "pixel_height": 180,
-         "write_to_movie": False, "save_last_frame": False}
+from .golden import PIXEL_FRACTION_TOLERANCE, assert_frame_matches, frame_difference, render_frame
+from .scenes import QUIET, assert_narrated, load_chapter, posed, scene_points, storyboard
 
 BEATS = ["A linear layer", "A second linear layer", "Two layers are one", "Deeper stacks stay straight",
          "A linear layer meets x squared", "ReLU between the layers", "Why the activation matters"]
@@ -34,29 +25,8 @@ BEATS = ["A linear layer", "A second linear layer", "Two layers are one", "Deepe
 
 @pytest.fixture(scope="module")
 def lc():
-    """scenes/linear_collapse.py as a module (scenes/ is not a package)."""
-    path = chapter("linear_collapse").path
-    spec = importlib.util.spec_from_file_location("relu_anim_scene_linear_collapse", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def posed(lc, pose):
-    """A set-up scene after ``pose(scene)``; returns (scene, what pose returned)."""
-    with tempconfig(QUIET):
-        scene = lc.LinearCollapse()
-        scene.setup()
-        try:
-            result = pose(scene)
-        finally:
-            scene.tear_down()
-    return scene, result
-
-
-def points(axes, xs, ys) -> np.ndarray:
-    return np.array([axes.c2p(x, y) for x, y in zip(xs, ys)])
+    """scenes/linear_collapse.py as a module."""
+    return load_chapter("linear_collapse")
 
 
 # ------------------------------------------------------------------ matrices
@@ -77,7 +47,7 @@ def test_number_matrix_keeps_the_numbers_and_draws_vectors_as_columns():
 
 # ---------------------------------------------------------- the collapse beat
 def test_equations_show_the_networks_own_numbers(lc):
-    scene, _ = posed(lc, lambda s: s.pose_collapse())
+    scene, _ = posed(lc.LinearCollapse, lambda s: s.pose_collapse())
     f, g = lc.two_layers().layers
     assert f.is_linear and g.is_linear and lc.two_layers().widths == list(lc.LAYER_WIDTHS)
     np.testing.assert_array_equal(scene.f_eq.weight.shown(), f.weight)
@@ -103,7 +73,7 @@ def test_equations_show_the_networks_own_numbers(lc):
 @pytest.mark.parametrize("depth", [1, 2, 3])
 def test_linear_stacks_are_drawn_as_their_collapsed_line(lc, depth):
     assert depth in lc.STACK_DEPTHS
-    scene, graph = posed(lc, lambda s: s.pose_stack(depth))
+    scene, graph = posed(lc.LinearCollapse, lambda s: s.pose_stack(depth))
     net = lc.stack(depth)
     assert len(net.layers) == depth + 1 and all(layer.is_linear for layer in net.layers)
     f = net.piecewise(*lc.STACK_DOMAIN)
@@ -111,13 +81,13 @@ def test_linear_stacks_are_drawn_as_their_collapsed_line(lc, depth):
     one = net.collapse()
     a, c = one.weight[0, 0], one.bias[0]
     xs = np.array(lc.STACK_DOMAIN)
-    np.testing.assert_allclose(graph.corners(), points(scene.stack_axes, xs, a * xs + c), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(graph.corners(), scene_points(scene.stack_axes, xs, a * xs + c), rtol=0, atol=1e-9)
     assert format_tex(a, "fixed") in scene.line_formula.get_tex_string()
     assert format_tex(abs(c), "fixed") in scene.line_formula.get_tex_string()
 
 
 def test_relu_between_the_layers_bends_the_same_weights(lc):
-    scene, (bent, dots, view) = posed(lc, lambda s: s.pose_relu())
+    scene, (bent, dots, view) = posed(lc.LinearCollapse, lambda s: s.pose_relu())
     depth = lc.STACK_DEPTHS[-1]
     linear, relu = lc.stack(depth), lc.stack(depth, "relu")
     for a, b in zip(linear.layers, relu.layers):  # only the activation differs
@@ -125,17 +95,19 @@ def test_relu_between_the_layers_bends_the_same_weights(lc):
         np.testing.assert_array_equal(a.bias, b.bias)
     f = relu.piecewise(*lc.STACK_DOMAIN)
     assert len(f.breakpoints) >= 3
-    np.testing.assert_allclose(bent.corners(), points(scene.stack_axes, f.knots, f.knot_values), rtol=0, atol=1e-9)
-    np.testing.assert_allclose([d.get_center() for d in dots], points(scene.stack_axes, f.breakpoints, f.values),
+    np.testing.assert_allclose(bent.corners(), scene_points(scene.stack_axes, f.knots, f.knot_values),
                                rtol=0, atol=1e-9)
+    np.testing.assert_allclose([d.get_center() for d in dots],
+                               scene_points(scene.stack_axes, f.breakpoints, f.values), rtol=0, atol=1e-9)
     assert scene.kinks_readout.value == len(f.breakpoints)
     # x²: the ReLU network's exact graph, its kinks, its error against the best line
     fit = lc.relu_fit()
     g = fit.network.piecewise(*lc.DOMAIN)
     assert fit.units == lc.RELU_UNITS and len(g.breakpoints) == lc.RELU_UNITS
-    np.testing.assert_allclose(view.graph.corners(), points(scene.x2_axes, g.knots, g.knot_values), rtol=0, atol=1e-9)
-    np.testing.assert_allclose([d.get_center() for d in view.dots], points(scene.x2_axes, g.breakpoints, g.values),
+    np.testing.assert_allclose(view.graph.corners(), scene_points(scene.x2_axes, g.knots, g.knot_values),
                                rtol=0, atol=1e-9)
+    np.testing.assert_allclose([d.get_center() for d in view.dots],
+                               scene_points(scene.x2_axes, g.breakpoints, g.values), rtol=0, atol=1e-9)
     assert scene.mse_readout.value == fit.mse
     assert scene.best_readout.value == lc.best_line().mse
     assert fit.mse < lc.best_line().mse / 50
@@ -159,14 +131,9 @@ def test_trained_linear_layer_ends_on_the_best_line(lc):
 # ------------------------------------------------------------ the storyboard
 def test_every_beat_is_narrated(lc):
     """Run the whole storyboard without rendering: beats, narration, duration."""
-    with tempconfig({**QUIET, "from_animation_number": 10_000}):
-        scene = lc.LinearCollapse(skip_animations=True)
-        scene.setup()
-        scene.renderer.skip_animations = True
-        beat_starts = []
-        start_beat = scene.beat
-        scene.beat = lambda title: (beat_starts.append(scene.time), start_beat(title))
-        seen = {}
+    seen = {}
+
+    def record(scene):
         relu_between = scene.relu_between
 
         def record_then_bend():  # the state training left, just before ReLU goes in
@@ -176,22 +143,16 @@ def test_every_beat_is_narrated(lc):
             relu_between()
 
         scene.relu_between = record_then_bend
-        try:
-            scene.construct()
-        finally:
-            scene.tear_down()
+
+    scene = storyboard(lc.LinearCollapse, record)
     assert scene.beats == BEATS
+    assert_narrated(scene)
     narrated = [start for start, _, _ in scene.narration]
-    assert narrated == sorted(narrated) and len(scene.narration) >= len(scene.beats)
-    for begin, end in zip(beat_starts, [*beat_starts[1:], scene.time]):  # a caption in every beat
+    for begin, end in zip(scene.beat_starts, [*scene.beat_starts[1:], scene.time]):  # a caption in every beat
         assert any(begin <= start < end for start in narrated)
-    for (start, duration, text), nxt in zip(scene.narration, [*narrated[1:], scene.time]):
-        assert duration >= ChapterScene.reading_time(text) - 0.1
-        assert start + duration <= nxt + 1e-6  # one caption at a time
     # the narration quotes the package's numbers
     texts = " ".join(text for _, _, text in scene.narration)
     assert lc.words(lc.relu_fit().mse) in texts and lc.words(lc.best_line().mse) in texts
-    assert 30 <= scene.time <= 120
     # after training: one line per panel, one band, readouts at the last snapshot (the best line)
     last = lc.line_snapshots()[-1][1]
     assert [g.function for g in seen["graphs"]][1:] == [seen["bands"][0].function] and len(seen["bands"]) == 1

@@ -7,52 +7,22 @@ the look (tests/golden.py; RELU_ANIM_UPDATE_GOLDEN=1 regenerates them).
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-pytest.importorskip("manim")
+from relu_anim.construct import random_network
+from relu_anim.steps import kinks_within
+from relu_anim.visual import current_theme, format_tex
+from relu_anim.visual.steps import step_vertices
 
-from manim import tempconfig  # noqa: E402
-
-from relu_anim.construct import random_network  # noqa: E402
-from relu_anim.steps import kinks_within  # noqa: E402
-from relu_anim.visual import ChapterScene, current_theme, format_tex  # noqa: E402
-from relu_anim.visual.steps import step_vertices  # noqa: E402
-
-from .golden import PIXEL_FRACTION_TOLERANCE, assert_frame_matches, frame_difference, render_frame  # noqa: E402
-
-QUIET = {"dry_run": True, "disable_caching": True, "pixel_width": 320, "pixel_height": 180,
-         "write_to_movie": False, "save_last_frame": False, "verbosity": "WARNING"}
-SCENE = Path(__file__).resolve().parent.parent / "scenes" / "random_net.py"
+from .golden import PIXEL_FRACTION_TOLERANCE, assert_frame_matches, frame_difference, render_frame
+from .scenes import assert_narrated, load_chapter, posed, scene_points, storyboard
 
 
 @pytest.fixture(scope="module")
 def rn():
-    """scenes/random_net.py as a module (scenes/ is not a package)."""
-    spec = importlib.util.spec_from_file_location("relu_anim_scene_random_net", SCENE)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def posed(rn, pose: str):
-    with tempconfig(QUIET):
-        scene = rn.RandomNet()
-        scene.setup()
-        try:
-            view = getattr(scene, pose)()
-        finally:
-            scene.tear_down()
-    return scene, view
-
-
-def c2p(axes, xy) -> np.ndarray:
-    return np.array([axes.c2p(x, y) for x, y in xy])
+    """scenes/random_net.py as a module."""
+    return load_chapter("random_net")
 
 
 def hexes(mob) -> str:
@@ -97,19 +67,19 @@ def test_linear_network_is_one_line_with_the_collapsed_slope(rn):
 
 # --------------------------------------------------------------- structure
 def test_panels_draw_the_exact_analysis(rn):
-    scene, view = posed(rn, "pose_output")
+    scene, view = posed(rn.RandomNet, lambda s: s.pose_output())
     f = rn.relu_net().piecewise(*rn.DOMAIN)
     out_axes, slope_axes, count_axes = view.axes
-    np.testing.assert_allclose(view.output.corners(), c2p(out_axes, f.vertices()), atol=1e-9)
+    np.testing.assert_allclose(view.output.corners(), scene_points(out_axes, f.vertices()), atol=1e-9)
     np.testing.assert_allclose([d.get_center() for d in view.dots],
-                               c2p(out_axes, np.column_stack([f.breakpoints, f.values])), atol=1e-9)
+                               scene_points(out_axes, np.column_stack([f.breakpoints, f.values])), atol=1e-9)
     # slope: f.slopes between f.knots, exactly
     slope_xy = np.column_stack([np.repeat(f.knots, 2)[1:-1], np.repeat(f.slopes, 2)])
-    np.testing.assert_allclose(view.slope.corners(), c2p(slope_axes, slope_xy), atol=1e-9)
+    np.testing.assert_allclose(view.slope.corners(), scene_points(slope_axes, slope_xy), atol=1e-9)
     # inactive: hidden units - region_active between a, region_breakpoints, b
     edges = np.concatenate([[rn.DOMAIN[0]], f.region_breakpoints, [rn.DOMAIN[1]]])
     count_xy = np.column_stack([np.repeat(edges, 2)[1:-1], np.repeat(rn.WIDTHS[1] - f.region_active, 2)])
-    np.testing.assert_allclose(view.inactive.corners(), c2p(count_axes, count_xy), atol=1e-9)
+    np.testing.assert_allclose(view.inactive.corners(), scene_points(count_axes, count_xy), atol=1e-9)
     np.testing.assert_allclose(step_vertices(view.inactive.steps), count_xy)
     # the three panels share x: same scene x for the same input
     for x in (rn.DOMAIN[0], 0.0, rn.DOMAIN[1]):
@@ -130,7 +100,7 @@ def test_panels_draw_the_exact_analysis(rn):
 
 
 def test_guides_stand_on_the_kinks(rn):
-    scene, view = posed(rn, "pose_in_step")
+    scene, view = posed(rn.RandomNet, lambda s: s.pose_in_step())
     f = rn.relu_net().piecewise(*rn.WINDOW)
     guides = [m for m in scene.mobjects if len(m) == len(f.breakpoints) and m is not view.dots]
     xs = np.array([g.get_center()[0] for g in guides[0]])
@@ -140,7 +110,7 @@ def test_guides_stand_on_the_kinks(rn):
 
 
 def test_linear_pose_shows_the_collapsed_numbers(rn):
-    scene, view = posed(rn, "pose_linear")
+    scene, view = posed(rn.RandomNet, lambda s: s.pose_linear())
     layer = rn.linear_net().collapse()
     w, b = layer.weight[0, 0], layer.bias[0]
     numbers = scene.formula[1].get_tex_string()
@@ -153,23 +123,10 @@ def test_linear_pose_shows_the_collapsed_numbers(rn):
 
 # -------------------------------------------------------------- storyboard
 def test_every_beat_is_narrated(rn):
-    with tempconfig({**QUIET, "from_animation_number": 10_000}):
-        scene = rn.RandomNet(skip_animations=True)
-        scene.setup()
-        scene.renderer.skip_animations = True
-        try:
-            scene.construct()
-        finally:
-            scene.tear_down()
+    scene = storyboard(rn.RandomNet)
     assert scene.beats == ["A random ReLU network", "Its slope", "Inactive units", "Where the kinks are",
                            "In step", "A random linear network", "Two layers, one line"]
-    assert len(scene.narration) >= len(scene.beats)
-    starts = [start for start, _, _ in scene.narration]
-    assert starts == sorted(starts)
-    for (start, duration, text), nxt in zip(scene.narration, [*starts[1:], scene.time]):
-        assert duration >= ChapterScene.reading_time(text) - 0.1
-        assert start + duration <= nxt + 1e-6
-    assert 30 <= scene.time <= 120
+    assert_narrated(scene)
     # the narration quotes the package's numbers
     joined = " ".join(text for _, _, text in scene.narration)
     f = rn.relu_net().piecewise(*rn.DOMAIN)

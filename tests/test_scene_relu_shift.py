@@ -8,57 +8,26 @@ RELU_ANIM_UPDATE_GOLDEN=1).
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-
 import numpy as np
 import pytest
 
-pytest.importorskip("manim")
+from relu_anim.construct import random_network, shifted_relu_sum
+from relu_anim.neuron import single_unit
+from relu_anim.visual import current_theme, format_tex
 
-from manim import tempconfig  # noqa: E402
-
-from relu_anim.chapters import chapter  # noqa: E402
-from relu_anim.construct import random_network, shifted_relu_sum  # noqa: E402
-from relu_anim.neuron import single_unit  # noqa: E402
-from relu_anim.visual import ChapterScene, current_theme, format_tex  # noqa: E402
-
-from .golden import PIXEL_FRACTION_TOLERANCE, assert_frame_matches, frame_difference, render_frame  # noqa: E402
-
-QUIET = {"dry_run": True, "disable_caching": True, "pixel_width": 320, "pixel_height": 180,
-         "write_to_movie": False, "save_last_frame": False}
+from .golden import PIXEL_FRACTION_TOLERANCE, assert_frame_matches, frame_difference, render_frame
+from .scenes import assert_narrated, load_chapter, posed, scene_points, storyboard
 
 
 @pytest.fixture(scope="module")
 def rs():
-    """scenes/relu_shift.py as a module (scenes/ is not a package)."""
-    path = chapter("relu_shift").path
-    spec = importlib.util.spec_from_file_location("relu_anim_scene_relu_shift", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def posed(rs, pose):
-    """Set up a ReluShift, run ``pose`` on it, return (scene, what pose returned)."""
-    with tempconfig(QUIET):
-        scene = rs.ReluShift()
-        scene.setup()
-        try:
-            out = pose(scene)
-        finally:
-            scene.tear_down()
-    return scene, out
-
-
-def points(axes, xs, ys) -> np.ndarray:
-    return np.array([axes.c2p(x, y) for x, y in zip(xs, ys)])
+    """scenes/relu_shift.py as a module."""
+    return load_chapter("relu_shift")
 
 
 def assert_exact_graph(axes, graph, f):
     np.testing.assert_allclose(graph.function.breakpoints, f.breakpoints, rtol=0, atol=1e-12)
-    np.testing.assert_allclose(graph.corners(), points(axes, f.knots, f.knot_values), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(graph.corners(), scene_points(axes, f.knots, f.knot_values), rtol=0, atol=1e-9)
 
 
 # ---------------------------------------------------------------- data
@@ -99,17 +68,17 @@ def test_many_input_neuron_is_a_seeded_network_unit(rs):
 
 # ---------------------------------------------------------- structure
 def test_relu_beat_draws_the_exact_relu(rs):
-    scene, graph = posed(rs, lambda s: s.pose_relu())
+    scene, graph = posed(rs.ReluShift, lambda s: s.pose_relu())
     assert_exact_graph(scene.axes, graph, rs.relu().piecewise(*rs.DOMAIN))
     assert graph.get_color().to_hex().lower() == current_theme().unit.lower()
 
 
 def test_counterexample_dots_and_lines_show_the_evaluated_numbers(rs):
-    scene, (marks, lines) = posed(rs, lambda s: s.pose_not_linear())
+    scene, (marks, lines) = posed(rs.ReluShift, lambda s: s.pose_not_linear())
     check = rs.relu_counterexample()
     xs = [check.x, check.y, check.x + check.y]
     ys = [check.fx, check.fy, check.fxy]
-    np.testing.assert_allclose([m[0].get_center() for m in marks], points(scene.axes, xs, ys), atol=1e-9)
+    np.testing.assert_allclose([m[0].get_center() for m in marks], scene_points(scene.axes, xs, ys), atol=1e-9)
     rule, left, right, verdict = lines
     assert left.tex_string.endswith(f"= {rs.tex(check.fx)} + {rs.tex(check.fy)} = {rs.tex(check.total)}")
     assert right.tex_string.endswith(f"= {rs.tex(check.fxy)}")
@@ -120,10 +89,10 @@ def test_counterexample_dots_and_lines_show_the_evaluated_numbers(rs):
 
 @pytest.mark.parametrize("h", [0.0, 2.0, -1.0, 0.37])
 def test_slide_pose_is_the_exact_shifted_relu_and_the_live_number(rs, h):
-    scene, live = posed(rs, lambda s: s.pose_slide(h))
+    scene, live = posed(rs.ReluShift, lambda s: s.pose_slide(h))
     f = shifted_relu_sum([1.0], [h]).piecewise(*rs.DOMAIN)
     assert_exact_graph(scene.axes, live, f)
-    np.testing.assert_allclose([d.get_center() for d in scene.dots], points(scene.axes, [h], [0.0]), atol=1e-9)
+    np.testing.assert_allclose([d.get_center() for d in scene.dots], scene_points(scene.axes, [h], [0.0]), atol=1e-9)
     number = scene.live_formula_mob.number
     assert number.get_value() == pytest.approx(-h)
     head, _, tail = scene.live_formula_mob
@@ -138,13 +107,13 @@ def test_slide_follows_the_tracker_after_the_pose(rs):
         for mob in (s.graph, s.dots, *s.live_formula_mob):
             mob.update()
 
-    scene, _ = posed(rs, pose)
+    scene, _ = posed(rs.ReluShift, pose)
     assert_exact_graph(scene.axes, scene.graph, shifted_relu_sum([1.0], [1.5]).piecewise(*rs.DOMAIN))
     assert scene.live_formula_mob.number.get_value() == pytest.approx(-1.5)
 
 
 def test_neuron_diagram_shows_the_networks_weights(rs):
-    scene, diagram = posed(rs, lambda s: s.pose_neuron())
+    scene, diagram = posed(rs.ReluShift, lambda s: s.pose_neuron())
     weights, bias = rs.many_input_neuron()
     assert diagram.weights == weights.tolist() and diagram.bias == bias
     assert [m.tex_string for m in diagram.weight_labels] == [format_tex(w, "fixed", 3) for w in weights]
@@ -155,13 +124,13 @@ def test_neuron_diagram_shows_the_networks_weights(rs):
 
 @pytest.mark.parametrize("positive", [True, False])
 def test_scalar_neuron_output_is_drawn_exactly_with_its_kink(rs, positive):
-    scene, view = posed(rs, lambda s: s.pose_scalar(positive))
+    scene, view = posed(rs.ReluShift, lambda s: s.pose_scalar(positive))
     neuron = rs.scalar_neuron(positive)
     net = random_network([1, 2, 1], seed=rs.SEED)
     i = net.layers[0].weight[:, 0].tolist().index(neuron.weight)
     f = single_unit(net, i).piecewise(*rs.DOMAIN)
     assert_exact_graph(scene.axes, view.graph, f)
-    np.testing.assert_allclose([d.get_center() for d in view.dots], points(scene.axes, [neuron.h], [0.0]),
+    np.testing.assert_allclose([d.get_center() for d in view.dots], scene_points(scene.axes, [neuron.h], [0.0]),
                                atol=1e-9)
     assert abs(view.label.get_x() - scene.axes.c2p(neuron.h, 0)[0]) < view.label.width  # label by the kink
     assert scene.diagram.weights == [neuron.weight] and scene.diagram.bias == neuron.bias
@@ -176,24 +145,11 @@ def test_scalar_neuron_output_is_drawn_exactly_with_its_kink(rs, positive):
 # ---------------------------------------------------------- storyboard
 def test_every_beat_is_narrated_in_order(rs):
     """Run the whole storyboard without rendering: beats, narration, duration."""
-    with tempconfig({**QUIET, "from_animation_number": 10_000}):
-        scene = rs.ReluShift(skip_animations=True)
-        scene.setup()
-        scene.renderer.skip_animations = True
-        try:
-            scene.construct()
-        finally:
-            scene.tear_down()
+    scene = storyboard(rs.ReluShift)
     assert scene.beats == ["ReLU", "Not linear", "Sliding the corner", "A neuron", "One input: a shifted ReLU",
                            "Negative weight: flipped", "Every neuron is a shifted ReLU"]
-    assert len(scene.narration) >= len(scene.beats)
-    starts = [start for start, _, _ in scene.narration]
-    assert starts == sorted(starts)
-    for (start, duration, text), nxt in zip(scene.narration, [*starts[1:], scene.time]):
-        assert duration >= ChapterScene.reading_time(text) - 0.1
-        assert start + duration <= nxt + 1e-6  # one caption at a time
+    assert_narrated(scene)
     assert abs(sum(d for _, d, _ in scene.narration) - scene.time) < 1e-6  # no silent stretch
-    assert 30 <= scene.time <= 120
     texts = " ".join(text for _, _, text in scene.narration)
     neg = rs.scalar_neuron(False)
     for number in (neg.weight, neg.bias, neg.h, rs.scalar_neuron(True).h):  # narration quotes the package

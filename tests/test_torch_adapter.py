@@ -6,15 +6,14 @@ import re
 
 import numpy as np
 import pytest
+import torch
+from torch import nn
 
-torch = pytest.importorskip("torch")
-from torch import nn  # noqa: E402
-
-from relu_anim.construct import shifted_relu_sum  # noqa: E402
-from relu_anim.errors import ReluAnimError  # noqa: E402
-from relu_anim.metrics import mse, x2_optimal_mse  # noqa: E402
-from relu_anim.network import Layer, Network  # noqa: E402
-from relu_anim.torch_adapter import (  # noqa: E402
+from relu_anim.construct import shifted_relu_sum
+from relu_anim.errors import ReluAnimError
+from relu_anim.metrics import mse, x2_optimal_mse
+from relu_anim.network import Layer, Network
+from relu_anim.torch_adapter import (
     TrainResult,
     _OneLayer,
     _solve_output,
@@ -25,7 +24,7 @@ from relu_anim.torch_adapter import (  # noqa: E402
     plain_adam_baseline,
     train,
 )
-from relu_anim.units import dead_units, first_layer_kinks  # noqa: E402
+from relu_anim.units import dead_units, first_layer_kinks
 
 
 def square(x):

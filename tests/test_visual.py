@@ -7,37 +7,24 @@ numbers (no video). Two golden frames of the x² chapter guard the look
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-
 import numpy as np
 import pytest
 
-pytest.importorskip("manim")
-
-from manim import tempconfig  # noqa: E402
-
-from relu_anim import ReluAnimError  # noqa: E402
-from relu_anim.chapters import chapter  # noqa: E402
-from relu_anim.construct import optimal_x2, shifted_relu_sum  # noqa: E402
-from relu_anim.metrics import max_error, x2_optimal_max_error  # noqa: E402
-from relu_anim.visual import (DARK, LIGHT, ChapterScene, ErrorBand, NeuronDiagram,  # noqa: E402
+from relu_anim import ReluAnimError
+from relu_anim.construct import optimal_x2, shifted_relu_sum
+from relu_anim.metrics import max_error, x2_optimal_max_error
+from relu_anim.visual import (DARK, LIGHT, ChapterScene, ErrorBand, NeuronDiagram,
                               PiecewiseGraph, Readout, breakpoint_dots, current_theme,
                               format_number, format_tex, make_axes, relu_sum_tex)
 
-from .golden import PIXEL_FRACTION_TOLERANCE, assert_frame_matches, frame_difference, render_frame  # noqa: E402
+from .golden import PIXEL_FRACTION_TOLERANCE, assert_frame_matches, frame_difference, render_frame
+from .scenes import assert_narrated, load_chapter, posed, scene_points, set_up, storyboard
 
 UNITS = [1, 2, 5, 20, 100]
-QUIET = {"dry_run": True, "disable_caching": True, "pixel_width": 320, "pixel_height": 180,
-         "write_to_movie": False, "save_last_frame": False}
 
 
 def square(x):
     return np.asarray(x, dtype=float) ** 2
-
-
-def points(axes, xs, ys) -> np.ndarray:
-    return np.array([axes.c2p(x, y) for x, y in zip(xs, ys)])
 
 
 @pytest.fixture(scope="module")
@@ -47,13 +34,8 @@ def axes():
 
 @pytest.fixture(scope="module")
 def x2():
-    """scenes/x2.py as a module (scenes/ is not a package)."""
-    path = chapter("x2").path
-    spec = importlib.util.spec_from_file_location("relu_anim_scene_x2", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    """scenes/x2.py as a module."""
+    return load_chapter("x2")
 
 
 # ------------------------------------------------------------------ graphs
@@ -63,8 +45,8 @@ def test_piecewise_graph_corners_are_the_package_vertices(axes, n):
     graph = PiecewiseGraph(axes, f)
     assert graph.function is f
     corners = graph.corners()
-    np.testing.assert_allclose(corners, points(axes, f.knots, f.knot_values), rtol=0, atol=1e-9)
-    np.testing.assert_allclose(corners[1:-1], points(axes, f.breakpoints, f.values), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(corners, scene_points(axes, f.knots, f.knot_values), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(corners[1:-1], scene_points(axes, f.breakpoints, f.values), rtol=0, atol=1e-9)
     # a polyline: every segment is straight (handles on the chord), nothing sampled
     assert len(corners) == n + 2
 
@@ -83,7 +65,7 @@ def test_breakpoint_dots_sit_on_the_kinks(axes, n):
     dots = breakpoint_dots(axes, f)
     assert len(dots) == len(f.breakpoints) == n
     centers = np.array([d.get_center() for d in dots])
-    np.testing.assert_allclose(centers, points(axes, f.breakpoints, f.values), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(centers, scene_points(axes, f.breakpoints, f.values), rtol=0, atol=1e-9)
     assert all(d.color.to_hex().lower() == current_theme().breakpoint.lower() for d in dots)
 
 
@@ -92,9 +74,9 @@ def test_error_band_boundary_runs_through_every_vertex(axes, n):
     f = optimal_x2(n).piecewise(0, 2)
     band = ErrorBand(axes, f, square)
     boundary = band.get_anchors()
-    for vertex in points(axes, f.knots, f.knot_values):
+    for vertex in scene_points(axes, f.knots, f.knot_values):
         assert np.min(np.linalg.norm(boundary - vertex, axis=1)) < 1e-9
-    for vertex in points(axes, f.knots, square(f.knots)):  # and through the target there
+    for vertex in scene_points(axes, f.knots, square(f.knots)):  # and through the target there
         assert np.min(np.linalg.norm(boundary - vertex, axis=1)) < 1e-9
     assert band.fill_opacity > 0 and band.fill_opacity < 1
 
@@ -102,7 +84,7 @@ def test_error_band_boundary_runs_through_every_vertex(axes, n):
 def test_relative_error_band_is_the_residual(axes):
     f = optimal_x2(3).piecewise(0, 2)
     band = ErrorBand(axes, f, square, relative=True)
-    residual = points(axes, band.xs, f(band.xs) - square(band.xs))
+    residual = scene_points(axes, band.xs, f(band.xs) - square(band.xs))
     boundary = band.get_anchors()
     for p in residual[:: max(1, len(residual) // 40)]:
         assert np.min(np.linalg.norm(boundary - p, axis=1)) < 1e-9
@@ -149,18 +131,13 @@ def test_theme_switches_with_the_environment(monkeypatch):
     assert current_theme() is DARK
     monkeypatch.setenv("RELU_ANIM_THEME", "light")
     assert current_theme() is LIGHT
-    with tempconfig(QUIET):
-        scene = ChapterScene()
-        scene.setup()
-        try:
-            assert scene.theme is LIGHT
-            from manim import ManimColor, MathTex
+    with set_up(ChapterScene) as scene:
+        assert scene.theme is LIGHT
+        from manim import ManimColor, MathTex
 
-            assert ManimColor(scene.camera.background_color).to_hex().lower() == LIGHT.background.lower()
+        assert ManimColor(scene.camera.background_color).to_hex().lower() == LIGHT.background.lower()
 
-            assert MathTex("x").color.to_hex().lower() == LIGHT.text.lower()
-        finally:
-            scene.tear_down()
+        assert MathTex("x").color.to_hex().lower() == LIGHT.text.lower()
 
 
 def test_bad_theme_raises_a_clear_error(monkeypatch):
@@ -207,19 +184,13 @@ def test_x2_data_comes_from_the_package(x2):
 
 @pytest.mark.parametrize("n", [1, 5, 100])
 def test_x2_scene_draws_the_package_breakpoints(x2, n):
-    with tempconfig(QUIET):
-        scene = x2.X2Fit()
-        scene.setup()
-        try:
-            view = scene.pose_units(n)
-        finally:
-            scene.tear_down()
+    scene, view = posed(x2.X2Fit, lambda s: s.pose_units(n))
     f = optimal_x2(n).piecewise(*x2.DOMAIN)
     np.testing.assert_allclose(view.graph.function.breakpoints, f.breakpoints, rtol=0, atol=1e-12)
-    np.testing.assert_allclose(view.graph.corners(), points(scene.axes, f.knots, f.knot_values),
+    np.testing.assert_allclose(view.graph.corners(), scene_points(scene.axes, f.knots, f.knot_values),
                                rtol=0, atol=1e-9)
     np.testing.assert_allclose([d.get_center() for d in view.dots],
-                               points(scene.axes, f.breakpoints, f.values), rtol=0, atol=1e-9)
+                               scene_points(scene.axes, f.breakpoints, f.values), rtol=0, atol=1e-9)
     assert view.graph in scene.mobjects and view.dots in scene.mobjects
     assert scene.n_readout.value == n
     assert scene.error_readout.value == max_error(view.graph.function, square)
@@ -229,22 +200,9 @@ def test_x2_scene_draws_the_package_breakpoints(x2, n):
 
 def test_x2_scene_every_beat_is_narrated(x2):
     """Run the whole storyboard without rendering: beats, narration, duration."""
-    with tempconfig({**QUIET, "from_animation_number": 10_000}):
-        scene = x2.X2Fit(skip_animations=True)
-        scene.setup()
-        scene.renderer.skip_animations = True
-        try:
-            scene.construct()
-        finally:
-            scene.tear_down()
+    scene = storyboard(x2.X2Fit)
     assert len(scene.beats) >= 6 and len(set(scene.beats)) == len(scene.beats)
-    assert len(scene.narration) >= len(scene.beats)
-    starts = [start for start, _, _ in scene.narration]
-    assert starts == sorted(starts)
-    for (start, duration, text), nxt in zip(scene.narration, [*starts[1:], scene.time]):
-        assert duration >= ChapterScene.reading_time(text) - 0.1  # the clock moves in whole frames
-        assert start + duration <= nxt + 1e-6  # one caption at a time
-    assert 30 <= scene.time <= 120
+    assert_narrated(scene)
 
 
 # ------------------------------------------------------------ golden frames

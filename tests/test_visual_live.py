@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from manim import ValueTracker
 
-pytest.importorskip("manim")
-
-from manim import ValueTracker  # noqa: E402
-
-from relu_anim.construct import shifted_relu_sum  # noqa: E402
-from relu_anim.visual import PiecewiseGraph, current_theme, make_axes  # noqa: E402
-from relu_anim.visual.live import LivePiecewiseGraph, live_breakpoint_dots  # noqa: E402
+from relu_anim.construct import shifted_relu_sum
+from relu_anim.visual import PiecewiseGraph, current_theme, make_axes
+from relu_anim.visual.live import LivePiecewiseGraph, live_breakpoint_dots
 
 DOMAIN = (-3.0, 3.0)
 

@@ -14,6 +14,7 @@ draws with these:
 :func:`breakpoint_dots`  a dot on every kink
 :func:`target_graph`   a smooth target, sampled
 :class:`ErrorBand`     shaded gap between output and target
+:func:`fit_view`       band, graph and kink dots of a Fit (:class:`FitView`)
 :func:`level_line`     dashed horizontal reference line
 :class:`Readout`       ``label = number`` with scientific style for small numbers;
                        :func:`format_tex`/:func:`format_text` write a number the
@@ -38,8 +39,8 @@ Examples
 """
 
 from .annotations import area_under, slope_labels, slope_tex
-from .graphs import (ErrorBand, LogLogAxes, OnAxes, PiecewiseGraph, breakpoint_dots, level_line, make_axes,
-                     target_graph)
+from .graphs import (ErrorBand, FitView, LogLogAxes, OnAxes, PiecewiseGraph, breakpoint_dots, fit_view,
+                     level_line, make_axes, target_graph)
 from .live import LivePiecewiseGraph, live_breakpoint_dots
 from .matrices import AffineEquation, NumberMatrix
 from .neuron import NeuronDiagram
@@ -64,6 +65,8 @@ __all__ = [
     "breakpoint_dots",
     "target_graph",
     "ErrorBand",
+    "FitView",
+    "fit_view",
     "level_line",
     "Readout",
     "format_number",

@@ -5,6 +5,7 @@ through its vertices (:class:`PiecewiseGraph`), never by sampling. Its kinks are
 sharp at every render quality and sit exactly where
 :class:`~relu_anim.piecewise.PiecewiseLinear` says. Smooth targets such as x² are
 sampled (:func:`target_graph`). :class:`ErrorBand` shades the gap between the two.
+:func:`fit_view` draws a :class:`~relu_anim.story.Fit` with all three.
 
 Examples
 --------
@@ -20,12 +21,14 @@ True
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 import numpy as np
 from manim import Axes, DashedLine, Dot, MathTex, VGroup, VMobject
 
 from ..piecewise import PiecewiseLinear
+from ..story import Fit
 from .theme import Theme, current_theme
 
 __all__ = [
@@ -37,6 +40,8 @@ __all__ = [
     "ErrorBand",
     "OnAxes",
     "level_line",
+    "FitView",
+    "fit_view",
 ]
 
 Function = Callable[[np.ndarray], np.ndarray]
@@ -308,3 +313,31 @@ def level_line(axes: Axes, y: float, color: Any = None, *, theme: Theme | None =
     a, b = axes.x_range[:2]
     kwargs.setdefault("stroke_width", 2)
     return DashedLine(axes.c2p(a, y), axes.c2p(b, y), color=color or theme.muted, **kwargs)
+
+
+@dataclass
+class FitView:
+    """What is drawn for one fit: error band, exact graph, kink dots (:func:`fit_view`)."""
+
+    fit: Fit
+    band: ErrorBand
+    graph: PiecewiseGraph
+    dots: VGroup
+
+    @property
+    def group(self) -> VGroup:
+        """Band, graph and dots in one group."""
+        return VGroup(self.band, self.graph, self.dots)
+
+
+def fit_view(axes: Axes, fit: Fit, target: Function, *, dots: bool = True,
+             theme: Theme | None = None) -> FitView:
+    """The :class:`ErrorBand` against ``target``, :class:`PiecewiseGraph` and kink dots of ``fit`` on ``axes``.
+
+    With ``dots=False`` the dots are an empty group. Copies of the mobjects
+    share ``axes`` (a Transform copies its graphs, and copying axes is slow).
+    """
+    band = ErrorBand(axes, fit.function, target, theme=theme)
+    graph = PiecewiseGraph(axes, fit.function, theme=theme)
+    kinks = breakpoint_dots(axes, fit.function, theme=theme) if dots else VGroup()
+    return FitView(fit, band, graph, kinks)

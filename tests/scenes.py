@@ -1,0 +1,118 @@
+"""What every chapter test needs: the scene module, a posed scene, a storyboard run.
+
+``scenes/`` is not a package, so :func:`load_chapter` loads ``scenes/<name>.py``
+by the path the chapter registry gives (:func:`relu_anim.chapters.chapter`).
+Scenes are built under :data:`QUIET` (small frames, no caching, nothing
+written): :func:`set_up` yields a set-up scene and tears it down,
+:func:`posed` adds one key beat's mobjects by calling a ``pose_*`` builder, and
+:func:`storyboard` runs the whole ``construct`` with animations skipped.
+:func:`assert_narrated` checks the timing rules every chapter keeps, and
+:func:`scene_points` turns graph coordinates into the scene points drawn.
+
+Example (in a chapter's test module)::
+
+    from .scenes import load_chapter, posed, scene_points
+
+    @pytest.fixture(scope="module")
+    def x2():
+        return load_chapter("x2")
+
+    def test_five_units(x2):
+        scene, view = posed(x2.X2Fit, lambda s: s.pose_units(5))
+        f = view.graph.function
+        np.testing.assert_allclose(view.graph.corners(), scene_points(scene.axes, f.knots, f.knot_values))
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from contextlib import contextmanager
+from functools import cache
+from types import ModuleType
+from typing import Any, Callable, Iterable, Iterator, TypeVar
+
+import numpy as np
+from manim import Scene, tempconfig
+
+from relu_anim.chapters import chapter
+from relu_anim.visual import ChapterScene
+
+__all__ = ["QUIET", "load_chapter", "set_up", "posed", "storyboard", "assert_narrated", "scene_points"]
+
+T = TypeVar("T")
+S = TypeVar("S", bound=Scene)
+
+#: The manim configuration scenes are built with in tests: 320×180, no cache, no files, no INFO log.
+QUIET: dict[str, Any] = {"dry_run": True, "disable_caching": True, "pixel_width": 320, "pixel_height": 180,
+                         "write_to_movie": False, "save_last_frame": False, "verbosity": "WARNING"}
+
+
+@cache
+def load_chapter(name: str) -> ModuleType:
+    """``scenes/<name>.py`` as a module, loaded once, as ``sys.modules["relu_anim_scene_<name>"]``."""
+    spec = importlib.util.spec_from_file_location(f"relu_anim_scene_{name}", chapter(name).path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@contextmanager
+def set_up(scene_class: type[S], config: dict[str, Any] = QUIET, **kwargs: Any) -> Iterator[S]:
+    """``scene_class(**kwargs)`` under ``tempconfig(config)``, after ``setup()``; torn down on exit."""
+    with tempconfig(config):
+        scene = scene_class(**kwargs)
+        scene.setup()
+        try:
+            yield scene
+        finally:
+            scene.tear_down()
+
+
+def posed(scene_class: type[S], pose: Callable[[S], T]) -> tuple[S, T]:
+    """A set-up scene after ``pose(scene)``; returns ``(scene, what pose returned)``."""
+    with set_up(scene_class) as scene:
+        result = pose(scene)
+    return scene, result
+
+
+def storyboard(scene_class: type[S], prepare: Callable[[S], object] | None = None) -> S:
+    """Run the whole ``construct`` without rendering; the scene afterwards.
+
+    Every animation is skipped, so the clock, ``beats`` and ``narration`` are
+    those of the full chapter; ``scene.beat_starts`` holds the time each beat
+    began. ``prepare(scene)``, when given, runs just before ``construct`` (to
+    wrap a method and record the state at some point).
+    """
+    with set_up(scene_class, {**QUIET, "from_animation_number": 10_000}, skip_animations=True) as scene:
+        scene.renderer.skip_animations = True
+        scene.beat_starts = []
+        start_beat = scene.beat
+
+        def beat(title: str) -> None:
+            scene.beat_starts.append(scene.time)
+            start_beat(title)
+
+        scene.beat = beat
+        if prepare is not None:
+            prepare(scene)
+        scene.construct()
+    return scene
+
+
+def assert_narrated(scene: ChapterScene) -> None:
+    """The rules of every storyboard: captions in order, each long enough, one at a time, 30 s to 2 min."""
+    assert len(scene.narration) >= len(scene.beats)
+    starts = [start for start, _, _ in scene.narration]
+    assert starts == sorted(starts)
+    for (start, duration, text), nxt in zip(scene.narration, [*starts[1:], scene.time]):
+        assert duration >= ChapterScene.reading_time(text) - 0.1  # the clock moves in whole frames
+        assert start + duration <= nxt + 1e-6  # one caption at a time
+    assert 30 <= scene.time <= 120
+
+
+def scene_points(axes: Any, xs: Iterable[float], ys: Iterable[float] | None = None) -> np.ndarray:
+    """``axes.c2p(x, y)`` of every ``(xs[i], ys[i])``, shape ``(n, 3)``; without ``ys``, ``xs`` holds (x, y) pairs."""
+    pairs = xs if ys is None else zip(xs, ys)
+    return np.array([axes.c2p(x, y) for x, y in pairs]).reshape(-1, 3)
