@@ -21,7 +21,6 @@ whose message names the file and the offending key path first, e.g.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
@@ -33,6 +32,7 @@ from typing import Any, Mapping, NoReturn, Sequence
 
 import numpy as np
 
+from .atomic import write_atomic
 from .errors import ReluAnimError
 from .network import ACTIVATIONS, Layer, Network, check_domain
 from .piecewise import PiecewiseLinear
@@ -235,47 +235,11 @@ def save_network(
 
 
 def _write_atomic(path: Path, payload: bytes) -> None:
-    """Write ``payload`` to a temporary file beside ``path``, then rename it over ``path``."""
-    tmp_name: str | None = None
+    """Write ``payload`` over ``path`` atomically; an OS error becomes a one-line message."""
     try:
-        mode = _file_mode(path)
-        with tempfile.NamedTemporaryFile(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-        ) as tmp:
-            tmp_name = tmp.name
-            tmp.write(payload)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.chmod(tmp_name, mode)
-        os.replace(tmp_name, path)
-        tmp_name = None
+        write_atomic(path, payload)
     except OSError as err:
         raise ReluAnimError(f"{path}: cannot write ({err.strerror or err})") from err
-    finally:
-        if tmp_name is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
-    _fsync_directory(path.parent)
-
-
-def _file_mode(path: Path) -> int:
-    """Permissions for the new file: the old file's, else what ``open`` would give."""
-    try:
-        return os.stat(path).st_mode & 0o7777
-    except FileNotFoundError:
-        umask = os.umask(0)  # the only portable way to read it
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make the rename durable where the platform allows it (POSIX)."""
-    with contextlib.suppress(OSError, AttributeError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 # --------------------------------------------------------------------- loading

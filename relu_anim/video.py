@@ -32,14 +32,12 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 import re
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from fractions import Fraction
@@ -48,6 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Protocol, Sequence
 
 from .chapters import CHAPTERS, REPO_ROOT
+from .atomic import atomic_path
 from .errors import ReluAnimError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -234,22 +233,8 @@ def _state_key(chapter: ChapterLike, quality: str) -> str:
 
 
 def _write_text_atomic(path: Path, text: str) -> None:
-    with _atomic_path(path) as tmp:
+    with atomic_path(path, make_parents=True) as tmp:
         tmp.write_text(text, encoding="utf-8")
-
-
-@contextlib.contextmanager
-def _atomic_path(path: Path) -> Iterator[Path]:
-    """A temporary file beside ``path`` that replaces it if the block succeeds."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        yield tmp
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 # --------------------------------------------------------------------------- #
@@ -666,7 +651,7 @@ def join_clips(
     bounds = _bounds([p.duration for p in probes])
     titles = [clip.chapter.title for clip in clips]
     markers = _chapter_markers(titles, bounds)
-    with _atomic_path(out_mp4) as tmp:
+    with atomic_path(out_mp4, make_parents=True) as tmp:
         _remux(clips, bounds, markers, tmp, with_audio)
         _verify_markers(tmp, titles)
     _write_text_atomic(out_vtt, _vtt_chapters(markers, [c.chapter.name for c in clips]))

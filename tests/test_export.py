@@ -730,3 +730,4 @@ def test_round_trip_property(tmp_path_factory, net, a, width):
     np.testing.assert_array_equal(loaded.piecewise.values, want.values)
     assert json.loads(path.read_text())["breakpoints"]["x"] == want.breakpoints.tolist()
     assert loaded.metrics == {"mse": width}
+
