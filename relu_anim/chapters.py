@@ -43,11 +43,11 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter("bends", "Bends", "Sums that bend"),
     Chapter("x2", "X2Fit", "Fitting x² with 1 to 100 units"),
     Chapter("linear_collapse", "LinearCollapse", "Linear layers collapse"),
-    Chapter("activations", "Activations", "Activations and their gradients"),
+    Chapter("activations", "Activations", "Activations and their gradients", still_at=0.345),
     Chapter("random_net", "RandomNet", "A random network, read exactly"),
     Chapter("training", "Training", "Training in motion"),
     Chapter("feature_plane", "FeaturePlane", "Two inputs: folding the plane"),
-    Chapter("depth", "Depth", "What depth buys"),
+    Chapter("depth", "Depth", "What depth buys", still_at=0.85),
 )
 
 
