@@ -16,11 +16,11 @@ Run from the repository root::
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 
 from relu_anim.construct import random_network
+from timing import best_time
 
 STEP = 0.01
 DOMAIN = (-100.0, 100.0)
@@ -35,15 +35,6 @@ def sampled_kinks(net, step: float = STEP) -> np.ndarray:
     # a kink inside cell i changes the slope at grid points i and i+1: count runs once
     starts = change & ~np.concatenate([[False], change[:-1]])
     return x[1:-1][starts]
-
-
-def best_time(fn, repeats: int) -> tuple[float, object]:
-    best, result = float("inf"), None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, result
 
 
 def main() -> None:

@@ -25,12 +25,12 @@ Run from the repository root::
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 
 from relu_anim.construct import random_network
 from relu_anim.regions import affine_pieces, linear_regions
+from timing import best_time
 
 BOX = (-2.0, 2.0, -2.0, 2.0)
 
@@ -89,15 +89,6 @@ def grid_components(codes: np.ndarray, n: int, diagonal: bool = False) -> int | 
     rows, cols = np.concatenate(rows), np.concatenate(cols)
     graph = coo_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(n * n, n * n))
     return int(connected_components(graph, directed=False)[0])
-
-
-def best_time(fn, repeats: int) -> tuple[float, object]:
-    best, result = float("inf"), None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, result
 
 
 def pattern_code(pattern: tuple[bool, ...]) -> int:
