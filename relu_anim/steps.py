@@ -32,18 +32,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .errors import ReluAnimError
+from .piecewise import _frozen
 
 if TYPE_CHECKING:  # pragma: no cover
     from .network import Network
     from .piecewise import PiecewiseLinear
 
 __all__ = ["StepFunction", "slope_steps", "inactive_steps", "kinks_within"]
-
-
-def _frozen(values, dtype=float) -> np.ndarray:
-    arr = np.array(values, dtype=dtype).reshape(-1)
-    arr.setflags(write=False)
-    return arr
 
 
 @dataclass(frozen=True, eq=False)
