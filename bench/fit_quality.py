@@ -39,7 +39,7 @@ from relu_anim.construct import construct  # noqa: E402
 from relu_anim.metrics import max_error, mse, x2_optimal_max_error, x2_optimal_mse  # noqa: E402
 from relu_anim.network import Network  # noqa: E402
 from relu_anim.torch_adapter import plain_adam_baseline, train  # noqa: E402
-from relu_anim.units import dead_units  # noqa: E402
+from relu_anim.story.units import dead_units  # noqa: E402
 
 FULL = (1, 2, 5, 10, 20, 50, 100)
 QUICK = (1, 5, 20)

@@ -64,8 +64,8 @@ sys.path.insert(0, str(REPO))
 import manim  # noqa: E402
 
 from relu_anim.construct import optimal_x2  # noqa: E402
-from relu_anim.units import first_layer_kinks  # noqa: E402
-from relu_anim.video import QUALITIES  # noqa: E402
+from relu_anim.story.units import first_layer_kinks  # noqa: E402
+from relu_anim.render.video import QUALITIES  # noqa: E402
 from relu_anim.visual import ChapterScene, PiecewiseGraph, current_theme, make_axes  # noqa: E402
 
 #: The chapter's domain and unit counts (the same literals as ``scenes/x2.py``).

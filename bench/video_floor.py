@@ -4,9 +4,9 @@ Whatever a chapter draws, manim must at least encode every frame of it. This
 measures how far above that floor the full render is, in one run, at the same
 quality:
 
-* ``video`` — every chapter of :data:`relu_anim.chapters.CHAPTERS` (or those
+* ``video`` — every chapter of :data:`relu_anim.render.chapters.CHAPTERS` (or those
   named with ``--chapters``) rendered and joined by
-  :func:`relu_anim.video.render_video` (``force=True``, into a temporary media
+  :func:`relu_anim.render.video.render_video` (``force=True``, into a temporary media
   folder, so nothing is up to date and nothing is cached), timed by wall clock;
 * ``floor`` — :class:`EncodingFloor`, defined below: a
   :class:`~relu_anim.visual.ChapterScene` with a title, axes and the x² curve
@@ -43,9 +43,9 @@ sys.path.insert(0, str(REPO))
 
 from manim import UL, Tex  # noqa: E402
 
-from relu_anim.chapters import CHAPTERS, chapter  # noqa: E402
+from relu_anim.render.chapters import CHAPTERS, chapter  # noqa: E402
 from relu_anim.errors import ReluAnimError  # noqa: E402
-from relu_anim.video import QUALITIES, render_video  # noqa: E402
+from relu_anim.render.video import QUALITIES, render_video  # noqa: E402
 from relu_anim.visual import ChapterScene, make_axes, target_graph  # noqa: E402
 
 #: How many frames the floor scene holds (set by :func:`main` for the subprocess).

@@ -16,7 +16,7 @@ Examples
 
 from .construct import construct, least_squares_output, optimal_x2, shifted_relu_sum
 from .errors import ReluAnimError
-from .export import load_network, save_network
+from .io.network_file import load_network, save_network
 from .network import ACTIVATIONS, Layer, Network
 from .piecewise import PiecewiseLinear, analyse
 from .target import Target, parse_target

@@ -19,7 +19,8 @@ import numpy as np
 
 from .errors import ReluAnimError
 from .metrics import Function, fit_metrics, quadrature
-from .network import Layer, Network, check_domain
+from .checks import check_domain
+from .network import Layer, Network
 
 __all__ = [
     "MAX_UNITS",

@@ -4,45 +4,25 @@ A network is a stack of affine layers, each followed by an activation that is
 piecewise linear with at most one kink at zero: ``relu``, ``leaky_relu`` or
 ``linear``. That is all the exact analysis in :mod:`relu_anim.piecewise` needs.
 
-Nothing here imports torch; :meth:`Network.from_torch` and :meth:`Network.to_torch`
-hand over to :mod:`relu_anim.torch_adapter`, which does.
+Nothing here imports torch: :func:`relu_anim.torch_adapter.network_from_torch`
+and :func:`relu_anim.torch_adapter.network_to_torch` convert to and from
+``torch.nn``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 
 from .errors import ReluAnimError
+from .piecewise import PiecewiseLinear, analyse
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .piecewise import PiecewiseLinear
-
-__all__ = ["ACTIVATIONS", "Layer", "Network", "check_domain"]
+__all__ = ["ACTIVATIONS", "Layer", "Network"]
 
 #: The activations a layer may have; each is linear on both sides of zero.
 ACTIVATIONS = ("relu", "leaky_relu", "linear")
-
-
-def check_domain(a: float, b: float) -> tuple[float, float]:
-    """Return ``(a, b)`` as floats, refusing non-finite ends or ``a >= b``.
-
-    Examples
-    --------
-    >>> check_domain(0, 2)
-    (0.0, 2.0)
-    """
-    try:
-        a, b = float(a), float(b)
-    except (TypeError, ValueError):
-        raise ReluAnimError(f"domain: ends must be numbers (got {a!r}, {b!r})") from None
-    if not (np.isfinite(a) and np.isfinite(b)):
-        raise ReluAnimError(f"domain: ends must be finite (got {a}, {b})")
-    if not a < b:
-        raise ReluAnimError(f"domain: a must be smaller than b (got {a:g} >= {b:g})")
-    return a, b
 
 
 @dataclass(frozen=True, eq=False)
@@ -286,8 +266,6 @@ class Network:
 
         See :func:`relu_anim.piecewise.analyse`.
         """
-        from .piecewise import analyse
-
         return analyse(self, a, b)
 
     def to_dict(self) -> dict[str, Any]:
@@ -307,17 +285,3 @@ class Network:
             )
             for i, d in enumerate(layers)
         )
-
-    # ------------------------------------------------------------------ torch
-    @classmethod
-    def from_torch(cls, module: Any) -> "Network":
-        """Import an ``nn.Sequential`` of ``Linear``, ``ReLU``, ``LeakyReLU``, ``Identity``."""
-        from .torch_adapter import network_from_torch
-
-        return network_from_torch(module)
-
-    def to_torch(self) -> Any:
-        """Export as an ``nn.Sequential`` (float64) computing the same function."""
-        from .torch_adapter import network_to_torch
-
-        return network_to_torch(self)

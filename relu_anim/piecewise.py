@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .errors import ReluAnimError
-from .network import check_domain
+from .checks import check_domain
 
 if TYPE_CHECKING:  # pragma: no cover
     from .network import Network

@@ -413,9 +413,7 @@ def unit_lines(net: "Network", box: Sequence[float], layers: int | None = None) 
         if layers < 1:
             raise ReluAnimError(f"layers: must be at least 1 (got {layers})")
         if len(kinked) > layers:
-            from .network import Network
-
-            net = Network(net.layers[: kinked[layers - 1] + 1])
+            net = type(net)(net.layers[: kinked[layers - 1] + 1])
     chords: list[list[list[np.ndarray]]] = []
     _partition(net, box, chords)
     tol = 1e3 * _tolerance(box)

@@ -16,7 +16,7 @@ from typing import Callable
 import numpy as np
 
 from .errors import ReluAnimError
-from .network import check_domain
+from .checks import check_domain
 
 __all__ = ["FUNCTIONS", "MAX_DEPTH", "MAX_LENGTH", "Target", "parse_target"]
 

@@ -8,7 +8,7 @@ per layer, shown for a real random sigmoid network. Then ReLU's own failure: a
 unit whose kink lies outside the data is flat zero there and gets no gradient,
 and how many units start that way at PyTorch's default initialisation.
 
-Every number drawn comes from :mod:`relu_anim` (:mod:`relu_anim.activations`
+Every number drawn comes from :mod:`relu_anim` (:mod:`relu_anim.story.activations`
 for the maths); the literals below are story choices: the views, the leaky
 slope shown, the depth, widths and seeds.
 
@@ -27,13 +27,13 @@ from manim import (DOWN, LEFT, RIGHT, UL, UP, Axes, Circle, Create, Cross, Dot, 
                    Indicate, Line, MathTex, Rectangle, Tex, ValueTracker, VGroup, VMobject, Write,
                    linear)
 
-from relu_anim.activations import (SIGMOID_DERIVATIVE_MAX, DeadUnit, activation_network, dead_share,
+from relu_anim.story.activations import (SIGMOID_DERIVATIVE_MAX, DeadUnit, activation_network, dead_share,
                                    dead_unit_example, derivative_steps, sigmoid, sigmoid_derivative,
                                    sigmoid_derivative_bound, sigmoid_derivative_product, single_unit,
                                    tanh, tanh_derivative, unit_gradient)
 from relu_anim.construct import random_network
 from relu_anim.piecewise import PiecewiseLinear
-from relu_anim.units import dead_units, first_layer_kinks
+from relu_anim.story.units import dead_units, first_layer_kinks
 from relu_anim.visual import (ChapterScene, PiecewiseGraph, Readout, breakpoint_dots, format_tex,
                               format_text, level_line, make_axes, target_graph)
 

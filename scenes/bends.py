@@ -9,8 +9,8 @@ polyline.
 
 Every number drawn comes from :mod:`relu_anim`: the networks are built by
 :func:`~relu_anim.construct.shifted_relu_sum`,
-:func:`~relu_anim.construct.least_squares_output`, :func:`~relu_anim.hats.hat`
-and :func:`~relu_anim.hats.hat_sum`, and every kink, slope and error is read
+:func:`~relu_anim.construct.least_squares_output`, :func:`~relu_anim.story.hats.hat`
+and :func:`~relu_anim.story.hats.hat_sum`, and every kink, slope and error is read
 from their exact :class:`~relu_anim.piecewise.PiecewiseLinear` form. The
 literals here are the story's choices: the domain, the example terms, the
 kinks of the ten-term fit, the hat, the targets and the number of knots.
@@ -29,9 +29,9 @@ from manim import (LEFT, UL, UP, Axes, Create, Dot, FadeIn, FadeOut, FadeTransfo
                    Indicate, MathTex, Polygon, ReplacementTransform, Tex, VGroup, Write)
 
 from relu_anim.construct import least_squares_output, shifted_relu_sum
-from relu_anim.hats import Hat, hat, hat_sum, hats, riemann_cells, split_units
+from relu_anim.story.hats import Hat, hat, hat_sum, hats, riemann_cells, split_units
 from relu_anim.network import Network
-from relu_anim.story import Fit
+from relu_anim.story.fit import Fit
 from relu_anim.target import parse_target
 from relu_anim.visual import (ChapterScene, PiecewiseGraph, Readout, breakpoint_dots, format_text,
                               make_axes, relu_sum_tex, target_graph)

@@ -7,7 +7,7 @@ units can make at most 2m + 1. Yarotsky subtracts those folded tents from x to
 approximate x² on [0, 2] with m layers of width 3 and max error 2^(−2m); one
 hidden layer needs about 2^m units for the same error.
 
-Every number drawn comes from :mod:`relu_anim` (:mod:`relu_anim.depth` builds,
+Every number drawn comes from :mod:`relu_anim` (:mod:`relu_anim.story.depth` builds,
 analyses and measures the networks); the only literals here are the story's
 choices: the depths shown.
 
@@ -24,7 +24,7 @@ from manim import (DOWN, LEFT, UL, UP, Create, FadeIn, FadeOut, FadeTransform, G
                    Line, MathTex, ReplacementTransform, SurroundingRectangle, Tex, VGroup, Write)
 
 from relu_anim.construct import tent_map
-from relu_anim.depth import TENT_DOMAIN, X2_DOMAIN, DeepX2, TentStep, deep_x2, square, tent_step
+from relu_anim.story.depth import TENT_DOMAIN, X2_DOMAIN, DeepX2, TentStep, deep_x2, square, tent_step
 from relu_anim.visual import (ChapterScene, ErrorBand, PiecewiseGraph, Readout, breakpoint_dots, format_tex,
                               format_text, make_axes, relu_sum_tex, target_graph)
 

@@ -12,7 +12,7 @@ Every number drawn comes from :mod:`relu_anim`: the network from
 :func:`~relu_anim.construct.random_network`, the fold lines from
 :func:`~relu_anim.regions.first_layer_lines` and
 :func:`~relu_anim.regions.unit_lines`, the active sides and the piece counts
-from :mod:`relu_anim.folds`, the regions from
+from :mod:`relu_anim.story.folds`, the regions from
 :func:`~relu_anim.regions.linear_regions`. The literals here are story
 choices: the box, the widths and the seed.
 
@@ -30,7 +30,7 @@ from manim import (DOWN, LEFT, RIGHT, UL, UP, Create, FadeIn, FadeOut, MathTex, 
                    Tex, VGroup, Write)
 
 from relu_anim.construct import random_network
-from relu_anim.folds import active_side, fold_region_counts
+from relu_anim.story.folds import active_side, fold_region_counts
 from relu_anim.network import Network
 from relu_anim.regions import Region, first_layer_lines, linear_regions, unit_lines
 from relu_anim.visual import ChapterScene, Readout, format_tex, format_text, make_axes

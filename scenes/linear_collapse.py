@@ -30,7 +30,7 @@ from manim import (DOWN, LEFT, RIGHT, UL, UP, AnimationGroup, Create, FadeIn, Fa
 from relu_anim.construct import least_squares_output, random_network
 from relu_anim.network import Layer, Network
 from relu_anim.piecewise import PiecewiseLinear
-from relu_anim.story import Fit
+from relu_anim.story.fit import Fit
 from relu_anim.target import parse_target
 from relu_anim.torch_adapter import train
 from relu_anim.visual import (ChapterScene, FitView, PiecewiseGraph, Readout, breakpoint_dots, fit_view,

@@ -10,7 +10,7 @@ activation: a straight line, whose slope and intercept are the collapsed
 Every number drawn comes from :mod:`relu_anim`: the network from
 :func:`~relu_anim.construct.random_network`, the output's pieces from the exact
 analysis (:meth:`~relu_anim.network.Network.piecewise`), the slope and the
-inactive count from :mod:`relu_anim.steps`, the linear network's ``W`` and
+inactive count from :mod:`relu_anim.story.steps`, the linear network's ``W`` and
 ``b`` from :meth:`~relu_anim.network.Network.collapse`. The literals here are
 story choices: the domain, the window zoomed into, the width and the seed.
 
@@ -30,7 +30,7 @@ from manim import (DOWN, LEFT, UL, UP, Axes, Create, DashedLine, FadeIn, FadeOut
 from relu_anim.construct import random_network
 from relu_anim.network import Network
 from relu_anim.piecewise import PiecewiseLinear
-from relu_anim.steps import StepFunction, inactive_steps, kinks_within, slope_steps
+from relu_anim.story.steps import StepFunction, inactive_steps, kinks_within, slope_steps
 from relu_anim.visual import ChapterScene, PiecewiseGraph, Readout, breakpoint_dots, format_tex, format_text, make_axes
 from relu_anim.visual.steps import StepGraph, nice_range, side_scale
 

@@ -8,10 +8,10 @@ ramp flipped to the left when w < 0.
 
 Every number drawn comes from :mod:`relu_anim`: the ReLU and its shifts are
 networks built by :func:`~relu_anim.construct.shifted_relu_sum`, the
-counter-example is evaluated by :func:`~relu_anim.neuron.additivity`, and the
+counter-example is evaluated by :func:`~relu_anim.story.neuron.additivity`, and the
 neurons are units of seeded random networks
 (:func:`~relu_anim.construct.random_network`), cut out with
-:func:`~relu_anim.neuron.single_unit` and rewritten by
+:func:`~relu_anim.story.neuron.single_unit` and rewritten by
 :func:`~relu_anim.construct.relu_as_shift`. The literals here are the story's
 choices: the domain, the counter-example's inputs, the values h slides through
 and the seed.
@@ -30,10 +30,10 @@ from manim import (DOWN, LEFT, RIGHT, UL, UP, Create, DecimalNumber, Dot, FadeIn
                    FadeTransform, GrowFromCenter, Indicate, MathTex, ReplacementTransform, Tex,
                    ValueTracker, VGroup, Write)
 
-from relu_anim.chapters import chapter
+from relu_anim.render.chapters import chapter
 from relu_anim.construct import random_network, relu_as_shift, shifted_relu_sum
 from relu_anim.network import Network
-from relu_anim.neuron import Additivity, additivity, single_unit
+from relu_anim.story.neuron import Additivity, additivity, single_unit
 from relu_anim.piecewise import PiecewiseLinear
 from relu_anim.visual import (ChapterScene, NeuronDiagram, PiecewiseGraph, breakpoint_dots, format_tex,
                               format_text, make_axes)

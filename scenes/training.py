@@ -4,7 +4,7 @@ Real training runs on x² over [0, 2], recorded by :func:`relu_anim.torch_adapte
 when the chapter renders (seeded, about a second each) and played back: one
 linear layer, one ReLU unit, two units with a linear output, twenty units. Every
 frame draws the exact graph of the network whose weights lie between two
-recorded snapshots (:mod:`relu_anim.history`), with a dot on each of its kinks,
+recorded snapshots (:mod:`relu_anim.story.history`), with a dot on each of its kinks,
 while a dot rides the recorded loss curve (log scale) at the same training step.
 Snapshots are log-spaced and every snapshot interval gets the same screen time,
 so the fast early changes stay visible. A last beat puts the four loss curves
@@ -30,11 +30,11 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UL, UP, Create, DashedLine, FadeIn, FadeOut, FadeTransform,
                    Indicate, MathTex, Tex, Transform, VGroup, VMobject)
 
-from relu_anim.history import decades, history_networks, output_range
+from relu_anim.story.history import decades, history_networks, output_range
 from relu_anim.metrics import x2_optimal_mse
 from relu_anim.target import parse_target
 from relu_anim.torch_adapter import TrainResult, train
-from relu_anim.units import first_layer_kinks
+from relu_anim.story.units import first_layer_kinks
 from relu_anim.visual import ChapterScene, Readout, format_text, make_axes, target_graph
 from relu_anim.visual.playback import LossAxes, TrainingPlayback, loss_curve
 

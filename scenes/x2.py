@@ -7,7 +7,7 @@ max error is known exactly, 2/(2n+1)². The error band, the kinks, the readouts,
 a zoomed residual strip and a log–log inset follow every step.
 
 Every number drawn comes from :mod:`relu_anim`: the functions below build the
-:class:`~relu_anim.story.Fit` of each beat, and the scene only draws them. The
+:class:`~relu_anim.story.fit.Fit` of each beat, and the scene only draws them. The
 literals here are the story's choices: the domain, the shifts of the article's
 example and the list of unit counts.
 
@@ -26,9 +26,9 @@ from manim import (LEFT, RIGHT, UL, UP, Axes, Create, DashedLine, Dot, FadeIn, F
 
 from relu_anim.construct import least_squares_output, optimal_x2, shifted_relu_sum
 from relu_anim.metrics import x2_optimal_max_error
-from relu_anim.story import Fit
+from relu_anim.story.fit import Fit
 from relu_anim.target import parse_target
-from relu_anim.units import first_layer_kinks
+from relu_anim.story.units import first_layer_kinks
 from relu_anim.visual import (ChapterScene, ErrorBand, FitView, LogLogAxes, PiecewiseGraph, Readout, fit_view,
                               format_tex, format_text, level_line, make_axes, relu_sum_tex, target_graph)
 

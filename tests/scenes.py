@@ -1,7 +1,7 @@
 """What every chapter test needs: the scene module, a posed scene, a storyboard run.
 
 ``scenes/`` is not a package, so :func:`load_chapter` loads ``scenes/<name>.py``
-by the path the chapter registry gives (:func:`relu_anim.chapters.chapter`).
+by the path the chapter registry gives (:func:`relu_anim.render.chapters.chapter`).
 Scenes are built under :data:`QUIET` (small frames, no caching, nothing
 written): :func:`set_up` yields a set-up scene and tears it down,
 :func:`posed` adds one key beat's mobjects by calling a ``pose_*`` builder, and
@@ -35,7 +35,7 @@ from typing import Any, Callable, Iterable, Iterator, TypeVar
 import numpy as np
 from manim import Scene, tempconfig
 
-from relu_anim.chapters import chapter
+from relu_anim.render.chapters import chapter
 from relu_anim.visual import ChapterScene
 
 __all__ = ["QUIET", "load_chapter", "set_up", "posed", "storyboard", "assert_narrated", "scene_points"]

@@ -1,4 +1,4 @@
-"""relu_anim.activations: activations, their derivatives, vanishing products, dead units."""
+"""relu_anim.story.activations: activations, their derivatives, vanishing products, dead units."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 
 from relu_anim import ReluAnimError
-from relu_anim.activations import (SIGMOID_DERIVATIVE_MAX, activation_network, dead_share,
+from relu_anim.story.activations import (SIGMOID_DERIVATIVE_MAX, activation_network, dead_share,
                                    dead_unit_example, derivative_steps, sigmoid,
                                    sigmoid_derivative, sigmoid_derivative_bound,
                                    sigmoid_derivative_product, tanh, tanh_derivative, unit_gradient)
 from relu_anim.construct import random_network
-from relu_anim.units import dead_units
+from relu_anim.story.units import dead_units
 
 XS = np.linspace(-8, 8, 2001)
 

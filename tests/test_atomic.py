@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from relu_anim.atomic import atomic_path, write_atomic
+from relu_anim.io.atomic import atomic_path, write_atomic
 
 
 @pytest.fixture

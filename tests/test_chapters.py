@@ -1,6 +1,6 @@
 """Every chapter renders at low quality, and they join into the full video.
 
-Each chapter in :data:`relu_anim.chapters.CHAPTERS` is rendered once per test
+Each chapter in :data:`relu_anim.render.chapters.CHAPTERS` is rendered once per test
 session by the real pipeline (manim in a subprocess, `-ql`). Two workers share
 the chapters, each with its own temporary media folder (so two manim processes
 never compile the same TeX file in the same cache at once); the tests then read
@@ -16,8 +16,8 @@ from pathlib import Path
 import av
 import pytest
 
-from relu_anim.chapters import CHAPTERS
-from relu_anim.video import join_clips, render_chapter
+from relu_anim.render.chapters import CHAPTERS
+from relu_anim.render.video import join_clips, render_chapter
 
 SRT_CUE = re.compile(r"(\d\d):(\d\d):(\d\d),(\d\d\d) --> (\d\d):(\d\d):(\d\d),(\d\d\d)")
 

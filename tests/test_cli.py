@@ -14,7 +14,7 @@ import torch
 
 from relu_anim.cli import main
 from relu_anim.construct import optimal_x2
-from relu_anim.export import load_network, save_network
+from relu_anim.io.network_file import load_network, save_network
 from relu_anim.metrics import x2_optimal_mse
 
 
@@ -78,9 +78,9 @@ def test_breakpoints_of_a_torch_state_dict(tmp_path, capsys):
     code, out, err = run(capsys, "breakpoints", path, "--domain", -3, 3, "--activation", "leaky_relu",
                          "--negative-slope", 0.2, "-o", out_file)
     assert code == 0, err
-    from relu_anim import Network
+    from relu_anim.torch_adapter import network_from_torch
 
-    expected = Network.from_torch(model).piecewise(-3, 3)
+    expected = network_from_torch(model).piecewise(-3, 3)
     got = load_network(out_file).piecewise
     np.testing.assert_allclose(got.breakpoints, expected.breakpoints, rtol=1e-12)
     assert f"{len(expected.breakpoints)} kinks" in out

@@ -1,4 +1,4 @@
-"""relu_anim.depth: tent-map pieces and Yarotsky's deep x² against one hidden layer."""
+"""relu_anim.story.depth: tent-map pieces and Yarotsky's deep x² against one hidden layer."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from relu_anim.construct import units_for_max_error, yarotsky_x2
-from relu_anim.depth import deep_x2, square, tent_step
+from relu_anim.story.depth import deep_x2, square, tent_step
 from relu_anim.metrics import x2_optimal_max_error
 
 

@@ -1,4 +1,4 @@
-"""Tests for relu_anim.export: the network JSON file (format version 1)."""
+"""Tests for relu_anim.io.network_file: the network JSON file (format version 1)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from relu_anim import export
+from relu_anim.io import network_file as export
 from relu_anim.errors import ReluAnimError
-from relu_anim.export import (
+from relu_anim.io.network_file import (
     FORMAT,
     VERSION,
     NetworkFile,

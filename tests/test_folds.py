@@ -7,7 +7,7 @@ import pytest
 
 from relu_anim import Layer, Network, ReluAnimError
 from relu_anim.construct import random_network
-from relu_anim.folds import active_side, first_layer_network, fold_region_counts
+from relu_anim.story.folds import active_side, first_layer_network, fold_region_counts
 from relu_anim.regions import first_layer_lines, linear_regions
 
 BOX = (-2.0, 2.0, -1.0, 1.5)

@@ -7,7 +7,7 @@ import pytest
 
 from relu_anim import ReluAnimError
 from relu_anim.construct import interpolant
-from relu_anim.hats import hat, hat_sum, hats, riemann_cells, split_units, tent
+from relu_anim.story.hats import hat, hat_sum, hats, riemann_cells, split_units, tent
 from relu_anim.metrics import quadrature
 from relu_anim.network import Network
 

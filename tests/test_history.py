@@ -7,8 +7,8 @@ import pytest
 
 from relu_anim import ReluAnimError
 from relu_anim.construct import shifted_relu_sum
-from relu_anim.export import load_network, save_network
-from relu_anim.history import (check_position, decades, history_losses, history_networks, history_steps,
+from relu_anim.io.network_file import load_network, save_network
+from relu_anim.story.history import (check_position, decades, history_losses, history_networks, history_steps,
                                interpolate_layers, loss_at, output_range, playback_state, snapshot_network)
 from relu_anim.network import Layer, Network
 

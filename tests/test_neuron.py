@@ -1,4 +1,4 @@
-"""One neuron cut out of its network, and the additivity test (relu_anim.neuron)."""
+"""One neuron cut out of its network, and the additivity test (relu_anim.story.neuron)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from relu_anim import Layer, Network, ReluAnimError
 from relu_anim.construct import random_network, relu_as_shift, shifted_relu_sum
-from relu_anim.neuron import additivity, single_unit
+from relu_anim.story.neuron import additivity, single_unit
 
 
 @settings(max_examples=40, deadline=None)

@@ -12,11 +12,11 @@ import numpy as np
 import pytest
 from manim import Circle, Dot, Line
 
-from relu_anim.activations import (SIGMOID_DERIVATIVE_MAX, activation_network, dead_share,
+from relu_anim.story.activations import (SIGMOID_DERIVATIVE_MAX, activation_network, dead_share,
                                    dead_unit_example, sigmoid, sigmoid_derivative, sigmoid_derivative_bound,
                                    sigmoid_derivative_product, single_unit, unit_gradient)
 from relu_anim.construct import random_network
-from relu_anim.units import dead_units
+from relu_anim.story.units import dead_units
 from relu_anim.visual import current_theme
 
 from .golden import PIXEL_FRACTION_TOLERANCE, assert_frame_matches, frame_difference, render_frame

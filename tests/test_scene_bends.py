@@ -4,7 +4,7 @@ Structural tests pose a beat's final state and compare points and numbers with
 the package: graph corners are ``axes.c2p`` of the exact vertices, dots sit on
 the kinks, slope labels write the exact slopes beside their own pieces, each
 term panel is one unit of the network, hats and rectangles come from
-relu_anim.hats. A storyboard test runs the whole chapter with animations
+relu_anim.story.hats. A storyboard test runs the whole chapter with animations
 skipped; two golden frames guard the look (tests/golden.py).
 """
 
@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from relu_anim.construct import interpolant
-from relu_anim.hats import split_units
+from relu_anim.story.hats import split_units
 from relu_anim.metrics import max_error
 from relu_anim.visual import relu_sum_tex
 from relu_anim.visual.annotations import slope_tex

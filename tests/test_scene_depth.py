@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from relu_anim.construct import tent_map, units_for_max_error, yarotsky_x2
-from relu_anim.depth import tent_step
+from relu_anim.story.depth import tent_step
 from relu_anim.metrics import max_error
 from relu_anim.visual import format_tex
 

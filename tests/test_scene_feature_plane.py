@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from relu_anim.folds import active_side, fold_region_counts
+from relu_anim.story.folds import active_side, fold_region_counts
 from relu_anim.regions import first_layer_lines, linear_regions, unit_lines
 from relu_anim.visual import current_theme
 

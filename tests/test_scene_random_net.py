@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from relu_anim.construct import random_network
-from relu_anim.steps import kinks_within
+from relu_anim.story.steps import kinks_within
 from relu_anim.visual import current_theme, format_tex
 from relu_anim.visual.steps import step_vertices
 

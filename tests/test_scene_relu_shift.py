@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from relu_anim.construct import random_network, shifted_relu_sum
-from relu_anim.neuron import single_unit
+from relu_anim.story.neuron import single_unit
 from relu_anim.visual import current_theme, format_tex
 
 from .golden import PIXEL_FRACTION_TOLERANCE, assert_frame_matches, frame_difference, render_frame

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from relu_anim.history import history_networks, loss_at, playback_state
+from relu_anim.story.history import history_networks, loss_at, playback_state
 from relu_anim.metrics import x2_optimal_mse
 from relu_anim.torch_adapter import train
 from relu_anim.visual import current_theme

@@ -8,7 +8,7 @@ import pytest
 from relu_anim import Layer, Network, ReluAnimError
 from relu_anim.construct import random_network, shifted_relu_sum
 from relu_anim.piecewise import PiecewiseLinear
-from relu_anim.steps import StepFunction, inactive_steps, kinks_within, slope_steps
+from relu_anim.story.steps import StepFunction, inactive_steps, kinks_within, slope_steps
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

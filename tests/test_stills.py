@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from relu_anim import ReluAnimError
-from relu_anim.stills import frame_at, save_gif, save_still
+from relu_anim.render.stills import frame_at, save_gif, save_still
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Tests for relu_anim.torch_adapter and relu_anim.units: import, export, training."""
+"""Tests for relu_anim.torch_adapter and relu_anim.story.units: import, export, training."""
 
 from __future__ import annotations
 
@@ -15,8 +15,6 @@ from relu_anim.metrics import mse, x2_optimal_mse
 from relu_anim.network import Layer, Network
 from relu_anim.torch_adapter import (
     TrainResult,
-    _OneLayer,
-    _solve_output,
     load_state_dict,
     network_from_state_dict,
     network_from_torch,
@@ -24,7 +22,8 @@ from relu_anim.torch_adapter import (
     plain_adam_baseline,
     train,
 )
-from relu_anim.units import dead_units, first_layer_kinks
+from relu_anim.story.units import dead_units, first_layer_kinks
+from relu_anim.torch_adapter._all import _OneLayer, _solve_output
 
 
 def square(x):
@@ -67,7 +66,7 @@ def test_from_torch_agrees_with_torch(name):
     model = ARCHITECTURES[name]()
     net = network_from_torch(model)
     _agree(net, model, inputs=net.in_features)
-    assert Network.from_torch(model).widths == net.widths
+    assert network_from_torch(model).widths == net.widths
 
 
 def test_from_torch_reads_activations():
@@ -96,7 +95,7 @@ def test_to_torch_round_trip():
     for a, b in zip(net.layers, back.layers):
         assert np.array_equal(a.weight, b.weight) and np.array_equal(a.bias, b.bias)
         assert (a.activation, a.negative_slope) == (b.activation, b.negative_slope)
-    assert isinstance(net.to_torch(), nn.Sequential)
+    assert isinstance(network_to_torch(net), nn.Sequential)
 
 
 def test_to_torch_draws_no_random_numbers():

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from relu_anim import ReluAnimError
-from relu_anim.video import (
+from relu_anim.render.video import (
     QUALITIES,
     VIDEO_NAME,
     ChapterClip,
@@ -372,7 +372,7 @@ def test_sound_in_some_chapters_only_is_refused(tmp_path):
 
 def test_time_bases_are_exact():
     # chapter markers are in milliseconds; the clips' starts are exact fractions
-    from relu_anim.video import _bounds, _chapter_markers
+    from relu_anim.render.video import _bounds, _chapter_markers
 
     bounds = _bounds([Fraction(41, 1), Fraction(3, 15)])
     markers = _chapter_markers(["a", "b"], bounds)

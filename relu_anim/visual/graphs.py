@@ -5,7 +5,7 @@ through its vertices (:class:`PiecewiseGraph`), never by sampling. Its kinks are
 sharp at every render quality and sit exactly where
 :class:`~relu_anim.piecewise.PiecewiseLinear` says. Smooth targets such as x² are
 sampled (:func:`target_graph`). :class:`ErrorBand` shades the gap between the two.
-:func:`fit_view` draws a :class:`~relu_anim.story.Fit` with all three.
+:func:`fit_view` draws a :class:`~relu_anim.story.fit.Fit` with all three.
 
 Examples
 --------
@@ -28,7 +28,7 @@ import numpy as np
 from manim import Axes, DashedLine, Dot, MathTex, VGroup, VMobject
 
 from ..piecewise import PiecewiseLinear
-from ..story import Fit
+from ..story.fit import Fit
 from .theme import Theme, current_theme
 
 __all__ = [

@@ -22,6 +22,7 @@ from manim import DOWN, RIGHT, UP, Arrow, Circle, MathTex, Rectangle, VGroup, VM
 
 from .readouts import format_tex
 from .theme import Theme, current_theme
+from ..errors import ReluAnimError
 
 __all__ = ["NeuronDiagram"]
 
@@ -75,8 +76,6 @@ class NeuronDiagram(VGroup):
         if input_labels is None:
             input_labels = ["x"] if n == 1 else [f"x_{{{i + 1}}}" for i in range(n)]
         if len(input_labels) != n:
-            from ..errors import ReluAnimError
-
             raise ReluAnimError(f"input_labels: need one label per weight (got {len(input_labels)} for {n})")
 
         spacing = 1.3

@@ -2,7 +2,7 @@
 
 A two-input network is drawn on ordinary :func:`~relu_anim.visual.make_axes`
 axes whose coordinates are ``(x₁, x₂)``. Everything here is drawn through exact
-points from :mod:`relu_anim.regions` and :mod:`relu_anim.folds`, nothing sampled:
+points from :mod:`relu_anim.regions` and :mod:`relu_anim.story.folds`, nothing sampled:
 
 :func:`fold_line`       a unit's zero set (a segment or a bent polyline)
 :func:`plane_polygon`   a convex polygon from its vertices (an active side, a region)
@@ -31,6 +31,7 @@ from manim import ManimColor
 
 from .readouts import Readout
 from .theme import Theme, current_theme
+from ..errors import ReluAnimError
 
 __all__ = ["fold_line", "plane_polygon", "scale_colors", "RegionMap", "ColorBar"]
 
@@ -100,8 +101,6 @@ class RegionMap(VGroup):
         super().__init__(**kwargs)
         theme = theme or current_theme()
         if len(values) != len(regions):
-            from ..errors import ReluAnimError
-
             raise ReluAnimError(f"values: need one per region (got {len(values)} for {len(regions)})")
         self.regions = list(regions)
         self.values = np.asarray(values, dtype=float)

@@ -2,7 +2,7 @@
 
 :class:`LossAxes` plot a loss on a log scale against the training step (linear).
 :func:`loss_curve` draws a recorded loss curve on them, one corner per step.
-:class:`TrainingPlayback` shows a training history (see :mod:`relu_anim.history`)
+:class:`TrainingPlayback` shows a training history (see :mod:`relu_anim.story.history`)
 at a playback position ``s``: the exact graph of the network interpolated
 between snapshots (a :class:`~relu_anim.visual.graphs.PiecewiseGraph` rebuilt
 from the package's analysis at every frame, never sampled or morphed), a dot on
@@ -32,7 +32,7 @@ from typing import Any, Sequence
 import numpy as np
 from manim import DOWN, LEFT, Axes, Dot, MathTex, ValueTracker, VGroup, VMobject, linear
 
-from ..history import check_position, loss_at, playback_state
+from ..story.history import check_position, loss_at, playback_state
 from ..piecewise import PiecewiseLinear
 from .graphs import OnAxes, PiecewiseGraph, breakpoint_dots
 from .theme import Theme, current_theme
@@ -115,7 +115,7 @@ def loss_curve(axes: LossAxes, losses: Sequence[float], *, upto: float | None = 
     """The recorded losses as a polyline with a corner at every step ``k``, ``(k, losses[k])``.
 
     ``upto`` stops the line at that (fractional) step, its end read with
-    :func:`~relu_anim.history.loss_at` so that it ends on the full curve.
+    :func:`~relu_anim.story.history.loss_at` so that it ends on the full curve.
     """
     theme = theme or current_theme()
     values = np.asarray(losses, dtype=float)
@@ -133,7 +133,7 @@ def loss_curve(axes: LossAxes, losses: Sequence[float], *, upto: float | None = 
 
 
 class TrainingPlayback(OnAxes, VGroup):
-    """A training history on screen at playback position ``s`` (see :mod:`relu_anim.history`).
+    """A training history on screen at playback position ``s`` (see :mod:`relu_anim.story.history`).
 
     Parts, all rebuilt by :meth:`show` from the package's numbers:
 

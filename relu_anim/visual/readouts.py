@@ -26,6 +26,8 @@ from typing import Any, Literal
 from manim import UP, DecimalNumber, Integer, MathTex, Mobject, Transform, ValueTracker, VGroup
 
 from .theme import Theme, current_theme
+from ..construct import relu_as_shift
+from ..errors import ReluAnimError
 
 __all__ = ["Style", "format_number", "format_tex", "format_text", "relu_sum_tex", "Readout"]
 
@@ -108,12 +110,8 @@ def relu_sum_tex(network: Any, *, digits: int = 3, show_unit_weights: bool = Fal
     >>> relu_sum_tex(shifted_relu_sum([2.0, -0.5], [0.5, 1.0], bias=-1/6))
     '2\\,\\mathrm{ReLU}(x - 0.5) - 0.5\\,\\mathrm{ReLU}(x - 1) - 0.167'
     """
-    from ..construct import relu_as_shift
-
     hidden, output = network.layers[0], network.layers[-1]
     if len(network.layers) != 2 or network.in_features != 1 or network.out_features != 1:
-        from ..errors import ReluAnimError
-
         raise ReluAnimError("network: relu_sum_tex needs one input, one hidden layer, one output")
     terms: list[tuple[float, str]] = []
     for w, b, a in zip(hidden.weight[:, 0], hidden.bias, output.weight[0]):

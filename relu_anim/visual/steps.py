@@ -1,13 +1,13 @@
 """Exact step functions on axes: :class:`StepGraph`, and :func:`nice_range` for their axes.
 
 A network's slope and its count of inactive units are constant between kinks
-(:mod:`relu_anim.steps`). :class:`StepGraph` draws such a
-:class:`~relu_anim.steps.StepFunction` as what it is: a polyline of flat treads
+(:mod:`relu_anim.story.steps`). :class:`StepGraph` draws such a
+:class:`~relu_anim.story.steps.StepFunction` as what it is: a polyline of flat treads
 joined by vertical risers at the exact jump positions, nothing sampled.
 
 Examples
 --------
->>> from relu_anim.steps import StepFunction
+>>> from relu_anim.story.steps import StepFunction
 >>> from relu_anim.visual import make_axes
 >>> axes = make_axes((0, 3, 1), (0, 5, 1), numbers=False, x_label=None)
 >>> g = StepGraph(axes, StepFunction([0, 1, 3], [2, 5]))
@@ -27,9 +27,11 @@ from typing import Any
 import numpy as np
 from manim import Axes, VMobject
 
-from ..steps import StepFunction
+from ..story.steps import StepFunction
 from .graphs import OnAxes
 from .theme import Theme, current_theme
+from manim import LEFT, RIGHT, Line, MathTex, VGroup
+from .readouts import format_tex
 
 __all__ = ["StepGraph", "nice_range", "side_scale", "step_vertices"]
 
@@ -43,7 +45,7 @@ def step_vertices(steps: StepFunction) -> np.ndarray:
 
 
 class StepGraph(OnAxes, VMobject):
-    """The exact graph of a :class:`~relu_anim.steps.StepFunction` on ``axes``.
+    """The exact graph of a :class:`~relu_anim.story.steps.StepFunction` on ``axes``.
 
     A polyline through :meth:`vertices`: each tread runs from one edge to the
     next at its value, each riser stands at an interior edge.
@@ -107,10 +109,6 @@ def side_scale(axes: Axes, ticks: "np.ndarray | list[float]", *, side: str = "le
     graph: hide that axis and put this beside the graph instead. Tick ``t`` sits
     at ``axes.c2p(edge, t)``.
     """
-    from manim import LEFT, RIGHT, Line, MathTex, VGroup
-
-    from .readouts import format_tex
-
     theme = theme or current_theme()
     a, b = axes.x_range[:2]
     edge = a if side == "left" else b

@@ -32,9 +32,10 @@ from typing import Sequence
 
 import numpy as np
 
-from .construct import shifted_relu_sum
-from .errors import ReluAnimError
-from .network import Layer, Network, check_domain
+from ..construct import shifted_relu_sum
+from ..errors import ReluAnimError
+from ..checks import check_domain
+from ..network import Layer, Network
 
 __all__ = ["Hat", "hat", "tent", "hats", "hat_sum", "riemann_cells", "split_units"]
 

@@ -31,12 +31,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .errors import ReluAnimError
-from .piecewise import _frozen
+from ..errors import ReluAnimError
+from ..piecewise import _frozen
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .network import Network
-    from .piecewise import PiecewiseLinear
+    from ..network import Network
+    from ..piecewise import PiecewiseLinear
 
 __all__ = ["StepFunction", "slope_steps", "inactive_steps", "kinks_within"]
 

@@ -1,7 +1,7 @@
 """Stills and a short GIF cut from rendered chapter clips, for the README.
 
 The README opens with one still per chapter and a short GIF. They are cut from
-the clips the render pipeline already made (``relu_anim.video``), so they show
+the clips the render pipeline already made (``relu_anim.render.video``), so they show
 exactly what the video shows. ``relu-anim stills`` writes them to
 ``media/readme/``, the one folder of ``media/`` that git keeps.
 """
@@ -14,7 +14,7 @@ from typing import Iterator
 import av
 from PIL import Image
 
-from .errors import ReluAnimError
+from ..errors import ReluAnimError
 
 __all__ = ["frame_at", "save_still", "save_gif"]
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from ..errors import ReluAnimError
 
 __all__ = ["Chapter", "CHAPTERS", "README_GIF", "chapter", "REPO_ROOT"]
 
 #: The repository root (scenes/, manim.cfg and media/ live there).
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,5 @@ def chapter(name: str) -> Chapter:
     for ch in CHAPTERS:
         if ch.name == name:
             return ch
-    from .errors import ReluAnimError
-
     known = ", ".join(ch.name for ch in CHAPTERS)
     raise ReluAnimError(f"chapter: unknown chapter {name!r} (known: {known})")

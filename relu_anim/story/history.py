@@ -39,8 +39,9 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .errors import ReluAnimError
-from .network import Layer, Network, check_domain
+from ..errors import ReluAnimError
+from ..checks import check_domain
+from ..network import Layer, Network
 
 __all__ = [
     "snapshot_network",
@@ -67,7 +68,7 @@ def snapshot_network(snapshot: Snapshot, where: str = "snapshot") -> Network:
         A history entry ``{"step", "loss", "layers"}`` whose ``layers`` is a list of
         layer dicts (as :func:`~relu_anim.torch_adapter.train` records them) or a
         :class:`~relu_anim.network.Network` (as
-        :func:`~relu_anim.export.load_network` returns them); or the layers alone.
+        :func:`~relu_anim.io.network_file.load_network` returns them); or the layers alone.
     where
         Names the snapshot in error messages.
     """

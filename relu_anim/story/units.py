@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import ReluAnimError
-from .network import Network, check_domain
+from ..errors import ReluAnimError
+from ..checks import check_domain
+from ..network import Network
 
 __all__ = ["first_layer_kinks", "dead_units"]
 

@@ -33,9 +33,10 @@ from typing import Any, Mapping, NoReturn, Sequence
 import numpy as np
 
 from .atomic import write_atomic
-from .errors import ReluAnimError
-from .network import ACTIVATIONS, Layer, Network, check_domain
-from .piecewise import PiecewiseLinear
+from ..errors import ReluAnimError
+from ..checks import check_domain
+from ..network import ACTIVATIONS, Layer, Network
+from ..piecewise import PiecewiseLinear
 
 __all__ = [
     "FORMAT",

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .metrics import Function, max_error, mse
-from .network import Network, check_domain
-from .piecewise import PiecewiseLinear
+from ..metrics import Function, max_error, mse
+from ..checks import check_domain
+from ..network import Network
+from ..piecewise import PiecewiseLinear
 
 __all__ = ["Fit"]
 

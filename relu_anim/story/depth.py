@@ -28,9 +28,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .construct import tent_map, units_for_max_error, yarotsky_x2
-from .metrics import max_error
-from .piecewise import PiecewiseLinear
+from ..construct import tent_map, units_for_max_error, yarotsky_x2
+from ..metrics import max_error
+from ..piecewise import PiecewiseLinear
 
 __all__ = ["TENT_DOMAIN", "X2_DOMAIN", "square", "TentStep", "tent_step", "DeepX2", "deep_x2"]
 

@@ -44,10 +44,14 @@ import numpy as np
 import torch
 from torch import nn
 
-from .construct import MAX_UNITS, check_units
-from .errors import ReluAnimError
-from .metrics import Function, mse, quadrature
-from .network import ACTIVATIONS, Layer, Network, check_domain
+from ..construct import MAX_UNITS, check_units
+from ..errors import ReluAnimError
+from ..metrics import Function, mse, quadrature
+from ..checks import check_domain
+from ..network import ACTIVATIONS, Layer, Network
+from rich.console import Console
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress as Bar,
+    TextColumn, TimeRemainingColumn)
 
 __all__ = [
     "MAX_STEPS",
@@ -427,10 +431,6 @@ class _Reporter:
         if callable(progress):
             self.callback = progress
         elif progress is True or (progress is None and sys.stderr.isatty()):
-            from rich.console import Console
-            from rich.progress import (BarColumn, MofNCompleteColumn, Progress as Bar,
-                                       TextColumn, TimeRemainingColumn)
-
             self.bar = Bar(TextColumn(label), BarColumn(), MofNCompleteColumn(),
                            TextColumn("loss {task.fields[loss]:.3e}"), TimeRemainingColumn(),
                            console=Console(stderr=True), transient=True)

@@ -2,7 +2,7 @@
 
 ``make video`` (``relu-anim video --quality l``) calls :func:`render_video`, which
 
-1. renders each chapter of :data:`~relu_anim.chapters.CHAPTERS`, in story order,
+1. renders each chapter of :data:`~relu_anim.render.chapters.CHAPTERS`, in story order,
    by running ``python -m manim render -q<q> scenes/<name>.py <Scene>`` in a
    subprocess (its output goes to ``media/logs/render-<name>-<q>.log``), unless
    the chapter is up to date (:func:`render_chapter`);
@@ -22,7 +22,7 @@ manim and PyAV are imported only when needed, so importing this module is cheap.
 
 Examples
 --------
->>> from relu_anim.chapters import chapter
+>>> from relu_anim.render.chapters import chapter
 >>> mp4, srt = chapter_outputs(chapter("x2"), "h")
 >>> mp4.relative_to(REPO_ROOT).as_posix()
 'media/videos/x2/1080p60/X2Fit.mp4'
@@ -46,8 +46,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Protocol, Sequence
 
 from .chapters import CHAPTERS, REPO_ROOT
-from .atomic import atomic_path
-from .errors import ReluAnimError
+from ..io.atomic import atomic_path
+from ..errors import ReluAnimError
+import av
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn
 
 if TYPE_CHECKING:  # pragma: no cover
     import av.container
@@ -76,14 +79,14 @@ VIDEO_NAME = "relu_explainer"
 _STATE_FILE = ".render-state.json"
 _STATE_VERSION = 1
 _LOG_TAIL_LINES = 25
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parents[1]
 _SRT_TIME = re.compile(
     r"(\d+):(\d\d):(\d\d)[,.](\d{3})\s*-->\s*(\d+):(\d\d):(\d\d)[,.](\d{3})"
 )
 
 
 class ChapterLike(Protocol):
-    """What the pipeline needs of a chapter (:class:`~relu_anim.chapters.Chapter` fits)."""
+    """What the pipeline needs of a chapter (:class:`~relu_anim.render.chapters.Chapter` fits)."""
 
     @property
     def name(self) -> str: ...
@@ -117,7 +120,7 @@ class ChapterClip:
 
     Examples
     --------
-    >>> from relu_anim.chapters import chapter
+    >>> from relu_anim.render.chapters import chapter
     >>> clip = ChapterClip(chapter("x2"), Path("X2Fit.mp4"), None, 41.2)
     >>> clip.duration, clip.rendered
     (41.2, False)
@@ -168,7 +171,7 @@ def chapter_outputs(
 
     Examples
     --------
-    >>> from relu_anim.chapters import chapter
+    >>> from relu_anim.render.chapters import chapter
     >>> mp4, srt = chapter_outputs(chapter("bends"), "l", media_dir="/tmp/m")
     >>> mp4.as_posix(), srt.name
     ('/tmp/m/videos/bends/480p15/Bends.mp4', 'Bends.srt')
@@ -337,7 +340,7 @@ def render_chapter(
 
     Examples
     --------
-    >>> from relu_anim.chapters import chapter
+    >>> from relu_anim.render.chapters import chapter
     >>> render_chapter(chapter("x2"), "x")
     Traceback (most recent call last):
     ...
@@ -386,8 +389,6 @@ def _stream_duration(stream: av.stream.Stream, container: av.container.InputCont
 
 
 def _probe(path: Path) -> _Probe:
-    import av
-
     try:
         container = av.open(str(path))
     except (OSError, av.FFmpegError) as err:
@@ -479,8 +480,6 @@ def _remux(
     with_audio: bool,
 ) -> None:
     """Copy every clip's packets, shifted by the clip's start, into one MP4."""
-    import av
-
     kinds = ("video", "audio") if with_audio else ("video",)
     # faststart: the index goes first, so a browser starts playing before the download ends
     options = {"movflags": "+faststart"}
@@ -534,8 +533,6 @@ def _shift(packet: Any, start: Fraction, length: Fraction, trim: bool) -> Any | 
 
 
 def _verify_markers(path: Path, titles: Sequence[str]) -> None:
-    import av
-
     with av.open(str(path)) as container:
         found = [c["metadata"].get("title") for c in container.chapters()]
     if found != list(titles):
@@ -684,9 +681,6 @@ class _Report:
         self.enabled = enabled
         if not enabled:
             return
-        from rich.console import Console
-        from rich.progress import Progress, SpinnerColumn, TextColumn
-
         self.console = Console(stderr=True)
         self.live = self.console.is_terminal
         self.width = max(len(ch.name) for ch in chapters)
@@ -787,7 +781,7 @@ def render_video(
     quality
         ``"l"`` (preview, the default), ``"m"``, ``"h"`` or ``"k"``.
     chapters
-        The chapters, in story order; default :data:`~relu_anim.chapters.CHAPTERS`.
+        The chapters, in story order; default :data:`~relu_anim.render.chapters.CHAPTERS`.
     force
         Render every chapter and join even if up to date.
     progress

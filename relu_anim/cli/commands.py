@@ -24,7 +24,12 @@ import cloup
 from rich.console import Console
 from rich.table import Table
 
-from .errors import ReluAnimError
+from ..checks import check_domain
+from ..construct import check_units, construct
+from ..errors import ReluAnimError
+from ..io.network_file import load_network, save_network
+from ..metrics import fit_metrics
+from ..target import parse_target
 
 __all__ = ["cli", "main"]
 
@@ -41,8 +46,6 @@ def _console() -> Console:
 
 
 def _domain(value: tuple[float, float] | None) -> tuple[float, float] | None:
-    from .network import check_domain
-
     return None if value is None else check_domain(*value)
 
 
@@ -70,10 +73,6 @@ def cli() -> None:
 def fit(target: str, domain: tuple[float, float], units: int, method: str, seed: int,
         steps: int | None, history: bool, output: Path) -> None:
     """Fit TARGET (an expression in x, such as "x**2" or "sin(3*x)") with N ReLU units."""
-    from .construct import check_units
-    from .metrics import fit_metrics
-    from .target import parse_target
-
     a, b = _domain(domain)
     units = check_units(units)
     func = parse_target(target)
@@ -81,8 +80,6 @@ def fit(target: str, domain: tuple[float, float], units: int, method: str, seed:
     if method == "construct":
         if history or steps is not None or seed != 0:
             _fail("--seed, --steps and --history go with --method train")
-        from .construct import construct
-
         net = construct(func, (a, b), units)
         snapshots: list[dict[str, Any]] | None = None
     else:
@@ -92,8 +89,6 @@ def fit(target: str, domain: tuple[float, float], units: int, method: str, seed:
         net = result.network
         snapshots = result.history if history else None
     metrics = fit_metrics(net.piecewise(a, b), func, units, func.text)
-    from .export import save_network
-
     save_network(output, net, (a, b), target=func.text, metrics=metrics, history=snapshots)
     _print_fit(func.text, (a, b), units, method, metrics, output)
 
@@ -138,8 +133,6 @@ def breakpoints(model: Path, domain: tuple[float, float] | None, activation: str
         _fail(f"{model}: has no domain; pass --domain A B")
     f = net.piecewise(*span)
     if output is not None:
-        from .export import save_network
-
         save_network(output, net, span)
     table = Table(title=f"{len(f.breakpoints)} kinks of {model.name} on [{span[0]:g}, {span[1]:g}]",
                   title_justify="left")
@@ -160,8 +153,6 @@ def _load_model(path: Path, activation: str, negative_slope: float):
     with path.open("rb") as handle:
         head = handle.read(64).lstrip()
     if head.startswith(b"{"):
-        from .export import load_network
-
         loaded = load_network(path)
         return loaded.network, loaded.domain
     return _torch_adapter().load_state_dict(path, activation, negative_slope), None
@@ -169,7 +160,8 @@ def _load_model(path: Path, activation: str, negative_slope: float):
 
 def _torch_adapter():
     try:
-        from . import torch_adapter
+        # lazy: torch takes seconds to import and only train and .pt files need it
+        from .. import torch_adapter
     except ModuleNotFoundError as err:  # pragma: no cover - torch is a dev dependency here
         if err.name != "torch":
             raise
@@ -183,7 +175,8 @@ def _torch_adapter():
 @cloup.option("--force", is_flag=True, help="Render every chapter again even if up to date.")
 def video(quality: str, force: bool) -> None:
     """Render every chapter and join them into media/relu_explainer.mp4 (+ .srt, chapters .vtt)."""
-    from .video import render_video
+    # lazy: the render pipeline loads av and is needed by video and stills only
+    from ..render.video import render_video
 
     path = render_video(quality, force=force)
     _console().print(f"wrote {path}")
@@ -194,9 +187,10 @@ def video(quality: str, force: bool) -> None:
               show_default=True, help="Folder for the PNG stills and the GIF.")
 def stills(out: Path) -> None:
     """Cut one still per chapter and a short GIF from the preview renders (for the README)."""
-    from .chapters import CHAPTERS, README_GIF, chapter
-    from .stills import save_gif, save_still
-    from .video import render_chapter
+    # lazy: the render pipeline loads av and PIL, needed by video and stills only
+    from ..render.chapters import CHAPTERS, README_GIF, chapter
+    from ..render.stills import save_gif, save_still
+    from ..render.video import render_chapter
 
     console = _console()
     clips = {}

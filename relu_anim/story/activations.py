@@ -35,10 +35,11 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from .construct import random_network
-from .errors import ReluAnimError
-from .network import Layer, Network, check_domain
-from .piecewise import PiecewiseLinear
+from ..construct import random_network
+from ..errors import ReluAnimError
+from ..checks import check_domain
+from ..network import Layer, Network
+from ..piecewise import PiecewiseLinear
 from .units import dead_units, first_layer_kinks
 
 __all__ = [

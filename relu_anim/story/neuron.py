@@ -29,8 +29,8 @@ from typing import Callable
 
 import numpy as np
 
-from .errors import ReluAnimError
-from .network import Layer, Network
+from ..errors import ReluAnimError
+from ..network import Layer, Network
 
 __all__ = ["single_unit", "Additivity", "additivity"]
 

@@ -30,9 +30,9 @@ from typing import Sequence
 
 import numpy as np
 
-from .errors import ReluAnimError
-from .network import Layer, Network
-from .regions import EDGE_RTOL, check_box, linear_regions
+from ..errors import ReluAnimError
+from ..network import Layer, Network
+from ..regions import EDGE_RTOL, check_box, linear_regions
 
 __all__ = ["active_side", "first_layer_network", "fold_region_counts"]
 

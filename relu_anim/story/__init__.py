@@ -1,0 +1,7 @@
+"""The numpy companions of the chapters: the story's own constructions.
+
+Each module here computes what one or more chapters show (hats, a single
+neuron, activations and their gradients, step functions of slope and active
+units, folds of the plane, depth, training histories, fits), from the math core
+only: no manim, no torch. Scenes import these; nothing in the core imports them.
+"""
