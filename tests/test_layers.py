@@ -83,6 +83,8 @@ def layer_of(path: Path) -> str:
         return "scenes"
     if rel.as_posix() == "relu_anim/__init__.py":
         return "facade"
+    if rel.as_posix() == "relu_anim/__main__.py":
+        return "cli"
     if len(rel.parts) == 2:
         return "core"
     return rel.parts[1]
