@@ -45,7 +45,8 @@ from manim import UL, Tex  # noqa: E402
 
 from relu_anim.render.chapters import CHAPTERS, chapter  # noqa: E402
 from relu_anim.errors import ReluAnimError  # noqa: E402
-from relu_anim.render.video import QUALITIES, render_video  # noqa: E402
+from relu_anim.render.clips import QUALITIES  # noqa: E402
+from relu_anim.render.video import render_video  # noqa: E402
 from relu_anim.visual import ChapterScene, make_axes, target_graph  # noqa: E402
 
 #: How many frames the floor scene holds (set by :func:`main` for the subprocess).

@@ -17,7 +17,8 @@ import av
 import pytest
 
 from relu_anim.render.chapters import CHAPTERS
-from relu_anim.render.video import join_clips, render_chapter
+from relu_anim.render.chapter import render_chapter
+from relu_anim.render.join import join_clips
 
 SRT_CUE = re.compile(r"(\d\d):(\d\d):(\d\d),(\d\d\d) --> (\d\d):(\d\d):(\d\d),(\d\d\d)")
 

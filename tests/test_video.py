@@ -19,15 +19,10 @@ import numpy as np
 import pytest
 
 from relu_anim import ReluAnimError
-from relu_anim.render.video import (
-    QUALITIES,
-    VIDEO_NAME,
-    ChapterClip,
-    chapter_outputs,
-    join_clips,
-    render_chapter,
-    render_video,
-)
+from relu_anim.render.chapter import render_chapter
+from relu_anim.render.clips import QUALITIES, ChapterClip, chapter_outputs
+from relu_anim.render.join import join_clips
+from relu_anim.render.video import VIDEO_NAME, render_video
 
 FPS = 15  # -ql
 FRAME = 1 / FPS
@@ -372,7 +367,7 @@ def test_sound_in_some_chapters_only_is_refused(tmp_path):
 
 def test_time_bases_are_exact():
     # chapter markers are in milliseconds; the clips' starts are exact fractions
-    from relu_anim.render.video import _bounds, _chapter_markers
+    from relu_anim.render.join import _bounds, _chapter_markers
 
     bounds = _bounds([Fraction(41, 1), Fraction(3, 15)])
     markers = _chapter_markers(["a", "b"], bounds)

@@ -190,7 +190,7 @@ def stills(out: Path) -> None:
     # lazy: the render pipeline loads av and PIL, needed by video and stills only
     from ..render.chapters import CHAPTERS, README_GIF, chapter
     from ..render.stills import save_gif, save_still
-    from ..render.video import render_chapter
+    from ..render.chapter import render_chapter
 
     console = _console()
     clips = {}

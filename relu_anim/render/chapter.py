@@ -1,0 +1,118 @@
+"""Rendering one chapter with manim, unless it is up to date: :func:`render_chapter`.
+
+manim runs in a subprocess (``python -m manim render -q<q> scenes/<name>.py
+<Scene>``), its output in ``media/logs/render-<name>-<q>.log``; a failure raises
+with the log's tail. Whether a chapter is up to date is decided by
+:mod:`relu_anim.render.fingerprint`.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from ..errors import ReluAnimError
+from .chapters import REPO_ROOT
+from .clips import ChapterClip, ChapterLike, chapter_outputs, check_quality, media_folder, probe
+from .fingerprint import is_up_to_date, record_render
+
+__all__ = ["render_chapter"]
+
+_LOG_TAIL_LINES = 25
+
+
+def _manim_command(chapter: ChapterLike, quality: str, media_dir: Path) -> list[str]:
+    # --disable_caching: manim hashes every play() to reuse partial movies, which
+    # costs about a quarter of a chapter's render; this pipeline already skips
+    # whole chapters that are up to date, so that cache would never pay off.
+    return [
+        sys.executable, "-m", "manim", "render", f"-q{quality}",
+        "--progress_bar", "none", "--disable_caching", "--media_dir", str(media_dir),
+        str(chapter.path), chapter.scene,
+    ]  # fmt: skip
+
+
+def _log_tail(log: Path, lines: int = _LOG_TAIL_LINES) -> str:
+    text = log.read_text(encoding="utf-8", errors="replace").rstrip().splitlines()
+    return "\n".join(text[-lines:])
+
+
+def _run_manim(chapter: ChapterLike, quality: str, root: Path, media_dir: Path) -> None:
+    """Render one chapter with manim; raise with the log's tail if it fails."""
+    mp4, srt = chapter_outputs(chapter, quality, media_dir=media_dir)
+    srt.unlink(missing_ok=True)  # a scene that lost its subcaptions leaves none behind
+    log = media_dir / "logs" / f"render-{chapter.name}-{quality}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "COLUMNS": "120"}  # readable tracebacks in the log
+    with log.open("w", encoding="utf-8") as out:
+        code = subprocess.run(
+            _manim_command(chapter, quality, media_dir),
+            cwd=root, stdout=out, stderr=subprocess.STDOUT, env=env, check=False,
+        ).returncode  # fmt: skip
+    if code != 0 or not mp4.is_file():
+        why = f"manim exited with status {code}" if code else f"manim wrote no {mp4.name}"
+        raise ReluAnimError(
+            f"render: chapter {chapter.name!r} failed ({why}); log: {log}\n{_log_tail(log)}"
+        )
+
+
+def render_chapter(
+    chapter: ChapterLike,
+    quality: str = "l",
+    *,
+    force: bool = False,
+    root: Path | str = REPO_ROOT,
+    media_dir: Path | str | None = None,
+) -> ChapterClip:
+    """Render one chapter with manim, unless it is up to date.
+
+    Parameters
+    ----------
+    chapter
+        The chapter (anything with ``name``, ``scene``, ``title``, ``path``).
+    quality
+        ``"l"`` (854×480, 15 fps), ``"m"`` (720p30), ``"h"`` (1080p60) or ``"k"`` (2160p60).
+    force
+        Render even if up to date.
+    root
+        The directory manim runs in (its ``manim.cfg`` is read); default the repository.
+    media_dir
+        manim's media folder; default ``<root>/media``.
+
+    Returns
+    -------
+    ChapterClip
+        The clip, its subcaptions, its duration, and whether it was rendered now.
+
+    Raises
+    ------
+    ReluAnimError
+        Unknown quality, or manim failed: the message names the chapter and the
+        log file and ends with the log's last lines.
+
+    Examples
+    --------
+    >>> from relu_anim.render.chapters import chapter
+    >>> render_chapter(chapter("x2"), "x")
+    Traceback (most recent call last):
+    ...
+    relu_anim.errors.ReluAnimError: quality: expected one of l, m, h, k (got 'x')
+    >>> clip = render_chapter(chapter("x2"), "l")  # doctest: +SKIP
+    >>> clip.mp4.name, clip.rendered  # doctest: +SKIP
+    ('X2Fit.mp4', True)
+    """
+    check_quality(quality)
+    if not Path(chapter.path).is_file():
+        raise ReluAnimError(f"render: chapter {chapter.name!r}: no scene file {chapter.path}")
+    root = Path(root).resolve()
+    media = media_folder(root, media_dir)
+    rendered = force or not is_up_to_date(chapter, quality, root, media)
+    if rendered:
+        _run_manim(chapter, quality, root, media)
+        record_render(chapter, quality, root, media)
+    mp4, srt = chapter_outputs(chapter, quality, media_dir=media)
+    return ChapterClip(
+        chapter, mp4, srt if srt.is_file() else None, float(probe(mp4).duration), rendered
+    )

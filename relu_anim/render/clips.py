@@ -1,0 +1,173 @@
+"""Chapter clips: where manim writes them, what they are, and how long they last.
+
+A chapter is anything with ``name``, ``scene``, ``title`` and ``path``
+(:class:`ChapterLike`; :class:`~relu_anim.render.chapters.Chapter` fits). A
+rendered chapter is a :class:`ChapterClip`. :func:`probe` reads what must agree
+between clips to join them without re-encoding, and a clip's exact length.
+
+Examples
+--------
+>>> from relu_anim.render.chapters import chapter
+>>> mp4, srt = chapter_outputs(chapter("x2"), "h")
+>>> mp4.relative_to(REPO_ROOT).as_posix()
+'media/videos/x2/1080p60/X2Fit.mp4'
+>>> srt.suffix
+'.srt'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Protocol
+
+import av
+
+from ..errors import ReluAnimError
+from .chapters import REPO_ROOT
+
+__all__ = [
+    "QUALITIES",
+    "ChapterClip",
+    "ChapterLike",
+    "Probe",
+    "chapter_outputs",
+    "check_quality",
+    "media_folder",
+    "probe",
+]
+
+#: manim's output folder per quality flag: ``media/videos/<file stem>/<folder>/``
+#: (``{pixel_height}p{frame_rate}`` in manim 0.22).
+QUALITIES: dict[str, str] = {"l": "480p15", "m": "720p30", "h": "1080p60", "k": "2160p60"}
+
+
+class ChapterLike(Protocol):
+    """What the pipeline needs of a chapter (:class:`~relu_anim.render.chapters.Chapter` fits)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def scene(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def path(self) -> Path: ...
+
+
+@dataclass(frozen=True)
+class ChapterClip:
+    """A rendered chapter: its clip, its subcaptions and the clip's length.
+
+    Parameters
+    ----------
+    chapter
+        The chapter rendered.
+    mp4
+        The clip manim wrote.
+    srt
+        The subcaptions manim wrote beside it, or ``None`` if the scene has none.
+    duration
+        The clip's length in seconds.
+    rendered
+        Whether this call rendered the clip (``False``: it was up to date).
+
+    Examples
+    --------
+    >>> from relu_anim.render.chapters import chapter
+    >>> clip = ChapterClip(chapter("x2"), Path("X2Fit.mp4"), None, 41.2)
+    >>> clip.duration, clip.rendered
+    (41.2, False)
+    """
+
+    chapter: ChapterLike
+    mp4: Path
+    srt: Path | None
+    duration: float
+    rendered: bool = False
+
+
+def check_quality(quality: str) -> str:
+    if quality not in QUALITIES:
+        raise ReluAnimError(
+            f"quality: expected one of {', '.join(QUALITIES)} (got {quality!r})"
+        )
+    return quality
+
+
+def media_folder(root: Path, media_dir: Path | str | None) -> Path:
+    return Path(media_dir).resolve() if media_dir is not None else Path(root).resolve() / "media"
+
+
+def chapter_outputs(
+    chapter: ChapterLike, quality: str, *, media_dir: Path | str | None = None
+) -> tuple[Path, Path]:
+    """Where manim writes a chapter's clip and subcaptions at ``quality``.
+
+    Parameters
+    ----------
+    chapter
+        The chapter (anything with ``name``, ``scene``, ``title``, ``path``).
+    quality
+        ``"l"``, ``"m"``, ``"h"`` or ``"k"``.
+    media_dir
+        manim's media folder; default ``<repository>/media``.
+
+    Returns
+    -------
+    tuple of Path
+        ``media/videos/<file stem>/<folder>/<Scene>.mp4`` and the ``.srt`` beside it.
+
+    Examples
+    --------
+    >>> from relu_anim.render.chapters import chapter
+    >>> mp4, srt = chapter_outputs(chapter("bends"), "l", media_dir="/tmp/m")
+    >>> mp4.as_posix(), srt.name
+    ('/tmp/m/videos/bends/480p15/Bends.mp4', 'Bends.srt')
+    """
+    folder = media_folder(REPO_ROOT, media_dir) / "videos" / chapter.path.stem / QUALITIES[
+        check_quality(quality)
+    ]
+    return folder / f"{chapter.scene}.mp4", folder / f"{chapter.scene}.srt"
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What must agree between clips to join them, and a clip's exact length."""
+
+    video: tuple[Any, ...]  # codec, width, height, fps, pixel format
+    audio: tuple[Any, ...] | None  # codec, sample rate, channels; None: no audio
+    duration: Fraction  # seconds
+
+
+def _stream_duration(stream: Any, container: Any) -> Fraction:
+    if stream.duration is not None and stream.time_base is not None:
+        return Fraction(stream.duration) * stream.time_base
+    return Fraction(container.duration or 0, 1_000_000)
+
+
+def probe(path: Path) -> Probe:
+    try:
+        container = av.open(str(path))
+    except (OSError, av.FFmpegError) as err:
+        raise ReluAnimError(f"join: cannot read {path}: {err}") from err
+    with container:
+        if not container.streams.video:
+            raise ReluAnimError(f"join: {path} has no video stream")
+        video = container.streams.video[0]
+        ctx = video.codec_context
+        audio = None
+        if container.streams.audio:
+            actx = container.streams.audio[0].codec_context
+            audio = (actx.name, actx.sample_rate, actx.channels)
+        return Probe(
+            # the nominal rate: manim's stitched partial movies leave a few frame
+            # steps a tick short, which moves the measured average off 15 or 60
+            video=(ctx.name, ctx.width, ctx.height, video.base_rate or video.average_rate, ctx.pix_fmt),
+            audio=audio,
+            duration=_stream_duration(video, container),
+        )

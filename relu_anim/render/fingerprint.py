@@ -1,0 +1,223 @@
+"""When a chapter must be rendered again: fingerprints of what its pixels depend on.
+
+A chapter's fingerprint is a sha256 over its scene file, every ``relu_anim``
+module the scene imports (followed through the package's own imports, read with
+:mod:`ast`, nothing executed), ``manim.cfg``, the theme, the quality and the
+manim version. Editing the CLI or a module no chapter imports leaves every
+chapter up to date; editing ``relu_anim/visual/theme.py`` marks every chapter
+stale; editing ``relu_anim/story/hats.py`` marks only the chapters that use it.
+
+Fingerprints and the size and time of each clip rendered live in
+``media/.render-state.json``; a chapter is up to date when its clip is the one
+last rendered and its fingerprint is unchanged.
+
+Examples
+--------
+>>> from relu_anim.render.chapters import chapter
+>>> names = [p.as_posix() for p in dependencies(chapter("x2").path)]
+>>> "relu_anim/visual/theme.py" in names, "relu_anim/cli/commands.py" in names
+(True, False)
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from ..visual.theme import THEME_ENV
+from .chapters import REPO_ROOT
+from .clips import ChapterLike, chapter_outputs
+from .join import write_text_atomic
+
+__all__ = [
+    "dependencies",
+    "fingerprint",
+    "is_up_to_date",
+    "load_state",
+    "record_render",
+    "save_state",
+    "signature",
+]
+
+_STATE_FILE = ".render-state.json"
+_STATE_VERSION = 2
+_PACKAGE = "relu_anim"
+
+
+def _module_file(root: Path, module: str) -> Path | None:
+    """The source file of a ``relu_anim...`` module under ``root``, if there is one."""
+    base = root.joinpath(*module.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imported_modules(path: Path, root: Path) -> set[str]:
+    """Every ``relu_anim`` module a file names in an import, relative ones resolved.
+
+    ``from relu_anim.visual import theme`` names both ``relu_anim.visual`` and,
+    since ``theme`` is a submodule, ``relu_anim.visual.theme``. Importing a
+    submodule runs its packages' ``__init__`` too, so those count as well.
+    """
+    tree = ast.parse(path.read_bytes(), filename=str(path))
+    try:
+        package = list(path.relative_to(root).with_suffix("").parts[:-1])
+    except ValueError:  # a scene file outside the package
+        package = []
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - node.level + 1]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            names.add(module)
+            names.update(f"{module}.{alias.name}" for alias in node.names)
+    found = set()
+    for name in names:
+        parts = name.split(".")
+        if parts[0] != _PACKAGE:
+            continue
+        for i in range(1, len(parts) + 1):
+            found.add(".".join(parts[:i]))
+    return found
+
+
+@lru_cache(maxsize=64)
+def _closure(scene: Path, root: Path, stamp: tuple[int, ...]) -> tuple[Path, ...]:
+    seen: dict[str, Path] = {}
+    todo = [scene]
+    while todo:
+        for module in _imported_modules(todo.pop(), root):
+            if module in seen:
+                continue
+            source = _module_file(root, module)
+            if source is not None:
+                seen[module] = source
+                todo.append(source)
+    return tuple(sorted(p.relative_to(root) for p in seen.values()))
+
+
+def dependencies(scene: Path | str, root: Path | str = REPO_ROOT) -> list[Path]:
+    """The ``relu_anim`` source files a scene file imports, directly or through others.
+
+    Parameters
+    ----------
+    scene
+        The chapter's scene file.
+    root
+        The folder holding the ``relu_anim`` package; default the repository.
+
+    Returns
+    -------
+    list of Path
+        Paths relative to ``root``, sorted.
+
+    Examples
+    --------
+    >>> from relu_anim.render.chapters import chapter
+    >>> Path("relu_anim/story/hats.py") in dependencies(chapter("bends").path)
+    True
+    >>> Path("relu_anim/story/hats.py") in dependencies(chapter("depth").path)
+    False
+    """
+    scene, root = Path(scene).resolve(), Path(root).resolve()
+    package = root / _PACKAGE
+    stamp = tuple(p.stat().st_mtime_ns for p in sorted(package.rglob("*.py"))) + (scene.stat().st_mtime_ns,)
+    return list(_closure(scene, root, stamp))
+
+
+def _theme() -> str:
+    return os.environ.get(THEME_ENV, "")
+
+
+def fingerprint(chapter: ChapterLike, quality: str, root: Path | str = REPO_ROOT) -> str:
+    """sha256 of everything a chapter's pixels depend on at ``quality``.
+
+    Examples
+    --------
+    >>> from relu_anim.render.chapters import chapter
+    >>> fingerprint(chapter("x2"), "l") == fingerprint(chapter("x2"), "l")
+    True
+    >>> fingerprint(chapter("x2"), "l") == fingerprint(chapter("x2"), "h")
+    False
+    """
+    root = Path(root).resolve()
+    digest = hashlib.sha256()
+
+    def add(label: str, data: bytes) -> None:
+        digest.update(f"{label}\0{len(data)}\0".encode())
+        digest.update(data)
+
+    add("scene", Path(chapter.path).read_bytes())
+    for source in dependencies(chapter.path, root):
+        add(source.as_posix(), (root / source).read_bytes())
+    config = root / "manim.cfg"
+    add("manim.cfg", config.read_bytes() if config.is_file() else b"")
+    add("theme", _theme().encode())
+    add("quality", quality.encode())
+    add("manim", metadata.version("manim").encode())
+    return digest.hexdigest()
+
+
+def signature(path: Path | None) -> list[int] | None:
+    """Size and modification time of a file, or ``None`` if it is missing."""
+    if path is None or not path.is_file():
+        return None
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def load_state(media_dir: Path) -> dict[str, Any]:
+    """The render state of a media folder; an empty one if missing, unreadable or older."""
+    try:
+        state = json.loads((media_dir / _STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        state = None
+    if not isinstance(state, dict) or state.get("version") != _STATE_VERSION:
+        state = {"version": _STATE_VERSION, "chapters": {}, "join": None}
+    return state
+
+
+def save_state(media_dir: Path, state: dict[str, Any]) -> None:
+    """Write the render state atomically."""
+    write_text_atomic(media_dir / _STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
+
+
+def _state_key(chapter: ChapterLike, quality: str) -> str:
+    return f"{chapter.name}|{quality}|{_theme() or 'default'}"
+
+
+def is_up_to_date(chapter: ChapterLike, quality: str, root: Path, media_dir: Path) -> bool:
+    """The clip exists, is the one last rendered, and its inputs are unchanged."""
+    mp4, srt = chapter_outputs(chapter, quality, media_dir=media_dir)
+    record = load_state(media_dir)["chapters"].get(_state_key(chapter, quality))
+    return (
+        isinstance(record, dict)
+        and signature(mp4) is not None
+        and record.get("mp4") == signature(mp4)
+        and record.get("srt") == signature(srt)
+        and record.get("fingerprint") == fingerprint(chapter, quality, root)
+    )
+
+
+def record_render(chapter: ChapterLike, quality: str, root: Path, media_dir: Path) -> None:
+    """Remember that a chapter was just rendered from its current inputs."""
+    mp4, srt = chapter_outputs(chapter, quality, media_dir=media_dir)
+    state = load_state(media_dir)
+    state["chapters"][_state_key(chapter, quality)] = {
+        "fingerprint": fingerprint(chapter, quality, root),
+        "mp4": signature(mp4),
+        "srt": signature(srt),
+    }
+    save_state(media_dir, state)
