@@ -1,7 +1,8 @@
 # relu-anim: `make test` and `make video` take a fresh Debian/Ubuntu machine from
 # `git clone` to green tests / a rendered explainer. Each installs only what is
 # missing: the system packages (apt, as root or through sudo), then a .venv with
-# the package editable and its dev tools. Run again, nothing is reinstalled.
+# exactly the versions of requirements.lock and the package editable. Run again,
+# nothing is reinstalled. `make lock` refreshes the lock after a dependency change.
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -9,13 +10,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 QUALITY ?= l
+# parallel test workers (pytest-xdist); default: one per core
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 SYSTEM_PACKAGES := pkg-config libcairo2-dev libpango1.0-dev \
 	texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm cm-super-minimal
 
-.PHONY: test video install system bench clean
+.PHONY: test video install system bench clean lock
 
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(JOBS)
 
 video: install
 	$(BIN)/relu-anim video --quality $(QUALITY)
@@ -38,11 +41,17 @@ system:
 		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-$(STAMP): pyproject.toml constraints.txt
-	@echo "setting up $(VENV) (once)"
+$(STAMP): pyproject.toml requirements.lock
+	@echo "setting up $(VENV) from requirements.lock (once)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
+	$(BIN)/pip check
 	@touch $@
+
+# Re-resolve every dependency (pyproject.toml, constraints.txt) and pin the result.
+lock:
+	tools/lock.sh
 
 clean:
 	rm -rf $(VENV) media/videos media/images media/texts media/Tex

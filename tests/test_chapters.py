@@ -1,24 +1,21 @@
-"""Every chapter renders at low quality, and they join into the full video.
+"""Every chapter renders, and the chapters join into the full video.
 
-Each chapter in :data:`relu_anim.render.chapters.CHAPTERS` is rendered once per test
-session by the real pipeline (manim in a subprocess, `-ql`). Two workers share
-the chapters, each with its own temporary media folder (so two manim processes
-never compile the same TeX file in the same cache at once); the tests then read
-the clips, their captions and the joined video.
+The renders are the suite's shared ones (:mod:`tests.renders`): each chapter
+rendered once per run by the real pipeline at the thumbnail quality.
 """
 
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import av
 import pytest
 
 from relu_anim.render.chapters import CHAPTERS
-from relu_anim.render.chapter import render_chapter
 from relu_anim.render.join import join_clips
+
+from .renders import chapter_clips
 
 SRT_CUE = re.compile(r"(\d\d):(\d\d):(\d\d),(\d\d\d) --> (\d\d):(\d\d):(\d\d),(\d\d\d)")
 
@@ -32,29 +29,18 @@ def _cues(path: Path) -> list[tuple[float, float]]:
     return [(_seconds(m.groups()[:4]), _seconds(m.groups()[4:])) for m in SRT_CUE.finditer(path.read_text())]
 
 
-WORKERS = 2
-
-
 @pytest.fixture(scope="session")
-def clips(tmp_path_factory):
-    media = [tmp_path_factory.mktemp(f"media{i}") for i in range(WORKERS)]
-
-    def render_share(worker: int) -> list:
-        return [render_chapter(ch, "l", media_dir=media[worker]) for ch in CHAPTERS[worker::WORKERS]]
-
-    with ThreadPoolExecutor(WORKERS) as pool:
-        shares = list(pool.map(render_share, range(WORKERS)))
-    rendered = {clip.chapter.name: clip for share in shares for clip in share}
-    return rendered, media
+def clips():
+    return chapter_clips()
 
 
 @pytest.mark.parametrize("name", [ch.name for ch in CHAPTERS])
 def test_chapter_renders_with_plausible_duration_and_captions(clips, name):
-    clip = clips[0][name]
+    clip = clips[name]
     assert 30 <= clip.duration <= 120, f"{name} lasts {clip.duration:.1f} s"
     with av.open(str(clip.mp4)) as container:
         video = container.streams.video[0]
-        assert (video.width, video.height) == (854, 480)
+        assert (video.width, video.height) == (320, 180)
     assert clip.srt is not None and clip.srt.is_file()
     cues = _cues(clip.srt)
     assert len(cues) >= 3
@@ -65,8 +51,7 @@ def test_chapter_renders_with_plausible_duration_and_captions(clips, name):
 
 
 def test_chapters_join_into_one_video_with_markers_and_captions(clips, tmp_path):
-    rendered, _ = clips
-    ordered = [rendered[ch.name] for ch in CHAPTERS]
+    ordered = [clips[ch.name] for ch in CHAPTERS]
     out = tmp_path / "explainer.mp4"
     join_clips(ordered, out, tmp_path / "explainer.srt", tmp_path / "explainer.chapters.vtt")
     total = sum(c.duration for c in ordered)

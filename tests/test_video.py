@@ -20,7 +20,7 @@ import pytest
 
 from relu_anim import ReluAnimError
 from relu_anim.render.chapter import render_chapter
-from relu_anim.render.clips import QUALITIES, ChapterClip, chapter_outputs
+from relu_anim.render.clips import MANIM_FLAGS, QUALITIES, ChapterClip, chapter_outputs
 from relu_anim.render.join import join_clips
 from relu_anim.render.video import VIDEO_NAME, render_video
 
@@ -114,7 +114,10 @@ def test_qualities_are_manims_output_folders():
 
     folders = {q["flag"]: f"{q['pixel_height']}p{q['frame_rate']}" for q in MANIM.values()}
     for flag, folder in QUALITIES.items():
-        assert folders[flag] == folder
+        if flag != "t":  # the thumbnail quality is ours, not manim's
+            assert folders[flag] == folder
+    assert MANIM_FLAGS["t"][MANIM_FLAGS["t"].index("--resolution") + 1] == "320,180"
+    assert QUALITIES["t"] == "180p5"
 
 
 def test_clips_land_where_chapter_outputs_says(media, chapters, clips):
@@ -128,7 +131,7 @@ def test_clips_land_where_chapter_outputs_says(media, chapters, clips):
 
 @pytest.mark.parametrize("quality", ["x", "", "p", "L"])
 def test_unknown_quality_is_refused(quality, chapters, tmp_path):
-    message = f"quality: expected one of l, m, h, k (got {quality!r})"
+    message = f"quality: expected one of l, m, h, k, t (got {quality!r})"
     with pytest.raises(ReluAnimError, match=re.escape(message)):
         render_video(quality, chapters=chapters, progress=False, media_dir=tmp_path)
     with pytest.raises(ReluAnimError, match=re.escape(message)):

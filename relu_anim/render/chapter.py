@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import ReluAnimError
 from .chapters import REPO_ROOT
-from .clips import ChapterClip, ChapterLike, chapter_outputs, check_quality, media_folder, probe
+from .clips import MANIM_FLAGS, ChapterClip, ChapterLike, chapter_outputs, check_quality, media_folder, probe
 from .fingerprint import is_up_to_date, record_render
 
 __all__ = ["render_chapter"]
@@ -28,7 +28,7 @@ def _manim_command(chapter: ChapterLike, quality: str, media_dir: Path) -> list[
     # costs about a quarter of a chapter's render; this pipeline already skips
     # whole chapters that are up to date, so that cache would never pay off.
     return [
-        sys.executable, "-m", "manim", "render", f"-q{quality}",
+        sys.executable, "-m", "manim", "render", *MANIM_FLAGS[quality],
         "--progress_bar", "none", "--disable_caching", "--media_dir", str(media_dir),
         str(chapter.path), chapter.scene,
     ]  # fmt: skip
@@ -73,7 +73,8 @@ def render_chapter(
     chapter
         The chapter (anything with ``name``, ``scene``, ``title``, ``path``).
     quality
-        ``"l"`` (854×480, 15 fps), ``"m"`` (720p30), ``"h"`` (1080p60) or ``"k"`` (2160p60).
+        ``"l"`` (854×480, 15 fps), ``"m"`` (720p30), ``"h"`` (1080p60), ``"k"`` (2160p60)
+        or ``"t"`` (320×180, 5 fps: a thumbnail render for tests and quick checks).
     force
         Render even if up to date.
     root
@@ -98,7 +99,7 @@ def render_chapter(
     >>> render_chapter(chapter("x2"), "x")
     Traceback (most recent call last):
     ...
-    relu_anim.errors.ReluAnimError: quality: expected one of l, m, h, k (got 'x')
+    relu_anim.errors.ReluAnimError: quality: expected one of l, m, h, k, t (got 'x')
     >>> clip = render_chapter(chapter("x2"), "l")  # doctest: +SKIP
     >>> clip.mp4.name, clip.rendered  # doctest: +SKIP
     ('X2Fit.mp4', True)

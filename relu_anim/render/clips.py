@@ -28,6 +28,7 @@ from ..errors import ReluAnimError
 from .chapters import REPO_ROOT
 
 __all__ = [
+    "MANIM_FLAGS",
     "QUALITIES",
     "ChapterClip",
     "ChapterLike",
@@ -38,9 +39,17 @@ __all__ = [
     "probe",
 ]
 
-#: manim's output folder per quality flag: ``media/videos/<file stem>/<folder>/``
-#: (``{pixel_height}p{frame_rate}`` in manim 0.22).
-QUALITIES: dict[str, str] = {"l": "480p15", "m": "720p30", "h": "1080p60", "k": "2160p60"}
+#: manim's output folder per quality: ``media/videos/<file stem>/<folder>/``
+#: (``{pixel_height}p{frame_rate}`` in manim 0.22). ``l``, ``m``, ``h`` and ``k``
+#: are manim's own; ``t`` (320×180 at 5 fps) is a thumbnail render for tests and
+#: for checking a chapter's flow in a third of the time of ``l``.
+QUALITIES: dict[str, str] = {"l": "480p15", "m": "720p30", "h": "1080p60", "k": "2160p60", "t": "180p5"}
+
+#: The manim flags that render each quality.
+MANIM_FLAGS: dict[str, tuple[str, ...]] = {
+    "l": ("-ql",), "m": ("-qm",), "h": ("-qh",), "k": ("-qk",),
+    "t": ("-ql", "--resolution", "320,180", "--frame_rate", "5"),
+}
 
 
 class ChapterLike(Protocol):

@@ -180,7 +180,7 @@ def render_video(
     >>> render_video("4k")
     Traceback (most recent call last):
     ...
-    relu_anim.errors.ReluAnimError: quality: expected one of l, m, h, k (got '4k')
+    relu_anim.errors.ReluAnimError: quality: expected one of l, m, h, k, t (got '4k')
     >>> render_video("l")  # doctest: +SKIP
     PosixPath('.../media/relu_explainer.mp4')
     """

@@ -48,7 +48,7 @@ from .plane import ColorBar, RegionMap, fold_line, plane_polygon, scale_colors
 from .readouts import Readout, format_number, format_tex, format_text, relu_sum_tex
 from .scene import ChapterScene
 from .steps import StepGraph, nice_range, side_scale, step_vertices
-from .tex import locked_tex_to_svg_file  # installs the shared TeX cache's lock
+from .caches import locked_tex_to_svg_file  # makes manim's TeX and text caches safe to share
 from .theme import DARK, LIGHT, THEME_ENV, THEMES, Theme, current_theme, theme_named
 
 __all__ = [
