@@ -82,19 +82,11 @@ def storyboard(scene_class: type[S], prepare: Callable[[S], object] | None = Non
 
     Every animation is skipped, so the clock, ``beats`` and ``narration`` are
     those of the full chapter; ``scene.beat_starts`` holds the time each beat
-    began. ``prepare(scene)``, when given, runs just before ``construct`` (to
+    began (ChapterScene records it). ``prepare(scene)``, when given, runs just before ``construct`` (to
     wrap a method and record the state at some point).
     """
     with set_up(scene_class, {**QUIET, "from_animation_number": 10_000}, skip_animations=True) as scene:
         scene.renderer.skip_animations = True
-        scene.beat_starts = []
-        start_beat = scene.beat
-
-        def beat(title: str) -> None:
-            scene.beat_starts.append(scene.time)
-            start_beat(title)
-
-        scene.beat = beat
         if prepare is not None:
             prepare(scene)
         scene.construct()

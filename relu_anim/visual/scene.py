@@ -8,6 +8,13 @@ silent. The theme (:func:`~relu_anim.visual.theme.current_theme`) sets the
 background and the default colour of text, so light and dark renders differ by
 one environment variable only.
 
+While it renders, a chapter keeps its own storyboard record: the beats with
+their start times, every narration cue, and every ``play``/``wait`` with its
+times and the narration it played under (``None`` outside :meth:`narrate`).
+A render that writes a video also writes that record beside it, as
+``<Scene>.story.json`` (:data:`STORY_SUFFIX`), so tests and tools read what the
+film did without running the scene again.
+
 Examples
 --------
 A chapter reads like its storyboard::
@@ -21,13 +28,22 @@ A chapter reads like its storyboard::
 
 from __future__ import annotations
 
+import json
+import os
+import tempfile
+from pathlib import Path
 from typing import Any
 
-from manim import DecimalNumber, Integer, MathTex, Scene, SingleStringMathTex, Tex, Text
+from manim import DecimalNumber, Integer, MathTex, Scene, SingleStringMathTex, Tex, Text, config
 
 from .theme import Theme, current_theme
 
-__all__ = ["ChapterScene", "READING_WORDS_PER_SECOND"]
+__all__ = ["ChapterScene", "READING_WORDS_PER_SECOND", "STORY_SUFFIX", "STORY_VERSION"]
+
+#: The storyboard record of a render: ``<Scene>.story.json`` beside ``<Scene>.mp4``.
+STORY_SUFFIX = ".story.json"
+#: Version of the storyboard record's layout.
+STORY_VERSION = 1
 
 #: Narration is held on screen at least this many words per second (a calm pace).
 READING_WORDS_PER_SECOND = 2.6
@@ -47,6 +63,12 @@ class ChapterScene(Scene):
         Titles of the beats started so far, in order.
     narration
         ``(start time, duration, text)`` of every subcaption added by :meth:`narrate`.
+    beat_starts
+        The time each beat began, parallel to ``beats``.
+    timeline
+        ``(kind, start, end, narration)`` of every ``play`` and ``wait``: kind
+        ``"play"`` or ``"wait"``, and the text being narrated (``None`` outside
+        :meth:`narrate`).
     """
 
     theme: Theme
@@ -56,21 +78,72 @@ class ChapterScene(Scene):
         super().setup()
         self.theme = current_theme()
         self.beats: list[str] = []
+        self.beat_starts: list[float] = []
         self.narration: list[tuple[float, float, str]] = []
+        self.timeline: list[tuple[str, float, float, str | None]] = []
+        self._narrating: str | None = None
         self.camera.background_color = self.theme.background
         for cls in _TEXT_CLASSES:
             cls.set_default(color=self.theme.text)
 
     def tear_down(self) -> None:
-        """Restore manim's default text colours."""
+        """Write the storyboard record beside the video, restore manim's default text colours."""
         for cls in _TEXT_CLASSES:
             cls.set_default()
+        self._write_story()
         super().tear_down()
+
+    def story(self) -> dict[str, Any]:
+        """The storyboard record so far, as JSON-ready data.
+
+        Keys: ``version``, ``scene``, ``duration``, ``frame_rate``,
+        ``beats`` (``title``, ``start``, ``end``), ``narration`` (``start``,
+        ``duration``, ``text``) and ``timeline`` (``kind``, ``start``, ``end``,
+        ``narration``).
+        """
+        ends = [*self.beat_starts[1:], self.time]
+        return {
+            "version": STORY_VERSION,
+            "scene": type(self).__name__,
+            "duration": self.time,
+            "frame_rate": config.frame_rate,
+            "beats": [{"title": t, "start": a, "end": b} for t, a, b in zip(self.beats, self.beat_starts, ends)],
+            "narration": [{"start": a, "duration": d, "text": t} for a, d, t in self.narration],
+            "timeline": [{"kind": k, "start": a, "end": b, "narration": n} for k, a, b, n in self.timeline],
+        }
+
+    def _write_story(self) -> None:
+        if config.dry_run or not config.write_to_movie:
+            return
+        try:
+            movie = Path(self.renderer.file_writer.movie_file_path)
+        except AttributeError:  # a PNG or GIF render has no video to sit beside
+            return
+        target = movie.with_name(movie.stem + STORY_SUFFIX)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=target.name, dir=target.parent)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(self.story(), out, indent=1)
+        os.replace(temporary, target)
+
+    # ------------------------------------------------------------- timeline
+    def play(self, *args: Any, **kwargs: Any) -> None:
+        """:meth:`manim.Scene.play`, recorded in :attr:`timeline`."""
+        start = self.time
+        super().play(*args, **kwargs)
+        self.timeline.append(("play", start, self.time, self._narrating))
+
+    def wait(self, *args: Any, **kwargs: Any) -> None:
+        """:meth:`manim.Scene.wait`, recorded in :attr:`timeline`."""
+        start = self.time
+        super().wait(*args, **kwargs)
+        self.timeline.append(("wait", start, self.time, self._narrating))
 
     # ----------------------------------------------------------- storyboard
     def beat(self, title: str) -> None:
         """Start the beat ``title``: a new section, one clip with ``--save_sections``."""
         self.beats.append(title)
+        self.beat_starts.append(self.time)
         self.next_section(title)
 
     @staticmethod
@@ -99,14 +172,18 @@ class ChapterScene(Scene):
             More keyword arguments for :meth:`~manim.Scene.play` (``rate_func``, …).
         """
         start = self.time
-        if animations:
-            if run_time is not None:
-                play_kwargs["run_time"] = run_time
-            self.play(*animations, **play_kwargs)
-        played = self.time - start
-        hold = max(wait, self.reading_time(text) - played)
-        if hold > 0:
-            self.wait(hold)
+        self._narrating = text
+        try:
+            if animations:
+                if run_time is not None:
+                    play_kwargs["run_time"] = run_time
+                self.play(*animations, **play_kwargs)
+            played = self.time - start
+            hold = max(wait, self.reading_time(text) - played)
+            if hold > 0:
+                self.wait(hold)
+        finally:
+            self._narrating = None
         # measured, not computed: the clock advances in whole frames, and the
         # caption must end exactly where the next one may begin
         shown = self.time - start
