@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 from manim import RIGHT, DecimalMatrix, DecimalNumber, MathTex, VGroup
 
+from ..arrays import frozen
 from .theme import Theme, current_theme
 
 __all__ = ["NumberMatrix", "AffineEquation"]
@@ -64,7 +65,7 @@ class NumberMatrix(DecimalMatrix):
             array = array[:, None]
         if array.ndim != 2 or array.size == 0:
             raise ValueError(f"values: need a non-empty vector or matrix, got shape {array.shape}")
-        array.setflags(write=False)
+        array = frozen(array)
         self.values = array
         self.digits = int(digits)
         # room for a sign and the digits: columns never touch, rows stay compact
