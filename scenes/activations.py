@@ -31,6 +31,7 @@ from relu_anim.story.activations import (SIGMOID_DERIVATIVE_MAX, DeadUnit, activ
                                    dead_unit_example, derivative_steps, sigmoid, sigmoid_derivative,
                                    sigmoid_derivative_bound, sigmoid_derivative_product, single_unit,
                                    tanh, tanh_derivative, unit_gradient)
+from relu_anim import x2
 from relu_anim.construct import random_network
 from relu_anim.piecewise import PiecewiseLinear
 from relu_anim.story.units import dead_units, first_layer_kinks
@@ -54,8 +55,8 @@ DEPTH = 10
 WIDTH = 8
 SEED = 0
 INPUT = 1.0
-#: The data interval of the x² story, the view around it, and the data points of the gradient.
-DATA = (0.0, 2.0)
+#: The data interval of the x² story (:mod:`relu_anim.x2`), the view around it, and the data points of the gradient.
+DATA = x2.DOMAIN
 UNIT_VIEW = (-2.0, 4.0)
 DATA_COUNT = 21
 #: One freshly initialised layer shown unit by unit.

@@ -24,9 +24,11 @@ from manim import (DOWN, LEFT, UL, UP, Create, FadeIn, FadeOut, FadeTransform, G
                    Line, MathTex, ReplacementTransform, SurroundingRectangle, Tex, VGroup, Write)
 
 from relu_anim.construct import tent_map
-from relu_anim.story.depth import TENT_DOMAIN, X2_DOMAIN, DeepX2, TentStep, deep_x2, square, tent_step
+from relu_anim.story.depth import TENT_DOMAIN, DeepX2, TentStep, deep_x2, tent_step
 from relu_anim.visual import (ChapterScene, ErrorBand, PiecewiseGraph, Readout, breakpoint_dots, format_tex,
                               format_text, make_axes, relu_sum_tex, target_graph)
+from relu_anim.x2 import DOMAIN as X2_DOMAIN
+from relu_anim.x2 import square
 
 __all__ = ["Depth", "TENT_DEPTHS", "X2_DEPTHS", "tent", "deep", "tent_formula"]
 

@@ -31,11 +31,11 @@ from relu_anim.construct import least_squares_output, random_network
 from relu_anim.network import Layer, Network
 from relu_anim.piecewise import PiecewiseLinear
 from relu_anim.story.fit import Fit
-from relu_anim.target import parse_target
 from relu_anim.torch_adapter import train
 from relu_anim.visual import (ChapterScene, FitView, PiecewiseGraph, Readout, breakpoint_dots, fit_view,
                               format_tex, format_text, make_axes, target_graph)
 from relu_anim.visual.matrices import AffineEquation, NumberMatrix
+from relu_anim.x2 import DOMAIN, square
 
 __all__ = ["LinearCollapse", "LAYER_WIDTHS", "STACK_DEPTHS", "DOMAIN", "STACK_DOMAIN", "square",
            "two_layers", "collapsed", "stack", "stack_function", "linear_training", "line_snapshots",
@@ -52,14 +52,11 @@ STACK_WIDTH = 4
 STACK_DEPTHS = (1, 2, 3)
 STACK_SEED = 225
 STACK_DOMAIN = (-3.0, 3.0)
-#: The x² fits: domain, training seed and length, ReLU units, snapshots shown.
-DOMAIN = (0.0, 2.0)
+#: The x² fits (x² on [0, 2], :mod:`relu_anim.x2`): training seed and length, ReLU units, snapshots shown.
 TRAIN_SEED = 0
 TRAIN_STEPS = 1000
 RELU_UNITS = 3
 SNAPSHOTS = 6
-#: The target.
-square = parse_target("x**2")
 
 
 # ------------------------------------------------------- the numbers, from relu_anim

@@ -10,7 +10,8 @@ Snapshots are log-spaced and every snapshot interval gets the same screen time,
 so the fast early changes stay visible. A last beat puts the four loss curves
 on one plot, with the best possible error for twenty units.
 
-The literals below are the story's choices: the domain, and for each run its
+The literals below are the story's choices (the problem itself, x² on [0, 2],
+is :mod:`relu_anim.x2`): for each run its
 architecture, number of steps, seed and (for the line, so that it visibly
 overshoots) its learning rate. Every number on screen or in the narration comes
 from the training results.
@@ -31,21 +32,16 @@ from manim import (DOWN, LEFT, RIGHT, UL, UP, Create, DashedLine, FadeIn, FadeOu
                    Indicate, MathTex, Tex, Transform, VGroup, VMobject)
 
 from relu_anim.story.history import decades, history_networks, output_range
-from relu_anim.metrics import x2_optimal_mse
-from relu_anim.target import parse_target
 from relu_anim.torch_adapter import TrainResult, train
 from relu_anim.story.units import first_layer_kinks
 from relu_anim.visual import ChapterScene, Readout, format_text, make_axes, target_graph
 from relu_anim.visual.playback import LossAxes, TrainingPlayback, loss_curve
+from relu_anim.x2 import DOMAIN, optimal_mse, square
 
 __all__ = ["Training", "DOMAIN", "RUNS", "ORDER", "square", "training", "output_axis_range",
            "final_networks", "kinks_outside", "words"]
 
 # --------------------------------------------------------------- the story's choices
-#: The interval of the article's demo.
-DOMAIN = (0.0, 2.0)
-#: The target.
-square = parse_target("x**2")
 #: The four runs, in story order: arguments of :func:`relu_anim.torch_adapter.train`.
 #: The ReLU runs train their output layer by gradient descent too (``solve_output=False``),
 #: so the curve starts from random output weights and visibly swings into place.
@@ -266,7 +262,7 @@ class Training(ChapterScene):
         t = self.theme
         results = [training(name) for name in ORDER]
         n = results[-1].network.hidden_units
-        best = x2_optimal_mse(n)
+        best = optimal_mse(n)
         span = decades([*np.concatenate([r.losses for r in results]), best])
         axes, labels = self.loss_panel(max(RUNS[name]["steps"] for name in ORDER), span)
         curves, tags = VGroup(), VGroup()
@@ -296,7 +292,7 @@ class Training(ChapterScene):
                      *(Create(c) for c in curves), *(FadeIn(tag) for tag in tags), run_time=2.5)
         twenty = results["twenty"]
         n = twenty.network.hidden_units
-        ratio = twenty.losses[-1] / x2_optimal_mse(n)
+        ratio = twenty.losses[-1] / optimal_mse(n)
         self.narrate(f"One and two units reach the best possible loss for their size. {n} units stop "
                      f"{words(ratio)} times above theirs (dashed): training does not find the best kinks.",
                      Create(level[0]), FadeIn(level[1]), run_time=1.5, wait=1.5)

@@ -35,6 +35,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from .. import x2
 from ..construct import random_network
 from ..errors import ReluAnimError
 from ..checks import check_domain
@@ -225,7 +226,7 @@ class DeadUnit:
         return single_unit(self.weight, self.bias)
 
 
-def dead_unit_example(domain: tuple[float, float] = (0.0, 2.0), view: tuple[float, float] = (-2.0, 4.0),
+def dead_unit_example(domain: tuple[float, float] = x2.DOMAIN, view: tuple[float, float] = (-2.0, 4.0),
                       *, width: int = 8, seeds: Iterable[int] = range(100)) -> DeadUnit:
     """The first unit, over ``seeds`` and unit order, dead on ``domain`` with its kink inside ``view``.
 
@@ -252,7 +253,7 @@ def dead_unit_example(domain: tuple[float, float] = (0.0, 2.0), view: tuple[floa
     raise ReluAnimError("seeds: no dead unit with its kink in view")
 
 
-def dead_share(units: int, domain: tuple[float, float] = (0.0, 2.0), *, seeds: Iterable[int] = range(1000)
+def dead_share(units: int, domain: tuple[float, float] = x2.DOMAIN, *, seeds: Iterable[int] = range(1000)
                ) -> float:
     """Average share of first-layer units dead on ``domain`` at PyTorch's default initialisation.
 
