@@ -13,9 +13,10 @@ import pytest
 from relu_anim import ReluAnimError
 from relu_anim.construct import optimal_x2, shifted_relu_sum
 from relu_anim.metrics import max_error, x2_optimal_max_error
+from relu_anim.story.numbers import format_number, format_tex
 from relu_anim.visual import (DARK, LIGHT, ChapterScene, ErrorBand, NeuronDiagram,
                               PiecewiseGraph, Readout, breakpoint_dots, current_theme,
-                              format_number, format_tex, make_axes, relu_sum_tex)
+                              make_axes, relu_sum_tex)
 
 from .golden import PIXEL_FRACTION_TOLERANCE, assert_frame_matches, frame_difference, render_frame
 from .scenes import assert_narrated, load_chapter, posed, scene_points, set_up, storyboard

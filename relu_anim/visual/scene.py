@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from manim import DecimalNumber, Integer, MathTex, Scene, SingleStringMathTex, Tex, Text
+from manim import UL, DecimalNumber, Integer, MathTex, Scene, SingleStringMathTex, Tex, Text
 
 from .theme import Theme, current_theme
 
@@ -68,6 +68,10 @@ class ChapterScene(Scene):
         super().tear_down()
 
     # ----------------------------------------------------------- storyboard
+    def chapter_title(self, text: str, *, font_size: float = 40, buff: float = 0.35) -> Tex:
+        """The chapter's title (TeX text), in the theme's text colour, in the top-left corner."""
+        return Tex(text, font_size=font_size, color=self.theme.text).to_corner(UL, buff=buff)
+
     def beat(self, title: str) -> None:
         """Start the beat ``title``: a new section, one clip with ``--save_sections``."""
         self.beats.append(title)
