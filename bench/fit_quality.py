@@ -36,24 +36,20 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from relu_anim.construct import construct  # noqa: E402
-from relu_anim.metrics import max_error, mse, x2_optimal_max_error, x2_optimal_mse  # noqa: E402
+from relu_anim.metrics import max_error, mse  # noqa: E402
 from relu_anim.network import Network  # noqa: E402
 from relu_anim.torch_adapter import plain_adam_baseline, train  # noqa: E402
 from relu_anim.story.units import dead_units  # noqa: E402
+from relu_anim.x2 import DOMAIN, optimal_max_error, optimal_mse, square  # noqa: E402
 
 FULL = (1, 2, 5, 10, 20, 50, 100)
 QUICK = (1, 5, 20)
-DOMAIN = (0.0, 2.0)
 TIME_LIMIT = 10.0
-
-
-def square(x: np.ndarray) -> np.ndarray:
-    return x**2
 
 
 def _measure(net: Network, n: int) -> tuple[float, float]:
     f = net.piecewise(*DOMAIN)
-    return mse(f, square) / x2_optimal_mse(n), max_error(f, square) / x2_optimal_max_error(n)
+    return mse(f, square) / optimal_mse(n), max_error(f, square) / optimal_max_error(n)
 
 
 def _ratio(value: float) -> str:

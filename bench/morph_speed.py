@@ -67,9 +67,9 @@ from relu_anim.construct import optimal_x2  # noqa: E402
 from relu_anim.story.units import first_layer_kinks  # noqa: E402
 from relu_anim.render.video import QUALITIES  # noqa: E402
 from relu_anim.visual import ChapterScene, PiecewiseGraph, current_theme, make_axes  # noqa: E402
+from relu_anim.x2 import DOMAIN  # noqa: E402
 
-#: The chapter's domain and unit counts (the same literals as ``scenes/x2.py``).
-DOMAIN = (0.0, 2.0)
+#: The chapter's unit counts (the same literals as ``scenes/x2.py``); the domain is :mod:`relu_anim.x2`'s.
 UNITS = (1, 2, 3, 5, 10, 20, 50, 100)
 #: Seconds of each morph (as in the chapter) and of the hold after it.
 STEP_SECONDS = 1.5

@@ -21,6 +21,8 @@ from .errors import ReluAnimError
 from .metrics import Function, fit_metrics, quadrature
 from .checks import check_domain
 from .network import Layer, Network
+from .x2 import optimal_kinks as x2_optimal_kinks
+from .x2 import units_for_max_error
 
 __all__ = [
     "MAX_UNITS",
@@ -233,18 +235,6 @@ def least_squares_output(target: Function, shifts: Sequence[float], domain: tupl
     return shifted_relu_sum(weights, shifts, bias)
 
 
-def x2_optimal_kinks(n: int) -> np.ndarray:
-    """Kinks ``t_j = (2j − 1)·2/(2n + 1)`` of the best n-unit fits of x² on [0, 2].
-
-    Examples
-    --------
-    >>> x2_optimal_kinks(2).tolist()
-    [0.4, 1.2]
-    """
-    n = check_units(n)
-    return (2 * np.arange(1, n + 1) - 1) * 2.0 / (2 * n + 1)
-
-
 def optimal_x2(n: int, criterion: Literal["max_error", "mse"] = "max_error") -> Network:
     """The best n-unit one-hidden-layer fit of x² on [0, 2], in closed form.
 
@@ -320,25 +310,6 @@ def _check_depth(m: int) -> int:
     if isinstance(m, bool) or int(m) != m or not 1 <= int(m) <= 30:
         raise ReluAnimError(f"depth: m must be a whole number from 1 to 30 (got {m!r})")
     return int(m)
-
-
-def units_for_max_error(eps: float) -> int:
-    """Fewest one-hidden-layer units whose best fit of x² on [0, 2] has max error ≤ eps.
-
-    Examples
-    --------
-    >>> units_for_max_error(2 / 9), units_for_max_error(2.0 ** -12)
-    (1, 45)
-    """
-    eps = float(eps)
-    if not eps > 0:
-        raise ReluAnimError(f"eps: must be positive (got {eps})")
-    n = max(1, math.ceil((math.sqrt(2 / eps) - 1) / 2))
-    while n > 1 and 2 / (2 * n - 1) ** 2 <= eps:  # guard against rounding in sqrt
-        n -= 1
-    while 2 / (2 * n + 1) ** 2 > eps:
-        n += 1
-    return n
 
 
 def _curvature_cdf(target: Function, a: float, b: float, blend: float) -> tuple[np.ndarray, np.ndarray]:

@@ -6,7 +6,8 @@ of degree ≤ 7 (x² included). The max error is found per piece and refined by
 golden-section search, so it is exact to rounding for smooth targets.
 
 The theoretical optima for x² on [0, 2] with a one-hidden-layer network of n
-ReLU units (DESIGN.md, "Numbers to hit") live here too.
+ReLU units (DESIGN.md, "Numbers to hit") are re-exported here from their home,
+:mod:`relu_anim.x2`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ from typing import Callable
 import numpy as np
 
 from .piecewise import PiecewiseLinear
+from .x2 import interpolation_max_error as x2_interpolation_max_error
+from .x2 import is_x2_on_0_2
+from .x2 import optimal_max_error as x2_optimal_max_error
+from .x2 import optimal_mse as x2_optimal_mse
 
 __all__ = [
     "Function",
@@ -112,47 +117,6 @@ def max_error(f: PiecewiseLinear, target: Function, samples: int = 64) -> float:
             left = np.where(keep_left, left, c)
         refined = err(0.5 * (left + right))[:, 0]
     return float(np.nanmax(np.maximum(best, refined)))
-
-
-def x2_optimal_max_error(n: int) -> float:
-    """Best possible max error ``2/(2n+1)²`` for x² on [0, 2] with n ReLU units.
-
-    Examples
-    --------
-    >>> round(x2_optimal_max_error(1), 4)
-    0.2222
-    """
-    return 2.0 / (2 * n + 1) ** 2
-
-
-def x2_optimal_mse(n: int) -> float:
-    """Best possible mean squared error ``64/(45(2n+1)⁴)`` for x² on [0, 2] with n units.
-
-    Examples
-    --------
-    >>> f"{x2_optimal_mse(2):.3e}"
-    '2.276e-03'
-    """
-    return 64.0 / (45.0 * (2 * n + 1) ** 4)
-
-
-def x2_interpolation_max_error(n: int) -> float:
-    """Max error ``(2/n)²/4`` of interpolating x² on n equal pieces of [0, 2].
-
-    Examples
-    --------
-    >>> x2_interpolation_max_error(2)
-    0.25
-    """
-    return (2.0 / n) ** 2 / 4.0
-
-
-def is_x2_on_0_2(target_text: str | None, domain: tuple[float, float]) -> bool:
-    """True when the fit is x² on [0, 2], the case with known optima."""
-    if target_text is None:
-        return False
-    spelled = target_text.replace(" ", "")
-    return spelled in {"x**2", "x*x", "x^2", "x²"} and tuple(map(float, domain)) == (0.0, 2.0)
 
 
 def fit_metrics(f: PiecewiseLinear, target: Function, units: int | None = None,

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .arrays import frozen_vector as _frozen
 from .errors import ReluAnimError
 from .checks import check_domain
 
@@ -30,10 +31,6 @@ __all__ = ["PiecewiseLinear", "analyse", "SLOPE_RTOL"]
 SLOPE_RTOL = 1e-9
 
 
-def _frozen(values, dtype=float) -> np.ndarray:
-    arr = np.array(values, dtype=dtype).reshape(-1)
-    arr.setflags(write=False)
-    return arr
 
 
 @dataclass(frozen=True, eq=False)

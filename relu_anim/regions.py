@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
+from .arrays import frozen as _frozen
 from .errors import ReluAnimError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -85,12 +86,6 @@ def check_box(box: Sequence[float]) -> tuple[float, float, float, float]:
     if not y0 < y1:
         raise ReluAnimError(f"box: y0 must be smaller than y1 (got {y0:g} >= {y1:g})")
     return x0, x1, y0, y1
-
-
-def _frozen(array: Any) -> np.ndarray:
-    arr = np.array(array, dtype=float)
-    arr.setflags(write=False)
-    return arr
 
 
 @dataclass(frozen=True, eq=False)

@@ -27,15 +27,18 @@ from manim import (DOWN, LEFT, RIGHT, UL, UP, Axes, Circle, Create, Cross, Dot, 
                    Indicate, Line, MathTex, Rectangle, Tex, ValueTracker, VGroup, VMobject, Write,
                    linear)
 
-from relu_anim.story.activations import (SIGMOID_DERIVATIVE_MAX, DeadUnit, activation_network, dead_share,
-                                   dead_unit_example, derivative_steps, sigmoid, sigmoid_derivative,
-                                   sigmoid_derivative_bound, sigmoid_derivative_product, single_unit,
-                                   tanh, tanh_derivative, unit_gradient)
+from relu_anim import x2
 from relu_anim.construct import random_network
+from relu_anim.story.activations import (SIGMOID_DERIVATIVE_MAX, DeadUnit, activation_network, dead_share,
+                                         dead_unit_example, derivative_steps, sigmoid, sigmoid_derivative,
+                                         sigmoid_derivative_bound, sigmoid_derivative_product, tanh,
+                                         tanh_derivative, unit_gradient)
 from relu_anim.piecewise import PiecewiseLinear
+from relu_anim.story.neuron import single_unit
+from relu_anim.story.numbers import affine_tex, format_tex, words
 from relu_anim.story.units import dead_units, first_layer_kinks
-from relu_anim.visual import (ChapterScene, PiecewiseGraph, Readout, breakpoint_dots, format_tex,
-                              format_text, level_line, make_axes, target_graph)
+from relu_anim.visual import (ChapterScene, PiecewiseGraph, Readout, View, breakpoint_dots, level_line,
+                              make_axes, target_graph)
 
 __all__ = ["Activations", "X_RANGE", "Y_RANGE", "RELU_VIEW", "LEAKY_SLOPE", "DEPTH", "DATA",
            "relu_function", "leaky_function", "derivative_of", "path_products", "depth_bound",
@@ -54,8 +57,8 @@ DEPTH = 10
 WIDTH = 8
 SEED = 0
 INPUT = 1.0
-#: The data interval of the x² story, the view around it, and the data points of the gradient.
-DATA = (0.0, 2.0)
+#: The data interval of the x² story (:mod:`relu_anim.x2`), the view around it, and the data points of the gradient.
+DATA = x2.DOMAIN
 UNIT_VIEW = (-2.0, 4.0)
 DATA_COUNT = 21
 #: One freshly initialised layer shown unit by unit.
@@ -118,30 +121,26 @@ def measured_dead_share() -> float:
     return dead_share(SHARE_UNITS, DATA, seeds=SHARE_SEEDS)
 
 
-def words(value: float, digits: int = 3) -> str:
-    """A number as narration writes it (no trailing zeros)."""
-    return format_text(value, digits=digits, trim=True)
-
-
-def percent(share: float) -> str:
-    return format_tex(100 * share, "fixed", 3)
-
-
 # ------------------------------------------------------------------------ drawing
-@dataclass
-class Panel:
-    """One activation: axes, name, curve, derivative and their labels."""
+@dataclass(frozen=True, eq=False)
+class ActivationView(View):
+    """One activation's panel: its graph and derivative on small axes, named and labelled.
+
+    Attributes
+    ----------
+    dots
+        The kink of ReLU-like activations (empty for smooth ones).
+    bound
+        The sigmoid's bound on its derivative, a dashed line and its value (empty otherwise).
+    """
 
     axes: Axes
-    name: Tex
-    curve: VMobject
+    title: Tex
+    graph: VMobject
     derivative: VGroup
     labels: VGroup
-    extra: VGroup
-
-    @property
-    def group(self) -> VGroup:
-        return VGroup(self.axes, self.name, self.curve, self.derivative, self.labels, self.extra)
+    dots: VGroup
+    bound: VGroup
 
 
 #: Centres of the four panels: sigmoid, tanh (top), ReLU, leaky ReLU (bottom).
@@ -163,8 +162,7 @@ class Activations(ChapterScene):
 
     # ------------------------------------------------------------------ layout
     def build_title(self) -> None:
-        self.title = Tex("Activations and their gradients", font_size=40, color=self.theme.text)
-        self.title.to_corner(UL, buff=0.35)
+        self.title = self.chapter_title("Activations and their gradients")
 
     def panel_axes(self, slot: int) -> Axes:
         axes = make_axes((X_RANGE[0], X_RANGE[1], 1), (Y_RANGE[0], Y_RANGE[1], 1), x_length=5.6,
@@ -179,15 +177,17 @@ class Activations(ChapterScene):
         group = VGroup(f, df).arrange(DOWN, buff=0.12, aligned_edge=LEFT)
         return group.move_to(axes.c2p(X_RANGE[0], Y_RANGE[1]), aligned_edge=UL).shift(0.1 * RIGHT)
 
-    def name(self, axes: Axes, text: str) -> Tex:
+    def panel_title(self, axes: Axes, text: str) -> Tex:
         return Tex(text, font_size=30, color=self.theme.text).next_to(axes, UP, buff=0.05).align_to(axes, RIGHT)
 
-    def smooth_panel(self, slot: int, title: str, f: Callable, df: Callable, f_tex: str, df_tex: str) -> Panel:
+    def smooth_panel(self, slot: int, title: str, f: Callable, df: Callable, f_tex: str,
+                     df_tex: str) -> ActivationView:
         t = self.theme
         axes = self.panel_axes(slot)
-        curve = target_graph(axes, f, X_RANGE, color=t.unit, theme=t, stroke_width=4)
+        graph = target_graph(axes, f, X_RANGE, color=t.unit, theme=t, stroke_width=4)
         derivative = VGroup(target_graph(axes, df, X_RANGE, color=t.accent, theme=t, stroke_width=4))
-        return Panel(axes, self.name(axes, title), curve, derivative, self.labels(axes, f_tex, df_tex), VGroup())
+        return ActivationView(axes, self.panel_title(axes, title), graph, derivative,
+                              self.labels(axes, f_tex, df_tex), VGroup(), VGroup())
 
     def step_graph(self, axes: Axes, steps: list[tuple[float, float, float]]) -> VGroup:
         """The derivative as what it is: one flat segment per piece, open at the jump."""
@@ -202,33 +202,38 @@ class Activations(ChapterScene):
         return group
 
     def relu_like_panel(self, slot: int, title: str, f: PiecewiseLinear, kind: str, f_tex: str,
-                        df_tex: str) -> Panel:
+                        df_tex: str) -> ActivationView:
         t = self.theme
         axes = self.panel_axes(slot)
-        curve = PiecewiseGraph(axes, f, color=t.unit, theme=t, stroke_width=4)
-        kinks = breakpoint_dots(axes, f, theme=t)
-        return Panel(axes, self.name(axes, title), curve, self.step_graph(axes, derivative_of(kind)),
-                     self.labels(axes, f_tex, df_tex), VGroup(kinks))
+        graph = PiecewiseGraph(axes, f, color=t.unit, theme=t, stroke_width=4)
+        return ActivationView(axes, self.panel_title(axes, title), graph,
+                              self.step_graph(axes, derivative_of(kind)), self.labels(axes, f_tex, df_tex),
+                              breakpoint_dots(axes, f, theme=t), VGroup())
 
-    def build_sigmoid(self) -> Panel:
+    def build_sigmoid(self) -> ActivationView:
         panel = self.smooth_panel(0, "sigmoid", sigmoid, sigmoid_derivative, r"\sigma(x)", r"\sigma'(x)")
         bound = level_line(panel.axes, SIGMOID_DERIVATIVE_MAX, theme=self.theme)
         label = MathTex(format_tex(SIGMOID_DERIVATIVE_MAX, digits=2), font_size=24, color=self.theme.accent)
         label.next_to(panel.axes.c2p(X_RANGE[1], SIGMOID_DERIVATIVE_MAX), RIGHT, buff=0.1)
-        panel.extra.add(bound, label)
+        panel.bound.add(bound, label)
         return panel
 
-    def build_tanh(self) -> Panel:
+    def build_tanh(self) -> ActivationView:
         return self.smooth_panel(1, "tanh", tanh, tanh_derivative, r"\tanh(x)", r"\tanh'(x)")
 
-    def build_relu(self) -> Panel:
+    def build_relu(self) -> ActivationView:
         return self.relu_like_panel(2, "ReLU", relu_function(), "relu", r"\mathrm{ReLU}(x)",
                                     r"\mathrm{ReLU}'(x)")
 
-    def build_leaky(self) -> Panel:
+    def build_leaky(self) -> ActivationView:
         return self.relu_like_panel(3, f"leaky ReLU, slope {format_tex(LEAKY_SLOPE, digits=1)}",
                                     leaky_function(), "leaky_relu", r"\mathrm{leaky}(x)",
                                     r"\mathrm{leaky}'(x)")
+
+    def panel_drawn(self, p: ActivationView) -> list:
+        """The animations drawing a whole panel: axes, title, graph, kink (if any), derivative, labels."""
+        kink = [GrowFromCenter(p.dots)] if len(p.dots) else []
+        return [Create(p.axes), FadeIn(p.title), Create(p.graph), *kink, Create(p.derivative), FadeIn(p.labels)]
 
     # -- the vanishing product
     def build_depth_plot(self) -> None:
@@ -292,13 +297,12 @@ class Activations(ChapterScene):
         lo, hi = self.unit_axes.c2p(DATA[0], -0.5), self.unit_axes.c2p(DATA[1], top)
         self.data_band = Rectangle(width=hi[0] - lo[0], height=hi[1] - lo[1], stroke_width=0,
                                    fill_color=t.muted, fill_opacity=0.22).move_to((lo + hi) / 2)
-        a, b = (words(v) for v in DATA)
+        a, b = (format_tex(v, trim=True) for v in DATA)
         self.data_label = Tex(f"data $[{a}, {b}]$", font_size=26, color=t.muted)
         self.data_label.next_to(self.data_band, UP, buff=0.08)
         self.unit_graph = PiecewiseGraph(self.unit_axes, f, color=t.unit, theme=t)
         self.unit_kink = breakpoint_dots(self.unit_axes, f, theme=t)
-        self.unit_formula = MathTex(r"\mathrm{ReLU}(" + format_tex(u.weight) + r"\,x "
-                                    + ("-" if u.bias < 0 else "+") + " " + format_tex(abs(u.bias)) + ")",
+        self.unit_formula = MathTex(r"\mathrm{ReLU}(" + affine_tex([u.weight], u.bias, ["x"]) + ")",
                                     font_size=32, color=t.unit)
         self.unit_formula.move_to([1.6, 1.7, 0], aligned_edge=LEFT)
         self.kink_readout = Readout(r"\text{kink at } x", u.kink, theme=t, color=t.breakpoint, font_size=32)
@@ -317,14 +321,13 @@ class Activations(ChapterScene):
         """Every unit of one fresh layer, drawn exactly on the data; dead ones crossed out."""
         t = self.theme
         net = grid_network()
-        layer = net.layers[0]
         kinks = first_layer_kinks(net)
         columns = 5
         self.grid = VGroup()
         self.grid_dead = VGroup()
         self.grid_crosses = VGroup()
         for i in range(GRID_UNITS):
-            unit = single_unit(layer.weight[i, 0], layer.bias[i])
+            unit = single_unit(net, i)
             f = unit.piecewise(*DATA)
             axes = make_axes((DATA[0], DATA[1], 1), (0, 3, 1), x_length=1.7, y_length=0.8, numbers=False,
                              x_label=None, theme=t, axis_config={"include_ticks": False, "stroke_width": 1.5})
@@ -340,7 +343,7 @@ class Activations(ChapterScene):
             if dead:
                 self.grid_dead.add(cell)
                 self.grid_crosses.add(Cross(axes, stroke_color=t.error, stroke_width=3, scale_factor=0.55))
-        a, b = (words(v) for v in DATA)
+        a, b = (format_tex(v, trim=True) for v in DATA)
         self.grid_title = Tex(f"each unit $\\mathrm{{ReLU}}(w x + b)$ of one new layer, on the data $[{a}, {b}]$",
                               font_size=28, color=t.muted).move_to([0, 2.45, 0])
         dead_here = dead_units(net, DATA)
@@ -365,10 +368,10 @@ class Activations(ChapterScene):
         p = self.sigmoid
         self.narrate("Four activations, each beside its slope. First the sigmoid, an S that squashes any input "
                      "into a narrow band.",
-                     FadeIn(self.title), Create(p.axes), FadeIn(p.name), Create(p.curve), FadeIn(p.labels[0]),
+                     FadeIn(self.title), Create(p.axes), FadeIn(p.title), Create(p.graph), FadeIn(p.labels[0]),
                      run_time=2.5)
         self.narrate(f"Its slope is a low bump: even at its peak, x = 0, it is only {words(SIGMOID_DERIVATIVE_MAX)}.",
-                     Create(p.derivative), FadeIn(p.labels[1]), Create(p.extra[0]), FadeIn(p.extra[1]),
+                     Create(p.derivative), FadeIn(p.labels[1]), Create(p.bound[0]), FadeIn(p.bound[1]),
                      run_time=2)
 
     def tanh_panel(self) -> None:
@@ -377,28 +380,23 @@ class Activations(ChapterScene):
         p = self.tanh
         self.narrate(f"tanh is the same S, centred on zero. Its slope reaches {words(tanh_derivative(0.0))} at the "
                      "centre, but it too flattens out far away.",
-                     Create(p.axes), FadeIn(p.name), Create(p.curve), Create(p.derivative), FadeIn(p.labels),
-                     run_time=2.5)
+                     *self.panel_drawn(p), run_time=2.5)
 
     def relu_panel(self) -> None:
         self.beat("ReLU")
         self.relu = self.build_relu()
         p = self.relu
-        slopes = p.curve.function.slopes
+        slopes = p.graph.function.slopes
         self.narrate(f"ReLU: two straight pieces and a kink. Its slope is a step, exactly {words(slopes[0])} on the "
-                     f"left and exactly {words(slopes[1])} on the right.",
-                     Create(p.axes), FadeIn(p.name), Create(p.curve), GrowFromCenter(p.extra),
-                     Create(p.derivative), FadeIn(p.labels), run_time=2.5)
+                     f"left and exactly {words(slopes[1])} on the right.", *self.panel_drawn(p), run_time=2.5)
 
     def leaky_panel(self) -> None:
         self.beat("Leaky ReLU")
         self.leaky = self.build_leaky()
         p = self.leaky
-        slopes = p.curve.function.slopes
+        slopes = p.graph.function.slopes
         self.narrate(f"Leaky ReLU tilts the left piece slightly, here to slope {words(slopes[0])}, so its "
-                     "slope is never zero.",
-                     Create(p.axes), FadeIn(p.name), Create(p.curve), GrowFromCenter(p.extra),
-                     Create(p.derivative), FadeIn(p.labels), run_time=2.5)
+                     "slope is never zero.", *self.panel_drawn(p), run_time=2.5)
 
     def vanishing_product(self) -> None:
         self.beat("Vanishing products")
@@ -467,13 +465,13 @@ class Activations(ChapterScene):
         self.narrate("Crossed out: dead before training even begins.",
                      *(Create(c) for c in self.grid_crosses), FadeIn(self.grid_readout), run_time=1.5)
         share = measured_dead_share()
-        self.narrate(f"Over {len(SHARE_SEEDS)} such layers of {SHARE_UNITS} units, {percent(share)} percent "
+        self.narrate(f"Over {len(SHARE_SEEDS)} such layers of {SHARE_UNITS} units, {words(100 * share, 'fixed')} percent "
                      f"start dead on [{words(DATA[0])}, {words(DATA[1])}]. Leaky slopes, or kinks placed inside "
                      "the data, avoid this.",
                      FadeIn(self.share_group), run_time=1.5, wait=1.0)
 
     # ------------------------------------------------------------------ stills
-    def pose_activations(self) -> list[Panel]:
+    def pose_activations(self) -> list[ActivationView]:
         """The four panels, as at the end of the "Leaky ReLU" beat."""
         self.build_title()
         panels = [self.build_sigmoid(), self.build_tanh(), self.build_relu(), self.build_leaky()]

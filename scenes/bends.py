@@ -25,16 +25,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import (LEFT, UL, UP, Axes, Create, Dot, FadeIn, FadeOut, FadeTransform, GrowFromCenter,
-                   Indicate, MathTex, Polygon, ReplacementTransform, Tex, VGroup, Write)
+from manim import (LEFT, UP, Axes, Create, Dot, FadeIn, FadeOut, FadeTransform, GrowFromCenter,
+                   Indicate, MathTex, Polygon, ReplacementTransform, VGroup, Write)
 
 from relu_anim.construct import least_squares_output, shifted_relu_sum
 from relu_anim.story.hats import Hat, hat, hat_sum, hats, riemann_cells, split_units
 from relu_anim.network import Network
 from relu_anim.story.fit import Fit
+from relu_anim.story.numbers import word_list, words
 from relu_anim.target import parse_target
-from relu_anim.visual import (ChapterScene, PiecewiseGraph, Readout, breakpoint_dots, format_text,
-                              make_axes, relu_sum_tex, target_graph)
+from relu_anim.visual import (ChapterScene, GraphView, PiecewiseGraph, Readout, View, graph_view, make_axes,
+                              relu_sum_tex, target_graph)
 from relu_anim.visual.annotations import area_under, slope_labels
 
 __all__ = ["Bends", "DOMAIN", "TERMS", "CURVE", "CURVE_SHIFTS", "HAT", "BUMP", "BUMP_KNOTS",
@@ -95,45 +96,23 @@ def bump_fit() -> Fit:
     return Fit.of(hat_sum(knots, BUMP(knots)), BUMP, DOMAIN)
 
 
-def words(value: float) -> str:
-    """A number as narration writes it: 3 significant digits, no trailing zeros."""
-    return format_text(value, trim=True)
-
-
-def word_list(values) -> str:
-    """``0, 1 and −0.5``."""
-    items = [words(v) if abs(v) > 1e-12 else "0" for v in values]
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 # ------------------------------------------------------------------------ drawing
-@dataclass
-class SumView:
-    """The sum on the main axes: exact graph, kink dots, slope labels."""
+@dataclass(frozen=True, eq=False)
+class SumView(GraphView):
+    """The sum on the main axes: exact graph, kink dots, and each piece's slope written beside it."""
 
-    function: object
-    graph: PiecewiseGraph
-    dots: VGroup
     slopes: VGroup
 
-    @property
-    def group(self) -> VGroup:
-        return VGroup(self.graph, self.dots, self.slopes)
 
-
-@dataclass
-class TermPanel:
-    """One term on its own small axes: its graph, its kink, its formula."""
+@dataclass(frozen=True, eq=False)
+class TermView(View):
+    """One term on its own small axes: its graph, a dot at its kink, its formula."""
 
     network: Network
     axes: Axes
     graph: PiecewiseGraph
-    kink: VGroup
+    dots: VGroup
     label: MathTex
-
-    @property
-    def group(self) -> VGroup:
-        return VGroup(self.axes, self.graph, self.kink, self.label)
 
 
 class Bends(ChapterScene):
@@ -154,7 +133,7 @@ class Bends(ChapterScene):
     def build_stage(self) -> None:
         """Title and main axes: the parts every beat shares."""
         t = self.theme
-        self.title = Tex("Sums that bend", font_size=40, color=t.text).to_corner(UL, buff=0.35)
+        self.title = self.chapter_title("Sums that bend")
         # no numbers on the y axis: they would sit inside the graphs; the kinks'
         # positions (x) and the slopes are what the chapter reads
         self.axes = make_axes((DOMAIN[0], DOMAIN[1], 1), (-2, 3, 1), x_length=6.6, y_length=4.8,
@@ -174,16 +153,15 @@ class Bends(ChapterScene):
         return mob.move_to(self.formula_anchor, aligned_edge=LEFT)
 
     def sum_view(self, network: Network, slopes: bool = True) -> SumView:
-        """Exact graph, kink dots and slope labels of ``network`` on the main axes."""
+        """Exact graph, kink dots and slope labels of ``network`` on the main axes (no band)."""
         t = self.theme
         f = network.piecewise(*DOMAIN)
-        graph = PiecewiseGraph(self.axes, f, theme=t)
-        dots = breakpoint_dots(self.axes, f, theme=t)
+        view = graph_view(self.axes, f, theme=t)
         labels = (slope_labels(self.axes, f, theme=t, avoid=[self.axes.x_axis, self.axes.y_axis])
                   if slopes else VGroup())
-        return SumView(f, graph, dots, labels)
+        return SumView(view.band, view.graph, view.dots, labels)
 
-    def term_panel(self, network: Network, i: int, slot: int) -> TermPanel:
+    def term_view(self, network: Network, i: int, slot: int) -> TermView:
         """Unit ``network`` (the ``i``-th term, in the ``i``-th unit colour) in panel ``slot``."""
         t = self.theme
         f = network.piecewise(*DOMAIN)
@@ -193,18 +171,18 @@ class Bends(ChapterScene):
         axes.move_to(self.panel_slots[slot])
         color = t.unit_color(i)
         graph = PiecewiseGraph(axes, f, color=color, theme=t, stroke_width=4)
-        kink = VGroup(*(Dot(axes.c2p(x, 0), radius=0.05, color=t.breakpoint) for x in f.breakpoints))
+        dots = VGroup(*(Dot(axes.c2p(x, 0), radius=0.05, color=t.breakpoint) for x in f.breakpoints))
         label = MathTex(relu_sum_tex(network), font_size=28, color=color)
         label.next_to(axes, UP, buff=0.12)
-        return TermPanel(network, axes, graph, kink, label)
+        return TermView(network, axes, graph, dots, label)
 
-    def example_panels(self, k: int) -> list[TermPanel]:
+    def example_panels(self, k: int) -> list[TermView]:
         """The first ``k`` example terms, one panel each."""
-        return [self.term_panel(unit, i, i) for i, unit in enumerate(split_units(terms_sum(k)))]
+        return [self.term_view(unit, i, i) for i, unit in enumerate(split_units(terms_sum(k)))]
 
-    def hat_panels(self) -> list[TermPanel]:
+    def hat_panels(self) -> list[TermView]:
         """The hat's three units, one panel each."""
-        return [self.term_panel(unit, i, i) for i, unit in enumerate(split_units(hat_network()))]
+        return [self.term_view(unit, i, i) for i, unit in enumerate(split_units(hat_network()))]
 
     def tent_views(self) -> list[VGroup]:
         """Each bump hat on the main axes: its area and its exact outline, in the unit colours."""
@@ -261,7 +239,7 @@ class Bends(ChapterScene):
         net = terms_sum(2)
         self.view = self.sum_view(net)
         self.formula_mob = self.formula("y = " + relu_sum_tex(net))
-        f = self.view.function
+        f = self.view.graph.function
         self.narrate("Add them. Between kinks nothing switches, so the sum is straight; it bends "
                      f"exactly at x = {word_list(f.breakpoints)}.",
                      Write(self.formula_mob), Create(self.view.graph), GrowFromCenter(self.view.dots),
@@ -277,8 +255,8 @@ class Bends(ChapterScene):
         new = self.sum_view(net)
         formula = self.formula("y = " + relu_sum_tex(net))
         kink = panel.network.piecewise(*DOMAIN).breakpoints[0]
-        i = int(np.searchsorted(new.function.breakpoints, kink))
-        before, after = new.function.slopes[i], new.function.slopes[i + 1]
+        i = int(np.searchsorted(new.graph.function.breakpoints, kink))
+        before, after = new.graph.function.slopes[i], new.graph.function.slopes[i + 1]
         self.narrate(f"A third term adds one more bend, at x = {words(kink)}, where the slope goes from "
                      f"{words(before)} to {words(after)}.",
                      FadeIn(panel.group),
@@ -314,7 +292,7 @@ class Bends(ChapterScene):
         self.panels = self.hat_panels()
         new = self.sum_view(net)
         formula = self.formula("y = " + relu_sum_tex(net))
-        f = new.function
+        f = new.graph.function
         self.narrate("Three terms make a hat: one starts a climb, one turns it into a descent, one "
                      "stops it at zero.",
                      FadeOut(self.curve), FadeOut(self.panel_readouts), FadeOut(self.view.slopes),
@@ -369,7 +347,7 @@ class Bends(ChapterScene):
     # ------------------------------------------------------------------ stills
     # Final states of key beats, built with the same builders and added without
     # animation: for golden-frame tests and stills.
-    def pose_terms(self, k: int) -> tuple[SumView, list[TermPanel]]:
+    def pose_terms(self, k: int) -> tuple[SumView, list[TermView]]:
         """The end of the beat with ``k`` example terms (2 or 3)."""
         self.build_stage()
         net = terms_sum(k)
@@ -391,7 +369,7 @@ class Bends(ChapterScene):
                  readouts, view.group)
         return view, readouts
 
-    def pose_hat(self) -> tuple[SumView, list[TermPanel]]:
+    def pose_hat(self) -> tuple[SumView, list[TermView]]:
         """The end of the "A hat" beat."""
         self.build_stage()
         net = hat_network()

@@ -18,15 +18,14 @@ Preview::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from manim import (DOWN, LEFT, UL, UP, Create, FadeIn, FadeOut, FadeTransform, GrowFromCenter, Indicate,
+from manim import (DOWN, LEFT, UP, Create, FadeIn, FadeOut, FadeTransform, GrowFromCenter, Indicate,
                    Line, MathTex, ReplacementTransform, SurroundingRectangle, Tex, VGroup, Write)
 
 from relu_anim.construct import tent_map
-from relu_anim.story.depth import TENT_DOMAIN, X2_DOMAIN, DeepX2, TentStep, deep_x2, square, tent_step
-from relu_anim.visual import (ChapterScene, ErrorBand, PiecewiseGraph, Readout, breakpoint_dots, format_tex,
-                              format_text, make_axes, relu_sum_tex, target_graph)
+from relu_anim.story.depth import TENT_DOMAIN, DeepX2, TentStep, deep_x2, tent_step
+from relu_anim.story.numbers import format_tex, words
+from relu_anim.visual import ChapterScene, GraphView, Readout, graph_view, make_axes, relu_sum_tex, target_graph
+from relu_anim.x2 import DOMAIN as X2_DOMAIN, square
 
 __all__ = ["Depth", "TENT_DEPTHS", "X2_DEPTHS", "tent", "deep", "tent_formula"]
 
@@ -53,24 +52,7 @@ def tent_formula() -> str:
     return "g(x) = " + relu_sum_tex(tent_map(1))
 
 
-def words(value: float) -> str:
-    return format_text(value, trim=True)
-
-
 # ------------------------------------------------------------------------ drawing
-@dataclass
-class GraphView:
-    """An exact graph with its kink dots (and an error band for x²)."""
-
-    graph: PiecewiseGraph
-    dots: VGroup
-    band: VGroup
-
-    @property
-    def group(self) -> VGroup:
-        return VGroup(self.band, self.graph, self.dots)
-
-
 #: Left edges of the right column, and its rows.
 COLUMN_X = 0.75
 
@@ -89,7 +71,7 @@ class Depth(ChapterScene):
 
     # ------------------------------------------------------------------ layout
     def build_title(self) -> None:
-        self.title = Tex("What depth buys", font_size=40, color=self.theme.text).to_corner(UL, buff=0.35)
+        self.title = self.chapter_title("What depth buys")
 
     def build_tent_stage(self) -> None:
         t = self.theme
@@ -112,9 +94,8 @@ class Depth(ChapterScene):
             readout.move_to([COLUMN_X, y, 0], aligned_edge=LEFT)
 
     def tent_view(self, step: TentStep) -> GraphView:
-        t = self.theme
-        return GraphView(PiecewiseGraph(self.tent_axes, step.function, theme=t, stroke_width=4),
-                         breakpoint_dots(self.tent_axes, step.function, theme=t), VGroup())
+        """The tent map's exact graph and kinks (no target, no band)."""
+        return graph_view(self.tent_axes, step.function, theme=self.theme, stroke_width=4)
 
     def set_tent_readouts(self, step: TentStep) -> None:
         self.m_readout.set_value(step.depth)
@@ -156,10 +137,8 @@ class Depth(ChapterScene):
                         for (tex, c), x in zip(cells, self.columns)))
 
     def x2_view(self, row: DeepX2) -> GraphView:
-        t = self.theme
-        return GraphView(PiecewiseGraph(self.x2_axes, row.function, theme=t, stroke_width=4),
-                         breakpoint_dots(self.x2_axes, row.function, theme=t),
-                         VGroup(ErrorBand(self.x2_axes, row.function, square, theme=t)))
+        """The deep network's exact graph, kinks and error band against x²."""
+        return graph_view(self.x2_axes, row.function, square, theme=self.theme, stroke_width=4)
 
     # ------------------------------------------------------------------- beats
     def one_tent(self) -> None:

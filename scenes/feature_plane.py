@@ -26,14 +26,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UL, UP, Create, FadeIn, FadeOut, MathTex, ReplacementTransform,
+from manim import (DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, MathTex, ReplacementTransform,
                    Tex, VGroup, Write)
 
 from relu_anim.construct import random_network
 from relu_anim.story.folds import active_side, fold_region_counts
 from relu_anim.network import Network
 from relu_anim.regions import Region, first_layer_lines, linear_regions, unit_lines
-from relu_anim.visual import ChapterScene, Readout, format_tex, format_text, make_axes
+from relu_anim.story.numbers import affine_tex, format_tex, words
+from relu_anim.visual import ChapterScene, Readout, make_axes
 from relu_anim.visual.plane import ColorBar, RegionMap, fold_line, plane_polygon
 from relu_anim.visual.steps import side_scale
 
@@ -90,10 +91,8 @@ def region_values(rs: list[Region]) -> np.ndarray:
 
 def unit_tex(net: Network, j: int) -> str:
     """``ReLU(w₁x₁ + w₂x₂ + b)`` with unit ``j``'s numbers."""
-    (w1, w2), b = net.layers[0].weight[j], net.layers[0].bias[j]
-    sign = lambda v: "-" if v < 0 else "+"  # noqa: E731
-    return (rf"\mathrm{{ReLU}}({format_tex(w1)}\,x_1 {sign(w2)} {format_tex(abs(w2))}\,x_2 "
-            rf"{sign(b)} {format_tex(abs(b))})")
+    layer = net.layers[0]
+    return rf"\mathrm{{ReLU}}({affine_tex(layer.weight[j], layer.bias[j], ['x_1', 'x_2'])})"
 
 
 # ------------------------------------------------------------------------ drawing
@@ -112,7 +111,7 @@ class FeaturePlane(ChapterScene):
     def build_stage(self) -> None:
         """Title, the plane (box, scales, axis names) and the right column's anchors."""
         t = self.theme
-        self.title = Tex("Two inputs: folding the plane", font_size=38, color=t.text).to_corner(UL, buff=0.3)
+        self.title = self.chapter_title("Two inputs: folding the plane", font_size=38, buff=0.3)
         x0, x1, y0, y1 = BOX
         self.plane = make_axes((x0, x1, 1), (y0, y1, 1), x_length=6.0, y_length=6.0, numbers=False,
                                x_label=None, theme=t)
@@ -174,8 +173,8 @@ class FeaturePlane(ChapterScene):
         self.net = network()
         self.data = folds(self.net)
         self.narrate("Now give the network two inputs, x₁ and x₂. Its output is a number over every point "
-                     f"of the plane; we look at the square where both run from {format_text(BOX[0], trim=True)} "
-                     f"to {format_text(BOX[1], trim=True)}.",
+                     f"of the plane; we look at the square where both run from {words(BOX[0])} "
+                     f"to {words(BOX[1])}.",
                      FadeIn(self.title), Create(self.frame), FadeIn(self.net_label), FadeIn(self.net_note),
                      run_time=2.5)
 
@@ -253,11 +252,8 @@ class FeaturePlane(ChapterScene):
     def linear_formula(self, net: Network) -> MathTex:
         """``y = w₁x₁ + w₂x₂ + b`` with the numbers of the collapsed linear network."""
         layer = net.collapse()
-        (w1, w2), b = layer.weight[0], layer.bias[0]
-        sign = lambda v: "-" if v < 0 else "+"  # noqa: E731
-        tex = (rf"y = {format_tex(w1)}\,x_1 {sign(w2)} {format_tex(abs(w2))}\,x_2 "
-               rf"{sign(b)} {format_tex(abs(b))}")
-        mob = MathTex(tex, font_size=30, color=self.theme.output)
+        mob = MathTex("y = " + affine_tex(layer.weight[0], layer.bias[0], ["x_1", "x_2"]), font_size=30,
+                      color=self.theme.output)
         if mob.width > 6.3:
             mob.scale_to_fit_width(6.3)
         mob.layer = layer

@@ -23,7 +23,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UL, UP, AnimationGroup, Create, FadeIn, FadeOut, FadeTransform,
+from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Create, FadeIn, FadeOut, FadeTransform,
                    GrowFromCenter, Indicate, MathTex, ReplacementTransform, Succession, Tex, Transform, VGroup,
                    Write)
 
@@ -31,11 +31,12 @@ from relu_anim.construct import least_squares_output, random_network
 from relu_anim.network import Layer, Network
 from relu_anim.piecewise import PiecewiseLinear
 from relu_anim.story.fit import Fit
-from relu_anim.target import parse_target
 from relu_anim.torch_adapter import train
+from relu_anim.story.numbers import affine_tex, words
 from relu_anim.visual import (ChapterScene, FitView, PiecewiseGraph, Readout, breakpoint_dots, fit_view,
-                              format_tex, format_text, make_axes, target_graph)
+                              make_axes, target_graph)
 from relu_anim.visual.matrices import AffineEquation, NumberMatrix
+from relu_anim.x2 import DOMAIN, square
 
 __all__ = ["LinearCollapse", "LAYER_WIDTHS", "STACK_DEPTHS", "DOMAIN", "STACK_DOMAIN", "square",
            "two_layers", "collapsed", "stack", "stack_function", "linear_training", "line_snapshots",
@@ -52,14 +53,11 @@ STACK_WIDTH = 4
 STACK_DEPTHS = (1, 2, 3)
 STACK_SEED = 225
 STACK_DOMAIN = (-3.0, 3.0)
-#: The x² fits: domain, training seed and length, ReLU units, snapshots shown.
-DOMAIN = (0.0, 2.0)
+#: The x² fits (x² on [0, 2], :mod:`relu_anim.x2`): training seed and length, ReLU units, snapshots shown.
 TRAIN_SEED = 0
 TRAIN_STEPS = 1000
 RELU_UNITS = 3
 SNAPSHOTS = 6
-#: The target.
-square = parse_target("x**2")
 
 
 # ------------------------------------------------------- the numbers, from relu_anim
@@ -110,15 +108,9 @@ def relu_fit() -> Fit:
                         progress=False).network, square, DOMAIN)
 
 
-def words(value: float) -> str:
-    """A number as narration writes it (3 significant digits, no trailing zeros)."""
-    return format_text(value, trim=True)
-
-
 def line_tex(slope: float, intercept: float) -> str:
     """``y = a\\,x ± c`` with the numbers written as the readouts write them."""
-    sign = "-" if intercept < 0 else "+"
-    return f"y = {format_tex(slope, 'fixed')}\\,x {sign} {format_tex(abs(intercept), 'fixed')}"
+    return "y = " + affine_tex([slope], intercept, ["x"], style="fixed")
 
 
 def widths_tex(depth: int) -> str:
@@ -141,8 +133,7 @@ class LinearCollapse(ChapterScene):
 
     # ------------------------------------------------------------------ layout
     def build_title(self) -> None:
-        self.title = Tex("Linear layers collapse", font_size=40, color=self.theme.text)
-        self.title.to_corner(UL, buff=0.35)
+        self.title = self.chapter_title("Linear layers collapse")
 
     def build_equations(self) -> None:
         """f and g with their matrices, the algebra, the collapsed layer and a check."""

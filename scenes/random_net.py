@@ -24,14 +24,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import (DOWN, LEFT, UL, UP, Axes, Create, DashedLine, FadeIn, FadeOut, GrowFromCenter,
+from manim import (DOWN, LEFT, UP, Axes, Create, DashedLine, FadeIn, FadeOut, GrowFromCenter,
                    Indicate, MathTex, ReplacementTransform, Tex, VGroup, Write)
 
 from relu_anim.construct import random_network
 from relu_anim.network import Network
 from relu_anim.piecewise import PiecewiseLinear
 from relu_anim.story.steps import StepFunction, inactive_steps, kinks_within, slope_steps
-from relu_anim.visual import ChapterScene, PiecewiseGraph, Readout, breakpoint_dots, format_tex, format_text, make_axes
+from relu_anim.story.numbers import affine_tex, affine_words, words
+from relu_anim.visual import ChapterScene, PiecewiseGraph, Readout, View, breakpoint_dots, make_axes
 from relu_anim.visual.steps import StepGraph, nice_range, side_scale
 
 __all__ = ["RandomNet", "DOMAIN", "WINDOW", "WIDTHS", "SEED", "relu_net", "linear_net", "Analysis", "analysis"]
@@ -74,30 +75,27 @@ def analysis(net: Network, domain: tuple[float, float]) -> Analysis:
     return Analysis(net, f, slope_steps(f), inactive_steps(f, net))
 
 
-def words(value: float) -> str:
-    """A number as narration writes it (3 significant digits, trailing zeros dropped)."""
-    return format_text(value, trim=True)
-
-
 # ------------------------------------------------------------------------ drawing
-@dataclass
-class Panels:
-    """The three stacked panels for one analysis: frames (axes + scales + labels) and graphs."""
+@dataclass(frozen=True, eq=False)
+class PanelsView(View):
+    """The three stacked panels for one analysis.
+
+    Per panel its axes and its frame (axes, side scale, title); then the
+    output's exact graph and kink dots, the slope and the inactive count.
+    """
 
     data: Analysis
     axes: list[Axes]
     frames: list[VGroup]
-    output: PiecewiseGraph
+    graph: PiecewiseGraph
     dots: VGroup
     slope: StepGraph
     inactive: StepGraph
 
-    def frame(self, i: int) -> VGroup:
-        return self.frames[i]
-
     @property
     def graphs(self) -> list:
-        return [self.output, self.slope, self.inactive]
+        """The three graphs, top to bottom: output, slope, inactive units."""
+        return [self.graph, self.slope, self.inactive]
 
 
 #: Left edge and width of the panels, centre height of each, and their height.
@@ -122,7 +120,7 @@ class RandomNet(ChapterScene):
     def build_stage(self) -> None:
         """Title and the right-hand column of readouts."""
         t = self.theme
-        self.title = Tex("A random network, read exactly", font_size=38, color=t.text).to_corner(UL, buff=0.3)
+        self.title = self.chapter_title("A random network, read exactly", font_size=38, buff=0.3)
         self.column_x = 3.55
         self.net_label = MathTex(rf"1 \to {WIDTHS[1]}\ \mathrm{{ReLU}} \to 1", font_size=32, color=t.unit)
         self.net_label.move_to([self.column_x, 2.5, 0], aligned_edge=LEFT)
@@ -142,7 +140,7 @@ class RandomNet(ChapterScene):
         return self.readout_at(Readout(r"\text{in view}", count, style="integer", color=self.theme.breakpoint,
                                        theme=self.theme, font_size=30), 0.55)
 
-    def panels(self, data: Analysis, color=None) -> Panels:
+    def panels_view(self, data: Analysis, color=None) -> PanelsView:
         """Axes, side scales, labels and the exact graphs of ``data`` (x range from its domain)."""
         t = self.theme
         a, b = data.function.domain
@@ -168,13 +166,13 @@ class RandomNet(ChapterScene):
             title.align_to(scale, LEFT)
             axes.append(ax)
             frames.append(VGroup(ax, scale, title))
-        output = PiecewiseGraph(axes[0], data.function, color=color, theme=t, stroke_width=4)
+        graph = PiecewiseGraph(axes[0], data.function, color=color, theme=t, stroke_width=4)
         dots = breakpoint_dots(axes[0], data.function, theme=t, radius=0.045)
         slope = StepGraph(axes[1], data.slope, color=t.breakpoint, theme=t, stroke_width=3)
         inactive = StepGraph(axes[2], data.inactive, color=t.unit, theme=t, stroke_width=3)
-        return Panels(data, axes, frames, output, dots, slope, inactive)
+        return PanelsView(data, axes, frames, graph, dots, slope, inactive)
 
-    def guides(self, panels: Panels) -> VGroup:
+    def guides(self, panels: PanelsView) -> VGroup:
         """Dashed verticals through all three panels at every kink of the output."""
         top = panels.axes[0].c2p(0, panels.axes[0].y_range[1])[1]
         bottom = panels.axes[2].c2p(0, panels.axes[2].y_range[0])[1]
@@ -186,13 +184,13 @@ class RandomNet(ChapterScene):
     def show_output(self) -> None:
         self.beat("A random ReLU network")
         self.build_stage()
-        self.view = self.panels(analysis(relu_net(), DOMAIN))
+        self.view = self.panels_view(analysis(relu_net(), DOMAIN))
         f = self.view.data.function
         self.kinks = self.kinks_readout(len(f.breakpoints))
         self.narrate(f"One input, {WIDTHS[1]} ReLU units, one output, and every weight drawn at random. "
                      f"Here is its exact output for x from {words(DOMAIN[0])} to {words(DOMAIN[1])}.",
                      FadeIn(self.title), FadeIn(self.net_label), FadeIn(self.seed_label),
-                     Create(self.view.frame(0)), Create(self.view.output), run_time=2.5)
+                     Create(self.view.frames[0]), Create(self.view.graph), run_time=2.5)
         self.narrate(f"Not a straight line: it rises, then falls. The exact analysis finds "
                      f"{len(f.breakpoints)} kinks, one per unit.",
                      GrowFromCenter(self.view.dots), FadeIn(self.kinks), run_time=1.5)
@@ -202,20 +200,20 @@ class RandomNet(ChapterScene):
         s = self.view.data.slope
         self.narrate(f"Below it, the slope. It is constant between kinks and jumps at each one, "
                      f"from {words(s.values[0])} on the far left to {words(s.values[-1])} on the far right.",
-                     Create(self.view.frame(1)), Create(self.view.slope), run_time=2)
+                     Create(self.view.frames[1]), Create(self.view.slope), run_time=2)
 
     def show_inactive(self) -> None:
         self.beat("Inactive units")
         inactive = self.view.data.inactive
         self.narrate(f"At the bottom, how many of the {WIDTHS[1]} units output zero: "
                      f"{words(inactive.values[0])} at the far left, {words(inactive.values[-1])} at the far right.",
-                     Create(self.view.frame(2)), Create(self.view.inactive), run_time=2)
+                     Create(self.view.frames[2]), Create(self.view.inactive), run_time=2)
 
     def zoom_in(self) -> None:
         self.beat("Where the kinks are")
         f = self.view.data.function
         inside = kinks_within(f, *WINDOW)
-        new = self.panels(analysis(relu_net(), WINDOW))
+        new = self.panels_view(analysis(relu_net(), WINDOW))
         self.in_view = self.in_view_readout(inside)
         self.narrate(f"All the action is near zero. A unit bends at x = −b/w, and two small random "
                      f"numbers rarely have a large ratio: {inside} of the {len(f.breakpoints)} kinks "
@@ -234,12 +232,12 @@ class RandomNet(ChapterScene):
                      Create(guides), run_time=2)
         self.narrate("A unit switching on or off changes which terms are added, and so the slope. "
                      "That is the whole trick: the output is straight pieces, joined at bends.",
-                     Indicate(self.view.output, color=self.theme.output, scale_factor=1.0), run_time=1.5)
+                     Indicate(self.view.graph, color=self.theme.output, scale_factor=1.0), run_time=1.5)
         self.guide_lines = guides
 
     def linear_network(self) -> None:
         self.beat("A random linear network")
-        new = self.panels(analysis(linear_net(), DOMAIN))
+        new = self.panels_view(analysis(linear_net(), DOMAIN))
         label = MathTex(rf"1 \to {WIDTHS[1]}\ \mathrm{{linear}} \to 1", font_size=32, color=self.theme.unit)
         label.move_to(self.net_label, aligned_edge=LEFT)
         f = new.data.function
@@ -263,8 +261,7 @@ class RandomNet(ChapterScene):
         layer = net.collapse()
         w, b = float(layer.weight[0, 0]), float(layer.bias[0])
         general = MathTex(r"y = W_2 W_1\,x + (W_2 b_1 + b_2)", font_size=26, color=t.text)
-        sign = "-" if b < 0 else "+"
-        numbers = MathTex(rf"y = {format_tex(w)}\,x {sign} {format_tex(abs(b))}", font_size=34, color=t.output)
+        numbers = MathTex("y = " + affine_tex([w], b, ["x"]), font_size=34, color=t.output)
         general.move_to([self.column_x, 0.2, 0], aligned_edge=LEFT)
         numbers.next_to(general, DOWN, buff=0.3, aligned_edge=LEFT)
         group = VGroup(general, numbers)
@@ -274,19 +271,18 @@ class RandomNet(ChapterScene):
     def collapse(self) -> None:
         self.beat("Two layers, one line")
         formula = self.collapse_formula(self.view.data.network)
-        w = formula.layer.weight[0, 0]
+        line = affine_words(formula.layer.weight[0], formula.layer.bias[0], ["x"])
         self.narrate(f"Two linear layers multiply out into one: W = W₂W₁ and b = W₂b₁ + b₂. "
-                     f"For this draw that is y = {words(w)}x {'−' if formula.layer.bias[0] < 0 else '+'} "
-                     f"{words(abs(formula.layer.bias[0]))}, the very line on screen.",
+                     f"For this draw that is y = {line}, the very line on screen.",
                      Write(formula), run_time=2, wait=1.5)
         self.formula = formula
 
     # ------------------------------------------------------------------ stills
     # Final states of key beats, built with the same builders, added without animation.
-    def pose_in_step(self) -> Panels:
+    def pose_in_step(self) -> PanelsView:
         """The end of the "In step" beat: the zoomed panels with the guides."""
         self.build_stage()
-        view = self.panels(analysis(relu_net(), WINDOW))
+        view = self.panels_view(analysis(relu_net(), WINDOW))
         kinks = self.kinks_readout(len(analysis(relu_net(), DOMAIN).function.breakpoints))
         in_view = self.in_view_readout(len(view.data.function.breakpoints))
         self.add(self.title, self.net_label, self.seed_label, kinks, in_view, *view.frames, self.guides(view),
@@ -294,19 +290,19 @@ class RandomNet(ChapterScene):
         self.view, self.kinks, self.in_view = view, kinks, in_view
         return view
 
-    def pose_output(self) -> Panels:
+    def pose_output(self) -> PanelsView:
         """The end of the "Inactive units" beat: all three panels on the article's domain."""
         self.build_stage()
-        view = self.panels(analysis(relu_net(), DOMAIN))
+        view = self.panels_view(analysis(relu_net(), DOMAIN))
         kinks = self.kinks_readout(len(view.data.function.breakpoints))
         self.add(self.title, self.net_label, self.seed_label, kinks, *view.frames, *view.graphs, view.dots)
         self.view, self.kinks = view, kinks
         return view
 
-    def pose_linear(self) -> Panels:
+    def pose_linear(self) -> PanelsView:
         """The end of the chapter: the linear network and its collapsed formula."""
         self.build_stage()
-        view = self.panels(analysis(linear_net(), DOMAIN))
+        view = self.panels_view(analysis(linear_net(), DOMAIN))
         label = MathTex(rf"1 \to {WIDTHS[1]}\ \mathrm{{linear}} \to 1", font_size=32, color=self.theme.unit)
         label.move_to(self.net_label, aligned_edge=LEFT)
         kinks = self.kinks_readout(len(view.data.function.breakpoints))

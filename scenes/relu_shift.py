@@ -26,17 +26,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UL, UP, Create, DecimalNumber, Dot, FadeIn, FadeOut,
-                   FadeTransform, GrowFromCenter, Indicate, MathTex, ReplacementTransform, Tex,
+from manim import (DOWN, LEFT, RIGHT, UP, Create, DecimalNumber, Dot, FadeIn, FadeOut,
+                   FadeTransform, GrowFromCenter, Indicate, MathTex, ReplacementTransform,
                    ValueTracker, VGroup, Write)
 
 from relu_anim.render.chapters import chapter
 from relu_anim.construct import random_network, relu_as_shift, shifted_relu_sum
 from relu_anim.network import Network
 from relu_anim.story.neuron import Additivity, additivity, single_unit
+from relu_anim.story.numbers import affine_tex, format_tex, words
 from relu_anim.piecewise import PiecewiseLinear
-from relu_anim.visual import (ChapterScene, NeuronDiagram, PiecewiseGraph, breakpoint_dots, format_tex,
-                              format_text, make_axes)
+from relu_anim.visual import ChapterScene, NeuronDiagram, PiecewiseGraph, View, breakpoint_dots, make_axes
 from relu_anim.visual.live import LivePiecewiseGraph, live_breakpoint_dots
 
 __all__ = ["ReluShift", "DOMAIN", "Y_RANGE", "PROBES", "SLIDE", "SEED", "INPUTS", "relu", "shifted",
@@ -103,39 +103,16 @@ def scalar_neuron(positive: bool) -> ScalarNeuron:
     return ScalarNeuron(w, b, scale, h, flipped, unit, unit.piecewise(*DOMAIN))
 
 
-def words(value: float) -> str:
-    """A number as narration writes it: 3 significant digits, trailing zeros dropped."""
-    return format_text(value, trim=True).replace("-", "−")
-
-
-def tex(value: float) -> str:
-    """A story number as formulas write it: 3 significant digits, trailing zeros dropped (−1, 0, 2)."""
-    return format_text(value, trim=True)
-
-
-def num(value: float) -> str:
-    """A network's number as formulas write it: 3 significant digits, as the neuron diagram does."""
-    return format_tex(value, "fixed", 3)
-
-
-def affine_tex(weights: np.ndarray, bias: float, variables: list[str]) -> str:
-    """``w₁x₁ + w₂x₂ + … + b`` with the numbers, signs folded in."""
-    out = ""
-    for w, v in zip(weights, variables):
-        term = f"{num(abs(w))}{v}"
-        out += (f"-{term}" if w < 0 else term) if not out else (f" - {term}" if w < 0 else f" + {term}")
-    return out + (f" - {num(abs(bias))}" if bias < 0 else f" + {num(bias)}")
-
-
 def shift_tex(neuron: ScalarNeuron) -> str:
-    """``|w|·ReLU(x − h)``, or ``|w|·ReLU(h − x)`` when flipped, with the neuron's numbers."""
-    inner = f"{num(neuron.h)} - x" if neuron.flipped else (
-        f"x - {num(neuron.h)}" if neuron.h >= 0 else f"x + {num(-neuron.h)}")
-    return rf"{num(neuron.scale)}\,\mathrm{{ReLU}}({inner})"
+    """``|w|·ReLU(x − h)``, or ``|w|·ReLU(h − x)`` when flipped, with the neuron's numbers (as the diagram)."""
+    h = format_tex(neuron.h, "fixed")
+    inner = f"{h} - x" if neuron.flipped else (
+        f"x - {h}" if neuron.h >= 0 else f"x + {format_tex(-neuron.h, 'fixed')}")
+    return rf"{format_tex(neuron.scale, 'fixed')}\,\mathrm{{ReLU}}({inner})"
 
 
-@dataclass
-class SlideView:
+@dataclass(frozen=True, eq=False)
+class SlideView(View):
     """The slide beat's mobjects; graph, dots, label and the formula's number follow the tracker."""
 
     graph: LivePiecewiseGraph
@@ -145,13 +122,18 @@ class SlideView:
     general: MathTex
 
     @property
-    def group(self) -> VGroup:
-        return VGroup(self.graph, self.dots, self.label, self.formula, self.general)
-
-    @property
     def live(self) -> list:
         """Everything with an updater, graph first."""
         return [self.graph, self.dots, self.label, *self.formula]
+
+
+@dataclass(frozen=True, eq=False)
+class NeuronView(View):
+    """One neuron's own output on the axes: exact graph, kink dot, ``h = …`` under the kink."""
+
+    graph: PiecewiseGraph
+    dots: VGroup
+    label: MathTex
 
 
 # ------------------------------------------------------------------------ the scene
@@ -170,9 +152,7 @@ class ReluShift(ChapterScene):
     # ------------------------------------------------------------------ layout
     def build_stage(self) -> None:
         """Title and axes: the parts the graph beats share."""
-        t = self.theme
-        self.title = Tex(chapter("relu_shift").title, font_size=40, color=t.text)
-        self.title.to_corner(UL, buff=0.35)
+        self.title = self.chapter_title(chapter("relu_shift").title)
         self.build_axes()
 
     def build_axes(self) -> None:
@@ -216,7 +196,8 @@ class ReluShift(ChapterScene):
         for x, fx, side, buff in ((check.x, check.fx, UP, 0.15), (check.y, check.fy, LEFT, 0.15),
                                   (check.x + check.y, check.fxy, DOWN + RIGHT, 0.4)):
             dot = Dot(self.axes.c2p(x, fx), radius=0.08, color=t.accent)
-            label = MathTex(f"({tex(x)},\\,{tex(fx)})", font_size=26, color=t.accent)
+            label = MathTex(f"({format_tex(x, trim=True)},\\,{format_tex(fx, trim=True)})", font_size=26,
+                            color=t.accent)
             label.next_to(dot, side, buff=buff)
             marks.add(VGroup(dot, label))
         return marks
@@ -224,13 +205,13 @@ class ReluShift(ChapterScene):
     def counterexample_lines(self, check: Additivity) -> VGroup:
         """``ReLU(a) + ReLU(b) = … = 1``, ``ReLU(a + b) = … = 0`` and ``1 ≠ 0``."""
         t = self.theme
-        a, b = tex(check.x), tex(check.y)
+        a, b, fx, fy, total, fxy = (format_tex(v, trim=True) for v in
+                                    (check.x, check.y, check.fx, check.fy, check.total, check.fxy))
         rule = MathTex(r"\text{linear: } f(a) + f(b) = f(a + b)", font_size=32, color=t.muted)
-        left = MathTex(rf"\mathrm{{ReLU}}({a}) + \mathrm{{ReLU}}({b}) = {tex(check.fx)} + {tex(check.fy)} "
-                       rf"= {tex(check.total)}", font_size=32)
-        right = MathTex(rf"\mathrm{{ReLU}}({a} + {b}) = \mathrm{{ReLU}}({tex(check.x + check.y)}) "
-                        rf"= {tex(check.fxy)}", font_size=32)
-        verdict = MathTex(tex(check.total), r"\neq", tex(check.fxy), font_size=44, color=t.error)
+        left = MathTex(rf"\mathrm{{ReLU}}({a}) + \mathrm{{ReLU}}({b}) = {fx} + {fy} = {total}", font_size=32)
+        right = MathTex(rf"\mathrm{{ReLU}}({a} + {b}) = \mathrm{{ReLU}}({format_tex(check.x + check.y, trim=True)}) "
+                        rf"= {fxy}", font_size=32)
+        verdict = MathTex(total, r"\neq", fxy, font_size=44, color=t.error)
         lines = VGroup(rule, left, right, verdict)
         for mob, y in zip(lines, (1.35, 0.55, -0.15, -1.0)):
             self.at_column(mob, y)
@@ -269,16 +250,18 @@ class ReluShift(ChapterScene):
     def shift_lines(self, neuron: ScalarNeuron) -> VGroup:
         """The rule and this neuron's numbers: ``h = −b/w = …`` and the rewritten ReLU."""
         t = self.theme
-        w, b = num(neuron.weight), num(neuron.bias)
+        w, b = format_tex(neuron.weight, "fixed"), format_tex(neuron.bias, "fixed")
         if neuron.flipped:
             rule = MathTex(r"w < 0:\ \mathrm{ReLU}(wx + b) = |w|\,\mathrm{ReLU}(h - x)", font_size=32,
                            color=t.muted)
         else:
             rule = MathTex(r"w > 0:\ \mathrm{ReLU}(wx + b) = w\,\mathrm{ReLU}(x - h)", font_size=32,
                            color=t.muted)
-        h_line = MathTex(rf"h = -\frac{{b}}{{w}} = -\frac{{{b}}}{{{w}}} = ", num(neuron.h), font_size=34)
+        h_line = MathTex(rf"h = -\frac{{b}}{{w}} = -\frac{{{b}}}{{{w}}} = ", format_tex(neuron.h, "fixed"),
+                         font_size=34)
         h_line[1].set_color(t.breakpoint)
-        identity = MathTex(rf"\mathrm{{ReLU}}({affine_tex([neuron.weight], neuron.bias, ['x'])})",
+        weighted = affine_tex([neuron.weight], neuron.bias, ["x"], style="fixed", join="")
+        identity = MathTex(rf"\mathrm{{ReLU}}({weighted})",
                            "=", shift_tex(neuron), font_size=34, color=t.unit)
         lines = VGroup(rule, h_line, identity)
         for mob, y in zip(lines, (0.45, -0.45, -1.45)):
@@ -289,14 +272,12 @@ class ReluShift(ChapterScene):
                                                                  aligned_edge=LEFT)
         return lines
 
-    def neuron_view(self, neuron: ScalarNeuron) -> VGroup:
+    def neuron_view(self, neuron: ScalarNeuron) -> NeuronView:
         """Graph, kink dot and kink label of a neuron's own output."""
         graph = self.unit_graph(neuron.function)
         dots = breakpoint_dots(self.axes, neuron.function, theme=self.theme)
-        label = self.kink_label(neuron.h, f"h = {num(neuron.h)}")
-        view = VGroup(graph, dots, label)
-        view.graph, view.dots, view.label = graph, dots, label
-        return view
+        label = self.kink_label(neuron.h, "h = " + format_tex(neuron.h, "fixed"))
+        return NeuronView(graph, dots, label)
 
     # ------------------------------------------------------------------- beats
     def draw_relu(self) -> None:
@@ -371,7 +352,8 @@ class ReluShift(ChapterScene):
         diagram = self.neuron_diagram(weights, bias)
         diagram.scale(0.95).move_to([0, 0.45, 0])
         names = [f"x_{{{i + 1}}}" for i in range(len(weights))]
-        formula = MathTex(r"y = \mathrm{ReLU}(", affine_tex(weights, bias, names), ")", font_size=36)
+        formula = MathTex(r"y = \mathrm{ReLU}(", affine_tex(weights, bias, names, style="fixed", join=""), ")",
+                          font_size=36)
         formula[1].set_color(t.unit)
         formula.next_to(diagram, DOWN, buff=0.45)
         self.narrate("In a network, every neuron multiplies its inputs by weights and adds a bias b.",
@@ -457,19 +439,20 @@ class ReluShift(ChapterScene):
         weights, bias = many_input_neuron()
         diagram = self.neuron_diagram(weights, bias).scale(0.95).move_to([0, 0.45, 0])
         names = [f"x_{{{i + 1}}}" for i in range(len(weights))]
-        formula = MathTex(r"y = \mathrm{ReLU}(", affine_tex(weights, bias, names), ")", font_size=36)
+        formula = MathTex(r"y = \mathrm{ReLU}(", affine_tex(weights, bias, names, style="fixed", join=""), ")",
+                          font_size=36)
         formula[1].set_color(self.theme.unit)
         formula.next_to(diagram, DOWN, buff=0.45)
         self.add(self.title, diagram, formula)
         self.diagram, self.neuron_formula = diagram, formula
         return diagram
 
-    def pose_scalar(self, positive: bool) -> VGroup:
+    def pose_scalar(self, positive: bool) -> NeuronView:
         """The end of the one-input beat for the positive- or negative-weight neuron."""
         self.build_stage()
         neuron = scalar_neuron(positive)
         self.diagram = self.scalar_diagram(neuron)
         self.shift_lines_mob = self.shift_lines(neuron)
         self.view = self.neuron_view(neuron)
-        self.add(self.title, self.axes, self.diagram, self.shift_lines_mob, self.view)
+        self.add(self.title, self.axes, self.diagram, self.shift_lines_mob, *self.view.group)
         return self.view

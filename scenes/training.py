@@ -10,7 +10,8 @@ Snapshots are log-spaced and every snapshot interval gets the same screen time,
 so the fast early changes stay visible. A last beat puts the four loss curves
 on one plot, with the best possible error for twenty units.
 
-The literals below are the story's choices: the domain, and for each run its
+The literals below are the story's choices (the problem itself, x² on [0, 2],
+is :mod:`relu_anim.x2`): for each run its
 architecture, number of steps, seed and (for the line, so that it visibly
 overshoots) its learning rate. Every number on screen or in the narration comes
 from the training results.
@@ -23,29 +24,26 @@ Preview::
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UL, UP, Create, DashedLine, FadeIn, FadeOut, FadeTransform,
+from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedLine, FadeIn, FadeOut, FadeTransform,
                    Indicate, MathTex, Tex, Transform, VGroup, VMobject)
 
 from relu_anim.story.history import decades, history_networks, output_range
-from relu_anim.metrics import x2_optimal_mse
-from relu_anim.target import parse_target
-from relu_anim.torch_adapter import TrainResult, train
+from relu_anim.story.numbers import affine_words, words
 from relu_anim.story.units import first_layer_kinks
-from relu_anim.visual import ChapterScene, Readout, format_text, make_axes, target_graph
+from relu_anim.torch_adapter import TrainResult, train
+from relu_anim.visual import ChapterScene, Readout, View, make_axes, target_graph
 from relu_anim.visual.playback import LossAxes, TrainingPlayback, loss_curve
+from relu_anim.x2 import DOMAIN, optimal_mse, square
 
 __all__ = ["Training", "DOMAIN", "RUNS", "ORDER", "square", "training", "output_axis_range",
-           "final_networks", "kinks_outside", "words"]
+           "final_networks", "kinks_outside"]
 
 # --------------------------------------------------------------- the story's choices
-#: The interval of the article's demo.
-DOMAIN = (0.0, 2.0)
-#: The target.
-square = parse_target("x**2")
 #: The four runs, in story order: arguments of :func:`relu_anim.torch_adapter.train`.
 #: The ReLU runs train their output layer by gradient descent too (``solve_output=False``),
 #: so the curve starts from random output weights and visibly swings into place.
@@ -85,14 +83,26 @@ def kinks_outside(name: str) -> int:
     return int(np.sum((kinks <= DOMAIN[0]) | (kinks >= DOMAIN[1])))
 
 
-def words(value: float) -> str:
-    """A number as narration writes it: 3 significant digits, no trailing zeros, a true minus."""
-    return format_text(value, trim=True).replace("-", "−")
+# ------------------------------------------------------------------------ drawing
+@dataclass(frozen=True, eq=False)
+class RunView(View):
+    """One run on screen: its loss axes and their labels, the faint full loss curve, the playback."""
+
+    axes: LossAxes
+    labels: VGroup
+    curve: VMobject
+    playback: TrainingPlayback
 
 
-def signed(value: float) -> str:
-    """``+ 0.5`` or ``− 0.5`` for writing ``y = w x ± b`` in narration."""
-    return f"{'−' if value < 0 else '+'} {words(abs(value))}"
+@dataclass(frozen=True, eq=False)
+class SummaryView(View):
+    """Every run's loss curve on one plot, each tagged, and the best possible level for the last run."""
+
+    axes: LossAxes
+    labels: VGroup
+    curves: VGroup
+    tags: VGroup
+    level: VGroup
 
 
 class Training(ChapterScene):
@@ -110,7 +120,7 @@ class Training(ChapterScene):
     def build_stage(self) -> None:
         """Title, output axes with the target, readouts: the parts every beat shares."""
         t = self.theme
-        self.title = Tex("Training in motion", font_size=40, color=t.text).to_corner(UL, buff=0.35)
+        self.title = self.chapter_title("Training in motion")
         self.axes = make_axes((DOMAIN[0], DOMAIN[1], 0.5), output_axis_range(), x_length=6.2, y_length=4.8,
                               y_label=None, theme=t,
                               y_axis_config={"decimal_number_config": {"num_decimal_places": 0}})
@@ -160,7 +170,7 @@ class Training(ChapterScene):
         xlabel.next_to(axes.x_axis.get_end(), DOWN, buff=0.45).shift(0.1 * LEFT)
         return axes, VGroup(title, xlabel)
 
-    def run_view(self, name: str, start: float = 0.0) -> tuple[LossAxes, VGroup, VMobject, TrainingPlayback]:
+    def run_view(self, name: str, start: float = 0.0) -> RunView:
         """Loss axes, their labels, the faint full loss curve and the playback of run ``name``."""
         result = training(name)
         axes, labels = self.loss_panel(RUNS[name]["steps"], decades(result.losses))
@@ -168,7 +178,7 @@ class Training(ChapterScene):
         full.set_stroke(opacity=0.6)
         playback = TrainingPlayback(self.axes, axes, result.history, result.losses, DOMAIN,
                                     theme=self.theme, start=start)
-        return axes, labels, full, playback
+        return RunView(axes, labels, full, playback)
 
     # ------------------------------------------------------------------- beats
     def introduce(self) -> None:
@@ -183,34 +193,35 @@ class Training(ChapterScene):
 
     def start_run(self, name: str, text: str) -> None:
         """Swap in run ``name``: its label, loss panel and first snapshot, narrated by ``text``."""
-        axes, labels, full, playback = self.run_view(name)
+        view = self.run_view(name)
+        playback = view.playback
         label = self.model_label(name)
-        animations: list[Any] = [FadeIn(axes), FadeIn(labels), Create(full),
+        animations: list[Any] = [FadeIn(view.axes), FadeIn(view.labels), Create(view.curve),
                                  self.step_readout.change_to(0),
                                  self.loss_readout.change_to(playback.loss)]
         if self.view is None:
             animations += [FadeIn(label), FadeIn(self.readouts), Create(playback.graph),
                            FadeIn(playback.dots), FadeIn(playback.loss_dot)]
         else:
-            old_axes, old_labels, old_full, old = self.view
+            old = self.view.playback
             old.clear_updaters()
             animations += [FadeTransform(self.label, label),
-                           FadeOut(old_axes), FadeOut(old_labels), FadeOut(old_full),
+                           FadeOut(self.view.axes), FadeOut(self.view.labels), FadeOut(self.view.curve),
                            FadeOut(old.trail), FadeOut(old.loss_dot), FadeOut(old.dots),
                            Transform(old.graph, playback.graph.copy()),
                            FadeIn(playback.dots), FadeIn(playback.loss_dot)]
         self.narrate(text, *animations, run_time=1.5)
         if self.view is not None:
-            self.remove(self.view[3], self.view[3].graph)
+            self.remove(self.view.playback, self.view.playback.graph)
         self.remove(playback.graph, playback.dots, playback.loss_dot)
         self.add(playback)
         self.bring_to_front(self.readouts)  # after the playback, so they redraw while it plays
         playback.readouts = (self.step_readout, self.loss_readout)
-        self.label, self.view = label, (axes, labels, full, playback)
+        self.label, self.view = label, view
 
     def play_run(self, name: str, text: str) -> None:
         """Play run ``name`` from its first snapshot to its last, narrated by ``text``."""
-        playback = self.view[3]
+        playback = self.view.playback
         self.narrate(text, playback.play_through(), run_time=PLAY_SECONDS[name], wait=0.4)
         playback.show(playback.last)
 
@@ -221,10 +232,10 @@ class Training(ChapterScene):
         self.start_run("line", "First, no ReLU: one linear layer, y = w·x + b. Its loss goes on the right.")
         self.play_run("line", f"The slope starts at {words(slopes[0])}. Gradient descent swings it up, "
                               f"past {words(max(slopes))}, then back down.")
-        w, b = last.layers[0].weight[0, 0], last.layers[0].bias[0]
-        self.narrate(f"It settles on y = {words(w)}x {signed(b)}; the loss stalls at "
+        line = affine_words(last.layers[0].weight[0], last.layers[0].bias[0], ["x"])
+        self.narrate(f"It settles on y = {line}; the loss stalls at "
                      f"{words(training('line').losses[-1])}. A line cannot bend.",
-                     Indicate(self.view[3].graph, color=self.theme.output, scale_factor=1.0), run_time=1.2)
+                     Indicate(self.view.playback.graph, color=self.theme.output, scale_factor=1.0), run_time=1.2)
 
     def one_unit(self) -> None:
         self.beat("One ReLU unit")
@@ -257,16 +268,16 @@ class Training(ChapterScene):
         self.play_run("twenty", "The curve catches up with x² early on; the kinks keep shuffling "
                                 "long after that, while the loss creeps down.")
         outside = kinks_outside("twenty")
-        inside = len(self.view[3].function.breakpoints)
+        inside = len(self.view.playback.function.breakpoints)
         self.narrate(f"{outside} of the {n} kinks left [{words(DOMAIN[0])}, {words(DOMAIN[1])}]; the other "
                      f"{inside} build the curve. Loss: {words(training('twenty').losses[-1])}.", wait=1.0)
 
-    def summary_view(self) -> tuple[LossAxes, VGroup, VGroup, VGroup, VGroup]:
+    def summary_view(self) -> SummaryView:
         """All four loss curves on one log plot, labelled, and the best possible for the last run."""
         t = self.theme
         results = [training(name) for name in ORDER]
         n = results[-1].network.hidden_units
-        best = x2_optimal_mse(n)
+        best = optimal_mse(n)
         span = decades([*np.concatenate([r.losses for r in results]), best])
         axes, labels = self.loss_panel(max(RUNS[name]["steps"] for name in ORDER), span)
         curves, tags = VGroup(), VGroup()
@@ -282,25 +293,25 @@ class Training(ChapterScene):
         level = DashedLine(axes.point(0, best), axes.point(axes.steps, best), color=t.accent, stroke_width=2.5)
         level_tag = Tex(f"best possible, {n} units", font_size=22, color=t.accent)
         level_tag.next_to(level, UP, buff=0.08).align_to(level, RIGHT)
-        return axes, labels, curves, tags, VGroup(level, level_tag)
+        return SummaryView(axes, labels, curves, tags, VGroup(level, level_tag))
 
     def four_runs(self) -> None:
         self.beat("Four runs, one plot")
-        old_axes, old_labels, old_full, old = self.view
+        old = self.view.playback
         old.clear_updaters()
-        axes, labels, curves, tags, level = self.summary_view()
+        summary = self.summary_view()
         results = {name: training(name) for name in ORDER}
         self.narrate("All four loss curves on one plot: each extra unit buys a lower floor.",
-                     FadeOut(old_axes), FadeOut(old_full), FadeOut(old.trail), FadeOut(old.loss_dot),
-                     FadeOut(self.readouts), FadeTransform(old_labels, labels), FadeIn(axes),
-                     *(Create(c) for c in curves), *(FadeIn(tag) for tag in tags), run_time=2.5)
+                     FadeOut(self.view.axes), FadeOut(self.view.curve), FadeOut(old.trail), FadeOut(old.loss_dot),
+                     FadeOut(self.readouts), FadeTransform(self.view.labels, summary.labels), FadeIn(summary.axes),
+                     *(Create(c) for c in summary.curves), *(FadeIn(tag) for tag in summary.tags), run_time=2.5)
         twenty = results["twenty"]
         n = twenty.network.hidden_units
-        ratio = twenty.losses[-1] / x2_optimal_mse(n)
+        ratio = twenty.losses[-1] / optimal_mse(n)
         self.narrate(f"One and two units reach the best possible loss for their size. {n} units stop "
                      f"{words(ratio)} times above theirs (dashed): training does not find the best kinks.",
-                     Create(level[0]), FadeIn(level[1]), run_time=1.5, wait=1.5)
-        self.summary = (axes, labels, curves, tags, level)
+                     Create(summary.level[0]), FadeIn(summary.level[1]), run_time=1.5, wait=1.5)
+        self.summary = summary
 
     # ------------------------------------------------------------------ stills
     # Final states of key beats, built with the same builders and added without
@@ -310,22 +321,23 @@ class Training(ChapterScene):
         self.build_stage()
         result = training(name)
         s = float(len(result.history) - 1) if s is None else s
-        axes, labels, full, playback = self.run_view(name, start=s)
+        view = self.run_view(name, start=s)
+        playback = view.playback
         playback.readouts = (self.step_readout, self.loss_readout)
         playback.show(s)
         self.label = self.model_label(name)
         self.add(self.title, self.axes, self.target_curve, self.target_label, self.label, self.readouts,
-                 axes, labels, full, playback)
-        self.view = (axes, labels, full, playback)
+                 *view.group)
+        self.view = view
         return playback
 
-    def pose_four_runs(self) -> tuple[LossAxes, VGroup, VGroup, VGroup, VGroup]:
+    def pose_four_runs(self) -> SummaryView:
         """The end of the last beat: the twenty-unit fit and the four loss curves."""
         playback = self.pose_run(ORDER[-1])
-        self.remove(self.view[0], self.view[2], self.readouts)
+        self.remove(self.view.axes, self.view.curve, self.readouts)
         playback.remove(playback.trail, playback.loss_dot)
-        self.remove(self.view[1])
+        self.remove(self.view.labels)
         summary = self.summary_view()
-        self.add(*summary)
+        self.add(*summary.group)
         self.summary = summary
         return summary

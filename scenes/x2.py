@@ -8,8 +8,9 @@ a zoomed residual strip and a log–log inset follow every step.
 
 Every number drawn comes from :mod:`relu_anim`: the functions below build the
 :class:`~relu_anim.story.fit.Fit` of each beat, and the scene only draws them. The
-literals here are the story's choices: the domain, the shifts of the article's
-example and the list of unit counts.
+literals here are the story's choices: the shifts of the article's example and
+the list of unit counts; the problem itself (target, domain, optimum) is
+:mod:`relu_anim.x2`.
 
 Preview::
 
@@ -21,29 +22,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import (LEFT, RIGHT, UL, UP, Axes, Create, DashedLine, Dot, FadeIn, FadeOut, FadeTransform,
+from manim import (LEFT, RIGHT, UP, Axes, Create, DashedLine, Dot, FadeIn, FadeOut, FadeTransform,
                    GrowFromCenter, Indicate, MathTex, ReplacementTransform, Tex, VGroup, Write)
 
 from relu_anim.construct import least_squares_output, optimal_x2, shifted_relu_sum
-from relu_anim.metrics import x2_optimal_max_error
 from relu_anim.story.fit import Fit
-from relu_anim.target import parse_target
+from relu_anim.story.numbers import format_tex, words
 from relu_anim.story.units import first_layer_kinks
-from relu_anim.visual import (ChapterScene, ErrorBand, FitView, LogLogAxes, PiecewiseGraph, Readout, fit_view,
-                              format_tex, format_text, level_line, make_axes, relu_sum_tex, target_graph)
+from relu_anim.visual import (ChapterScene, ErrorBand, FitView, LogLogAxes, PiecewiseGraph, Readout, View,
+                              fit_view, level_line, make_axes, relu_sum_tex, target_graph)
+from relu_anim.x2 import DOMAIN, optimal_max_error, square
 
 __all__ = ["X2Fit", "DOMAIN", "SHIFTS", "UNITS", "square", "relu_alone", "second_unit",
            "two_relus", "adjusted", "best_fit"]
 
 # --------------------------------------------------------------- the story's choices
-#: The interval of the article's demo.
-DOMAIN = (0.0, 2.0)
 #: Kinks of the article's two units: ReLU(x) and ReLU(x − 1).
 SHIFTS = (0.0, 1.0)
 #: Unit counts shown one after another.
 UNITS = (1, 2, 3, 5, 10, 20, 50, 100)
-#: The target.
-square = parse_target("x**2")
 
 
 # ------------------------------------------------------------ the fits, from relu_anim
@@ -69,27 +66,23 @@ def adjusted() -> Fit:
 
 def best_fit(n: int) -> Fit:
     """The best possible n-unit fit (smallest max error), with the bound it reaches."""
-    return Fit.of(optimal_x2(n), square, DOMAIN, best_max_error=x2_optimal_max_error(n))
-
-
-def words(value: float) -> str:
-    """A number as narration writes it: 3 significant digits, no trailing zeros (1, 0.08, 4.95 × 10⁻⁵)."""
-    return format_text(value, trim=True)
+    return Fit.of(optimal_x2(n), square, DOMAIN, best_max_error=optimal_max_error(n))
 
 
 # ------------------------------------------------------------------------ drawing
-@dataclass
-class StripView:
-    """The zoomed residual strip for one fit: f − x² on axes spanning ±1.3 × its bound."""
+@dataclass(frozen=True, eq=False)
+class StripView(View):
+    """The zoomed residual strip for one fit: f − x² on axes spanning ±1.3 × its bound.
+
+    The strip's axes only place the rest (the frame drawn is the panel's own).
+    """
+
+    drawn = ("bounds", "band", "label")
 
     axes: Axes
     band: ErrorBand
     bounds: VGroup
     label: MathTex
-
-    @property
-    def group(self) -> VGroup:
-        return VGroup(self.bounds, self.band, self.label)
 
 
 class X2Fit(ChapterScene):
@@ -110,8 +103,7 @@ class X2Fit(ChapterScene):
     def build_stage(self) -> None:
         """Title, main axes and the target: the parts every beat shares."""
         t = self.theme
-        self.title = Tex(r"Fitting $x^2$ with ReLU units", font_size=40, color=t.text)
-        self.title.to_corner(UL, buff=0.35)
+        self.title = self.chapter_title(r"Fitting $x^2$ with ReLU units")
         self.axes = make_axes((DOMAIN[0], DOMAIN[1], 0.5), (0, 4, 1), x_length=6.2, y_length=4.3,
                               y_label=None, theme=t)
         self.axes.move_to([-3.25, 0.45, 0])

@@ -111,3 +111,20 @@ def test_dead_share_is_the_mean_of_dead_units_and_near_five_sixteenths():
     assert dead_share(100, (-1, 1), seeds=range(300)) == pytest.approx(1 / 4, abs=0.01)
     with pytest.raises(ReluAnimError, match="units"):
         dead_share(0)
+
+
+@pytest.mark.parametrize("call,name", [
+    (lambda bad: sigmoid_derivative_bound(bad), "depth"),
+    (lambda bad: sigmoid_derivative_product(bad), "depth"),
+    (lambda bad: sigmoid_derivative_product(3, width=bad), "width"),
+    (lambda bad: sigmoid_derivative_product(3, seed=bad), "seed"),
+    (lambda bad: dead_share(bad), "units"),
+    (lambda bad: dead_share(5, seeds=[0, bad]), "seeds"),
+    (lambda bad: dead_unit_example(width=bad), "width"),
+    (lambda bad: dead_unit_example(seeds=[bad]), "seeds"),
+])
+@pytest.mark.parametrize("bad", ["3", 2.5, True, -1, None])
+def test_counts_and_seeds_must_be_whole_numbers(call, name, bad):
+    """One check for every count: the same one-line message, never a TypeError from int()."""
+    with pytest.raises(ReluAnimError, match=rf"^{name}: must be "):
+        call(bad)

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from relu_anim.construct import units_for_max_error, yarotsky_x2
-from relu_anim.story.depth import deep_x2, square, tent_step
+from relu_anim.story.depth import deep_x2, tent_step
+from relu_anim.x2 import square
 from relu_anim.metrics import x2_optimal_max_error
 
 

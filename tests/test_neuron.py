@@ -43,7 +43,7 @@ def test_single_unit_keeps_leaky_slope_and_refuses_bad_units():
     net = random_network([1, 3, 1], seed=1, activation="leaky_relu", negative_slope=0.2)
     unit = single_unit(net, 2)
     assert unit.layers[0].activation == "leaky_relu" and unit.layers[0].negative_slope == 0.2
-    with pytest.raises(ReluAnimError, match=r"unit: expected 0 to 2"):
+    with pytest.raises(ReluAnimError, match=r"unit: must be at most 2"):
         single_unit(net, 3)
     with pytest.raises(ReluAnimError, match="unit"):
         single_unit(net, True)

@@ -14,7 +14,8 @@ from manim import Circle, Dot, Line
 
 from relu_anim.story.activations import (SIGMOID_DERIVATIVE_MAX, activation_network, dead_share,
                                    dead_unit_example, sigmoid, sigmoid_derivative, sigmoid_derivative_bound,
-                                   sigmoid_derivative_product, single_unit, unit_gradient)
+                                   sigmoid_derivative_product, unit_gradient)
+from relu_anim.story.neuron import unit_network
 from relu_anim.construct import random_network
 from relu_anim.story.units import dead_units
 from relu_anim.visual import current_theme
@@ -52,8 +53,8 @@ def test_activation_panels_draw_the_exact_functions(acts):
     sig, tanh_, relu, leaky = panels
     # ReLU and leaky ReLU: polylines through their vertices, kink dot at 0
     for panel, f in ((relu, acts.relu_function()), (leaky, acts.leaky_function())):
-        np.testing.assert_allclose(panel.curve.corners(), scene_points(panel.axes, f.knots, f.knot_values), atol=1e-9)
-        np.testing.assert_allclose(panel.extra[0][0].get_center(), panel.axes.c2p(0, 0), atol=1e-9)
+        np.testing.assert_allclose(panel.graph.corners(), scene_points(panel.axes, f.knots, f.knot_values), atol=1e-9)
+        np.testing.assert_allclose(panel.dots[0].get_center(), panel.axes.c2p(0, 0), atol=1e-9)
         # derivative: one flat segment per piece, at the piece's slope, from knot to knot
         segments = [m for m in panel.derivative if isinstance(m, Line)]
         steps = activation_network("leaky_relu" if panel is leaky else "relu", acts.LEAKY_SLOPE) \
@@ -63,15 +64,15 @@ def test_activation_panels_draw_the_exact_functions(acts):
             np.testing.assert_allclose(seg.get_start(), panel.axes.c2p(a, s), atol=1e-9)
             np.testing.assert_allclose(seg.get_end(), panel.axes.c2p(b, s), atol=1e-9)
     # sigmoid and its derivative: sampled curves lying on the functions
-    for curve, f in ((sig.curve, sigmoid), (sig.derivative[0], sigmoid_derivative)):
+    for curve, f in ((sig.graph, sigmoid), (sig.derivative[0], sigmoid_derivative)):
         for p in curve.get_anchors()[::10]:
             x, y = sig.axes.p2c(p)
             assert y == pytest.approx(float(f(x)), abs=1e-6)
-    bound_line = sig.extra[0]
+    bound_line = sig.bound[0]
     assert bound_line.get_start()[1] == pytest.approx(sig.axes.c2p(0, SIGMOID_DERIVATIVE_MAX)[1])
-    assert sig.extra[1].tex_string == "0.25"
+    assert sig.bound[1].tex_string == "0.25"
     theme = current_theme()
-    assert hexes(relu.curve) == theme.unit.lower() and hexes(sig.derivative[0]) == theme.accent.lower()
+    assert hexes(relu.graph) == theme.unit.lower() and hexes(sig.derivative[0]) == theme.accent.lower()
 
 
 def test_vanishing_plot_shows_the_package_products(acts):
@@ -96,7 +97,7 @@ def test_vanishing_plot_shows_the_package_products(acts):
 def test_dead_unit_is_drawn_flat_on_the_data_with_zero_gradient(acts):
     scene, _ = posed(acts.Activations, lambda s: s.pose_dead_unit())
     u = acts.the_dead_unit()
-    f = single_unit(u.weight, u.bias).piecewise(*acts.UNIT_VIEW)
+    f = unit_network(u.weight, u.bias).piecewise(*acts.UNIT_VIEW)
     np.testing.assert_allclose(scene.unit_graph.corners(), scene_points(scene.unit_axes, f.knots, f.knot_values),
                                atol=1e-9)
     np.testing.assert_allclose(scene.unit_kink[0].get_center(), scene.unit_axes.c2p(u.kink, 0), atol=1e-9)
@@ -118,7 +119,7 @@ def test_dead_grid_marks_exactly_the_dead_units(acts):
     assert len(scene.grid) == acts.GRID_UNITS
     for i, cell in enumerate(scene.grid):
         axes, graph = cell
-        f = single_unit(layer.weight[i, 0], layer.bias[i]).piecewise(*acts.DATA)
+        f = unit_network(layer.weight[i, 0], layer.bias[i]).piecewise(*acts.DATA)
         np.testing.assert_allclose(graph.corners(), scene_points(axes, f.knots, f.knot_values), atol=1e-9)
         w, b = layer.weight[i, 0], layer.bias[i]
         dead = w * acts.DATA[0] + b <= 0 and w * acts.DATA[1] + b <= 0

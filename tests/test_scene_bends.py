@@ -16,6 +16,7 @@ import pytest
 from relu_anim.construct import interpolant
 from relu_anim.story.hats import split_units
 from relu_anim.metrics import max_error
+from relu_anim.story.numbers import words
 from relu_anim.visual import relu_sum_tex
 from relu_anim.visual.annotations import slope_tex
 
@@ -67,7 +68,7 @@ def test_k_terms_bend_k_times_where_the_package_says(bends, k):
         g = unit.piecewise(*bends.DOMAIN)
         np.testing.assert_allclose(panel.graph.corners(), scene_points(panel.axes, g.knots, g.knot_values),
                                    rtol=0, atol=1e-9)
-        np.testing.assert_allclose([d.get_center() for d in panel.kink], scene_points(panel.axes, g.breakpoints, [0.0]),
+        np.testing.assert_allclose([d.get_center() for d in panel.dots], scene_points(panel.axes, g.breakpoints, [0.0]),
                                    atol=1e-9)
         assert panel.graph.get_color().to_hex().lower() == scene.theme.unit_color(i).lower()
         assert panel.label.tex_string == relu_sum_tex(unit)
@@ -145,9 +146,9 @@ def test_bends_every_beat_is_narrated(bends):
     assert_narrated(scene)  # as many captions as beats, in order, long enough, one at a time
     # the narration quotes the package's numbers
     text = " ".join(t for _, _, t in scene.narration)
-    assert "x = -2 and 0" in text and "0, 1 and -0.5" in text
-    assert bends.words(bends.curve_fit().max_error) in text
-    assert bends.words(bends.bump_fit().max_error) in text
+    assert "x = −2 and 0" in text and "0, 1 and −0.5" in text  # with the true minus sign
+    assert words(bends.curve_fit().max_error) in text
+    assert words(bends.bump_fit().max_error) in text
     assert 30 <= scene.time <= 120
 
 

@@ -14,7 +14,7 @@ import pytest
 from relu_anim.construct import tent_map, units_for_max_error, yarotsky_x2
 from relu_anim.story.depth import tent_step
 from relu_anim.metrics import max_error
-from relu_anim.visual import format_tex
+from relu_anim.story.numbers import format_tex
 
 from .golden import PIXEL_FRACTION_TOLERANCE, assert_frame_matches, frame_difference, render_frame
 from .scenes import assert_narrated, load_chapter, posed, scene_points, storyboard

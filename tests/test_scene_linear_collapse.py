@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 from manim import tempconfig
 
-from relu_anim.visual import ErrorBand, PiecewiseGraph, format_tex
+from relu_anim.story.numbers import format_tex, words
+from relu_anim.visual import ErrorBand, PiecewiseGraph
 from relu_anim.visual.matrices import AffineEquation, NumberMatrix
 
 from .golden import PIXEL_FRACTION_TOLERANCE, assert_frame_matches, frame_difference, render_frame
@@ -152,7 +153,7 @@ def test_every_beat_is_narrated(lc):
         assert any(begin <= start < end for start in narrated)
     # the narration quotes the package's numbers
     texts = " ".join(text for _, _, text in scene.narration)
-    assert lc.words(lc.relu_fit().mse) in texts and lc.words(lc.best_line().mse) in texts
+    assert words(lc.relu_fit().mse) in texts and words(lc.best_line().mse) in texts
     # after training: one line per panel, one band, readouts at the last snapshot (the best line)
     last = lc.line_snapshots()[-1][1]
     assert [g.function for g in seen["graphs"]][1:] == [seen["bands"][0].function] and len(seen["bands"]) == 1

@@ -12,7 +12,8 @@ import pytest
 
 from relu_anim.construct import random_network
 from relu_anim.story.steps import kinks_within
-from relu_anim.visual import current_theme, format_tex
+from relu_anim.story.numbers import affine_words, format_tex, words
+from relu_anim.visual import current_theme
 from relu_anim.visual.steps import step_vertices
 
 from .golden import PIXEL_FRACTION_TOLERANCE, assert_frame_matches, frame_difference, render_frame
@@ -70,7 +71,7 @@ def test_panels_draw_the_exact_analysis(rn):
     scene, view = posed(rn.RandomNet, lambda s: s.pose_output())
     f = rn.relu_net().piecewise(*rn.DOMAIN)
     out_axes, slope_axes, count_axes = view.axes
-    np.testing.assert_allclose(view.output.corners(), scene_points(out_axes, f.vertices()), atol=1e-9)
+    np.testing.assert_allclose(view.graph.corners(), scene_points(out_axes, f.vertices()), atol=1e-9)
     np.testing.assert_allclose([d.get_center() for d in view.dots],
                                scene_points(out_axes, np.column_stack([f.breakpoints, f.values])), atol=1e-9)
     # slope: f.slopes between f.knots, exactly
@@ -93,7 +94,7 @@ def test_panels_draw_the_exact_analysis(rn):
         assert mob.get_left()[0] >= -7.12 and mob.get_right()[0] <= 7.12
         assert mob.get_bottom()[1] >= -4.0 and mob.get_top()[1] <= 4.0
     theme = current_theme()
-    assert hexes(view.output) == theme.output.lower()
+    assert hexes(view.graph) == theme.output.lower()
     assert hexes(view.slope) == theme.breakpoint.lower()
     assert hexes(view.inactive) == theme.unit.lower()
     assert scene.kinks.value == len(f.breakpoints)
@@ -117,7 +118,7 @@ def test_linear_pose_shows_the_collapsed_numbers(rn):
     assert format_tex(w) in numbers and format_tex(abs(b)) in numbers
     assert ("-" in numbers.split("x")[-1]) == (b < 0)
     assert scene.kinks.value == 0
-    assert len(view.output.corners()) == 2
+    assert len(view.graph.corners()) == 2
     np.testing.assert_allclose(view.slope.corners()[:, 1], view.axes[1].c2p(0, w)[1], atol=1e-9)
 
 
@@ -132,7 +133,9 @@ def test_every_beat_is_narrated(rn):
     f = rn.relu_net().piecewise(*rn.DOMAIN)
     assert f"{len(f.breakpoints)} kinks" in joined
     assert f"{kinks_within(f, *rn.WINDOW)} of the {len(f.breakpoints)}" in joined
-    assert rn.words(rn.linear_net().collapse().weight[0, 0]) in joined
+    assert words(rn.linear_net().collapse().weight[0, 0]) in joined
+    line = rn.linear_net().collapse()
+    assert f"y = {affine_words(line.weight[0], line.bias[0], ['x'])}," in joined  # the whole line, true minus
 
 
 # ------------------------------------------------------------ golden frames

@@ -13,7 +13,8 @@ import pytest
 
 from relu_anim.construct import random_network, shifted_relu_sum
 from relu_anim.story.neuron import single_unit
-from relu_anim.visual import current_theme, format_tex
+from relu_anim.story.numbers import affine_tex, format_tex, words
+from relu_anim.visual import current_theme
 
 from .golden import PIXEL_FRACTION_TOLERANCE, assert_frame_matches, frame_difference, render_frame
 from .scenes import assert_narrated, load_chapter, posed, scene_points, storyboard
@@ -80,9 +81,9 @@ def test_counterexample_dots_and_lines_show_the_evaluated_numbers(rs):
     ys = [check.fx, check.fy, check.fxy]
     np.testing.assert_allclose([m[0].get_center() for m in marks], scene_points(scene.axes, xs, ys), atol=1e-9)
     rule, left, right, verdict = lines
-    assert left.tex_string.endswith(f"= {rs.tex(check.fx)} + {rs.tex(check.fy)} = {rs.tex(check.total)}")
-    assert right.tex_string.endswith(f"= {rs.tex(check.fxy)}")
-    assert [m.tex_string for m in verdict] == [rs.tex(check.total), r"\neq", rs.tex(check.fxy)]
+    assert left.tex_string.endswith(f"= {format_tex(check.fx, trim=True)} + {format_tex(check.fy, trim=True)} = {format_tex(check.total, trim=True)}")
+    assert right.tex_string.endswith(f"= {format_tex(check.fxy, trim=True)}")
+    assert [m.tex_string for m in verdict] == [format_tex(check.total, trim=True), r"\neq", format_tex(check.fxy, trim=True)]
     for m in lines:  # nothing runs off the right edge
         assert m.get_right()[0] < 7.0
 
@@ -117,7 +118,8 @@ def test_neuron_diagram_shows_the_networks_weights(rs):
     weights, bias = rs.many_input_neuron()
     assert diagram.weights == weights.tolist() and diagram.bias == bias
     assert [m.tex_string for m in diagram.weight_labels] == [format_tex(w, "fixed", 3) for w in weights]
-    assert scene.neuron_formula[1].tex_string == rs.affine_tex(weights, bias, ["x_{1}", "x_{2}", "x_{3}"])
+    assert scene.neuron_formula[1].tex_string == affine_tex(weights, bias, ["x_{1}", "x_{2}", "x_{3}"], style="fixed",
+                                                            join="")
     for w in weights:
         assert format_tex(abs(w), "fixed", 3) in scene.neuron_formula[1].tex_string
 
@@ -135,7 +137,7 @@ def test_scalar_neuron_output_is_drawn_exactly_with_its_kink(rs, positive):
     assert abs(view.label.get_x() - scene.axes.c2p(neuron.h, 0)[0]) < view.label.width  # label by the kink
     assert scene.diagram.weights == [neuron.weight] and scene.diagram.bias == neuron.bias
     rule, h_line, identity = scene.shift_lines_mob
-    assert h_line[1].tex_string == rs.num(neuron.h)
+    assert h_line[1].tex_string == format_tex(neuron.h, "fixed")
     assert identity[2].tex_string == rs.shift_tex(neuron)
     assert ("h - x" in rule.tex_string) == (not positive)
     for m in scene.shift_lines_mob:
@@ -153,7 +155,7 @@ def test_every_beat_is_narrated_in_order(rs):
     texts = " ".join(text for _, _, text in scene.narration)
     neg = rs.scalar_neuron(False)
     for number in (neg.weight, neg.bias, neg.h, rs.scalar_neuron(True).h):  # narration quotes the package
-        assert rs.words(number) in texts
+        assert words(number) in texts
     # the slide ended where the story says, and the last drawn neuron is the flipped one
     assert scene.h.get_value() == rs.SLIDE[-1]
     assert_exact_graph(scene.axes, scene.view.graph, neg.function)

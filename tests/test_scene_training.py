@@ -15,6 +15,7 @@ import pytest
 
 from relu_anim.story.history import history_networks, loss_at, playback_state
 from relu_anim.metrics import x2_optimal_mse
+from relu_anim.story.numbers import words
 from relu_anim.torch_adapter import train
 from relu_anim.visual import current_theme
 
@@ -74,7 +75,7 @@ def test_narrated_claims_hold(tr):
     for name in ("one", "two"):  # "reach the best possible loss for their size"
         result = tr.training(name)
         best = x2_optimal_mse(result.network.hidden_units)
-        assert tr.words(result.losses[-1]) == tr.words(best)
+        assert words(result.losses[-1]) == words(best)
     twenty = tr.training("twenty")
     assert twenty.losses[-1] / x2_optimal_mse(20) > 2  # "training does not find the best kinks"
     first, last = tr.final_networks("two")
@@ -104,7 +105,7 @@ def test_drawn_state_is_the_interpolated_network(tr, posed_run, name, s):
     assert all(d.color.to_hex().lower() == current_theme().breakpoint.lower() for d in playback.dots)
     # the loss dot sits on the recorded curve, at the same step as the weights
     loss = loss_at(result.losses, step)
-    loss_axes, _, full, _ = scene.view
+    loss_axes, full = scene.view.axes, scene.view.curve
     np.testing.assert_allclose(playback.loss_dot.get_center(), loss_axes.point(step, loss), atol=1e-9)
     full_corners = np.vstack([full.get_anchors()[0::2], full.get_anchors()[-1:]])
     assert distance_to_polyline(playback.loss_dot.get_center(), full_corners) < 1e-9
@@ -151,7 +152,7 @@ def test_every_beat_is_narrated(tr):
     narrated = sum(d for _, d, _ in scene.narration)
     assert narrated == pytest.approx(scene.time, abs=0.1)  # never silent
     # each run is played for its full history: the playback ended on the last snapshot
-    assert scene.view[3].position.get_value() == len(tr.training("twenty").history) - 1
+    assert scene.view.playback.position.get_value() == len(tr.training("twenty").history) - 1
 
 
 # ------------------------------------------------------------ golden frames
@@ -188,7 +189,8 @@ def test_golden_four_runs_and_summary_plots_every_run(tr):
     posed = {}
     assert_frame_matches("training", "four_runs", tr.Training,
                          lambda s: posed.setdefault("summary", s.pose_four_runs()))
-    axes, _, curves, tags, level = posed["summary"]
+    summary = posed["summary"]
+    axes, curves, tags, level = summary.axes, summary.curves, summary.tags, summary.level
     for name, curve in zip(tr.ORDER, curves):
         losses = tr.training(name).losses
         corners = np.vstack([curve.get_anchors()[0::2], curve.get_anchors()[-1:]])

@@ -13,9 +13,12 @@ import pytest
 from relu_anim import ReluAnimError
 from relu_anim.construct import optimal_x2, shifted_relu_sum
 from relu_anim.metrics import max_error, x2_optimal_max_error
-from relu_anim.visual import (DARK, LIGHT, ChapterScene, ErrorBand, NeuronDiagram,
+from relu_anim.story.numbers import format_number, format_tex
+from relu_anim.visual import (DARK, LIGHT, ChapterScene, ErrorBand, LogLogAxes, NeuronDiagram,
                               PiecewiseGraph, Readout, breakpoint_dots, current_theme,
-                              format_number, format_tex, make_axes, relu_sum_tex)
+                              make_axes, relu_sum_tex)
+from relu_anim.visual.matrices import NumberMatrix
+from relu_anim.visual.playback import LossAxes
 
 from .golden import PIXEL_FRACTION_TOLERANCE, assert_frame_matches, frame_difference, render_frame
 from .scenes import assert_narrated, load_chapter, posed, scene_points, set_up, storyboard
@@ -257,3 +260,43 @@ def test_readout_follow_updates_in_place_without_swapping_glyphs():
     # become() pads curves, so compare the drawn geometry rather than raw point lists
     np.testing.assert_allclose(readout.get_center(), expected.get_center(), atol=1e-9)
     assert (readout.width, readout.height) == pytest.approx((expected.width, expected.height), abs=1e-9)
+
+
+# ------------------------------------------------------------------- views
+def test_view_group_is_its_mobjects_in_field_or_drawn_order(axes):
+    from dataclasses import dataclass
+
+    from manim import Dot
+
+    from relu_anim.visual import View, fit_view, graph_view
+    from relu_anim.story.fit import Fit
+
+    f = optimal_x2(2).piecewise(0, 2)
+    plain = graph_view(axes, f)  # no target: an empty band
+    assert list(plain.group) == [plain.band, plain.graph, plain.dots] and len(plain.band) == 0
+    fit = Fit.of(optimal_x2(2), square, (0, 2))
+    view = fit_view(axes, fit, square)
+    assert view.fit is fit and list(view.group) == [view.band, view.graph, view.dots]  # the fit is not a mobject
+    np.testing.assert_allclose(view.graph.corners(), scene_points(axes, f.knots, f.knot_values), atol=1e-9)
+
+    @dataclass(frozen=True, eq=False)
+    class Two(View):
+        drawn = ("second", "first")
+        first: Dot
+        second: Dot
+
+    two = Two(Dot(), Dot())
+    assert list(two.group) == [two.second, two.first]
+    with pytest.raises(AttributeError):
+        two.first = Dot()  # frozen: a beat's view is replaced, never edited
+
+
+@pytest.mark.parametrize("make,match", [
+    (lambda: LogLogAxes((2, 2), (-5, 0)), r"x_decades\[1\]: must be at least 3"),
+    (lambda: LossAxes(100, (-2, 0.5)), r"decades\[1\]: must be a whole number"),
+    (lambda: LossAxes(0, (-2, 0)), r"steps: must be at least 1"),
+    (lambda: NumberMatrix([1.0], digits=-1), r"digits: must be at least 0"),
+])
+def test_visual_counts_are_whole_numbers(make, match):
+    with pytest.raises(ReluAnimError, match=match):
+        make()

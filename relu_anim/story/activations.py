@@ -35,15 +35,18 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from .. import x2
 from ..construct import random_network
 from ..errors import ReluAnimError
-from ..checks import check_domain
-from ..network import Layer, Network
+from ..checks import check_domain, check_whole
+from ..network import Network
 from ..piecewise import PiecewiseLinear
+from .neuron import unit_network
 from .units import dead_units, first_layer_kinks
 
 __all__ = [
     "SIGMOID_DERIVATIVE_MAX",
+    "MAX_DEPTH",
     "sigmoid",
     "sigmoid_derivative",
     "tanh",
@@ -52,7 +55,6 @@ __all__ = [
     "derivative_steps",
     "sigmoid_derivative_bound",
     "sigmoid_derivative_product",
-    "single_unit",
     "unit_gradient",
     "DeadUnit",
     "dead_unit_example",
@@ -61,6 +63,8 @@ __all__ = [
 
 #: The largest value of σ'(x) = σ(x)(1 − σ(x)), reached at x = 0.
 SIGMOID_DERIVATIVE_MAX = 0.25
+#: The deepest sigmoid network measured (deeper products underflow long before).
+MAX_DEPTH = 200
 
 
 # ------------------------------------------------------------------ smooth ones
@@ -120,8 +124,7 @@ def activation_network(activation: str, negative_slope: float = 0.01) -> Network
     """
     if activation not in ("relu", "leaky_relu"):
         raise ReluAnimError(f"activation: expected 'relu' or 'leaky_relu' (got {activation!r})")
-    return Network([Layer([[1.0]], [0.0], activation, negative_slope, name="unit"),
-                    Layer([[1.0]], [0.0], "linear", name="output")])
+    return unit_network(1.0, 0.0, activation, negative_slope)
 
 
 def derivative_steps(f: PiecewiseLinear) -> list[tuple[float, float, float]]:
@@ -137,7 +140,7 @@ def derivative_steps(f: PiecewiseLinear) -> list[tuple[float, float, float]]:
 # ----------------------------------------------------------- vanishing products
 def sigmoid_derivative_bound(depth: int) -> np.ndarray:
     """``0.25**L`` for ``L = 1 … depth``: the most a product of L sigmoid derivatives can be."""
-    depth = _check_depth(depth)
+    depth = check_whole(depth, "depth", low=1, high=MAX_DEPTH)
     return SIGMOID_DERIVATIVE_MAX ** np.arange(1, depth + 1, dtype=float)
 
 
@@ -158,10 +161,9 @@ def sigmoid_derivative_product(depth: int, *, width: int = 8, seed: int = 0, x: 
     >>> bool(np.all(p <= sigmoid_derivative_bound(10))), bool(np.all(np.diff(p) < 0))
     (True, True)
     """
-    depth = _check_depth(depth)
-    if isinstance(width, bool) or int(width) != width or int(width) < 1:
-        raise ReluAnimError(f"width: must be a positive whole number (got {width!r})")
-    net = random_network([1] + [int(width)] * depth + [1], seed=seed, activation="linear")
+    depth = check_whole(depth, "depth", low=1, high=MAX_DEPTH)
+    width = check_whole(width, "width", low=1)
+    net = random_network([1] + [width] * depth + [1], seed=check_whole(seed, "seed"), activation="linear")
     h = np.array([[float(x)]])
     best = []
     for layer in net.layers[:-1]:
@@ -171,25 +173,7 @@ def sigmoid_derivative_product(depth: int, *, width: int = 8, seed: int = 0, x: 
     return np.cumprod(best)
 
 
-def _check_depth(depth: int) -> int:
-    if isinstance(depth, bool) or int(depth) != depth or not 1 <= int(depth) <= 200:
-        raise ReluAnimError(f"depth: must be a whole number from 1 to 200 (got {depth!r})")
-    return int(depth)
-
-
 # ------------------------------------------------------------------ dead units
-def single_unit(weight: float, bias: float) -> Network:
-    """One unit ``x ↦ ReLU(weight·x + bias)`` as a network, to analyse exactly.
-
-    Examples
-    --------
-    >>> single_unit(2.0, -1.0).piecewise(0, 2).breakpoints.tolist()
-    [0.5]
-    """
-    return Network([Layer([[float(weight)]], [float(bias)], "relu", name="unit"),
-                    Layer([[1.0]], [0.0], "linear", name="output")])
-
-
 def unit_gradient(weight: float, bias: float, xs: Sequence[float], upstream: Sequence[float] | float = 1.0
                   ) -> tuple[float, float]:
     """Gradient of ``Σ upstream·ReLU(w·x + b)`` over the data ``xs`` with respect to ``(w, b)``.
@@ -221,11 +205,11 @@ class DeadUnit:
     kink: float
 
     def network(self) -> Network:
-        """The unit alone, ``x ↦ ReLU(weight·x + bias)``, to analyse exactly."""
-        return single_unit(self.weight, self.bias)
+        """The unit alone, ``x ↦ ReLU(weight·x + bias)``, to analyse exactly (a :func:`unit_network`)."""
+        return unit_network(self.weight, self.bias)
 
 
-def dead_unit_example(domain: tuple[float, float] = (0.0, 2.0), view: tuple[float, float] = (-2.0, 4.0),
+def dead_unit_example(domain: tuple[float, float] = x2.DOMAIN, view: tuple[float, float] = (-2.0, 4.0),
                       *, width: int = 8, seeds: Iterable[int] = range(100)) -> DeadUnit:
     """The first unit, over ``seeds`` and unit order, dead on ``domain`` with its kink inside ``view``.
 
@@ -241,18 +225,20 @@ def dead_unit_example(domain: tuple[float, float] = (0.0, 2.0), view: tuple[floa
     """
     a, b = check_domain(*domain)
     lo, hi = check_domain(*view)
+    width = check_whole(width, "width", low=1)
     for seed in seeds:
+        seed = check_whole(seed, "seeds")
         net = random_network([1, width, 1], seed=seed)
         layer = net.layers[0]
         kinks = first_layer_kinks(net)
         for i, (w, bias) in enumerate(zip(layer.weight[:, 0], layer.bias)):
             dead = w * a + bias <= 0 and w * b + bias <= 0
             if dead and np.isfinite(kinks[i]) and lo < kinks[i] < hi and not a <= kinks[i] <= b:
-                return DeadUnit(int(seed), i, float(w), float(bias), float(kinks[i]))
+                return DeadUnit(seed, i, float(w), float(bias), float(kinks[i]))
     raise ReluAnimError("seeds: no dead unit with its kink in view")
 
 
-def dead_share(units: int, domain: tuple[float, float] = (0.0, 2.0), *, seeds: Iterable[int] = range(1000)
+def dead_share(units: int, domain: tuple[float, float] = x2.DOMAIN, *, seeds: Iterable[int] = range(1000)
                ) -> float:
     """Average share of first-layer units dead on ``domain`` at PyTorch's default initialisation.
 
@@ -265,10 +251,9 @@ def dead_share(units: int, domain: tuple[float, float] = (0.0, 2.0), *, seeds: I
     >>> round(dead_share(20, seeds=range(200)), 2)
     0.31
     """
-    if isinstance(units, bool) or int(units) != units or int(units) < 1:
-        raise ReluAnimError(f"units: must be a positive whole number (got {units!r})")
-    units = int(units)
-    shares = [dead_units(random_network([1, units, 1], seed=s), domain) / units for s in seeds]
+    units = check_whole(units, "units", low=1)
+    shares = [dead_units(random_network([1, units, 1], seed=check_whole(s, "seeds")), domain) / units
+              for s in seeds]
     if not shares:
         raise ReluAnimError("seeds: need at least one seed")
     return float(np.mean(shares))

@@ -8,7 +8,7 @@ networks built in :mod:`relu_anim.construct`:
   ``2m`` units can have at most ``2m + 1`` pieces (one kink per unit);
 - :func:`deep_x2`: Yarotsky's ``m``-layer approximation of x² on [0, 2]
   (``3m`` units) has max error ``2**(−2m)``; one hidden layer needs
-  :func:`~relu_anim.construct.units_for_max_error` units for the same error,
+  :func:`~relu_anim.x2.units_for_max_error` units for the same error,
   about ``2**m``.
 
 numpy only, like the rest of the math core.
@@ -26,25 +26,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
-from ..construct import tent_map, units_for_max_error, yarotsky_x2
+from .. import x2
+from ..construct import tent_map, yarotsky_x2
 from ..metrics import max_error
 from ..piecewise import PiecewiseLinear
 
-__all__ = ["TENT_DOMAIN", "X2_DOMAIN", "square", "TentStep", "tent_step", "DeepX2", "deep_x2"]
+__all__ = ["TENT_DOMAIN", "TentStep", "tent_step", "DeepX2", "deep_x2"]
 
 #: Where the tent map folds: [0, 1] onto itself.
 TENT_DOMAIN = (0.0, 1.0)
-#: Where Yarotsky's network approximates x².
-X2_DOMAIN = (0.0, 2.0)
-
-
-def square(x) -> np.ndarray:
-    """The target x², vectorised."""
-    x = np.asarray(x, dtype=float)
-    return x * x
-
 
 @dataclass(frozen=True, eq=False)
 class TentStep:
@@ -118,7 +108,7 @@ def deep_x2(m: int) -> DeepX2:
     """Build, analyse and measure ``yarotsky_x2(m)`` on [0, 2]; compare with one layer.
 
     The measured error is rounded to 12 significant digits before asking
-    :func:`~relu_anim.construct.units_for_max_error`, so rounding in the
+    :func:`~relu_anim.x2.units_for_max_error`, so rounding in the
     measurement cannot ask for one unit more than the closed form does.
 
     Examples
@@ -126,8 +116,8 @@ def deep_x2(m: int) -> DeepX2:
     >>> [deep_x2(m).shallow_units for m in (1, 2, 3, 4)]
     [1, 3, 6, 11]
     """
-    net = yarotsky_x2(m, scale=X2_DOMAIN[1])
-    f = net.piecewise(*X2_DOMAIN)
-    err = max_error(f, square)
+    net = yarotsky_x2(m, scale=x2.DOMAIN[1])
+    f = net.piecewise(*x2.DOMAIN)
+    err = max_error(f, x2.square)
     return DeepX2(m, f, net.hidden_units, err, 2.0 ** (-2 * m),
-                  units_for_max_error(float(f"{err:.12g}")))
+                  x2.units_for_max_error(float(f"{err:.12g}")))

@@ -30,6 +30,7 @@ from typing import Sequence
 
 import numpy as np
 
+from ..checks import check_whole
 from ..errors import ReluAnimError
 from ..network import Layer, Network
 from ..regions import EDGE_RTOL, check_box, linear_regions
@@ -62,8 +63,7 @@ def active_side(net: Network, unit: int, box: Sequence[float]) -> np.ndarray | N
         a sliver thinner than :data:`~relu_anim.regions.EDGE_RTOL` times the box).
     """
     layer = _first_layer(net)
-    if not 0 <= unit < layer.out_features:
-        raise ReluAnimError(f"unit: must be in 0..{layer.out_features - 1} (got {unit})")
+    unit = check_whole(unit, "unit", low=0, high=layer.out_features - 1)
     x0, x1, y0, y1 = check_box(box)
     w, b = layer.weight[unit], float(layer.bias[unit])
     corners = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
@@ -97,9 +97,7 @@ def first_layer_network(net: Network, units: int | None = None) -> Network:
     plane into.
     """
     layer = _first_layer(net)
-    k = layer.out_features if units is None else int(units)
-    if not 1 <= k <= layer.out_features:
-        raise ReluAnimError(f"units: must be in 1..{layer.out_features} (got {units})")
+    k = layer.out_features if units is None else check_whole(units, "units", low=1, high=layer.out_features)
     first = Layer(layer.weight[:k], layer.bias[:k], layer.activation, layer.negative_slope)
     return Network([first, Layer(np.ones((1, k)), [0.0])])
 

@@ -35,7 +35,8 @@ import numpy as np
 from ..construct import shifted_relu_sum
 from ..errors import ReluAnimError
 from ..checks import check_domain
-from ..network import Layer, Network
+from ..network import Network
+from .neuron import unit_network
 
 __all__ = ["Hat", "hat", "tent", "hats", "hat_sum", "riemann_cells", "split_units"]
 
@@ -188,8 +189,9 @@ def riemann_cells(knots: Sequence[float], heights: Sequence[float]) -> tuple[np.
 def split_units(network: Network) -> list[Network]:
     """Each hidden unit of a one-hidden-layer scalar network as its own network.
 
-    Unit ``i`` becomes ``a_i·ReLU(w_i·x + b_i)`` (output bias 0), so the units
-    can be drawn one by one; their sum plus the output bias is ``network``.
+    Unit ``i`` becomes ``a_i·ReLU(w_i·x + b_i)`` (output bias 0, a
+    :func:`~relu_anim.story.neuron.unit_network`), so the units can be drawn
+    one by one; their sum plus the output bias is ``network``.
 
     Examples
     --------
@@ -202,11 +204,6 @@ def split_units(network: Network) -> list[Network]:
     hidden, output = network.layers
     if not output.is_linear:
         raise ReluAnimError("network: split_units needs a linear output layer")
-    return [
-        Network([
-            Layer(hidden.weight[i:i + 1], hidden.bias[i:i + 1], hidden.activation, hidden.negative_slope,
-                  name="hidden"),
-            Layer(output.weight[:, i:i + 1], [0.0], "linear", name="output"),
-        ])
-        for i in range(hidden.out_features)
-    ]
+    return [unit_network(hidden.weight[i], hidden.bias[i], hidden.activation, hidden.negative_slope,
+                         output_weight=output.weight[0, i])
+            for i in range(hidden.out_features)]

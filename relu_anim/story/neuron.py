@@ -1,9 +1,10 @@
 """One neuron on its own: its output as a network, and the additivity test.
 
-A first-layer unit of a network computes ``act(w·x + b)``. :func:`single_unit`
-cuts it out of its network as a network of its own (the unit, then an output
-of weight 1), so its exact piecewise-linear graph comes from the same analysis
-as every other network's. With one input and ReLU, that graph is
+A neuron computes ``act(w·x + b)``. :func:`unit_network` makes one such neuron
+a network of its own (the unit, then a linear output, of weight 1 unless
+told), so its exact piecewise-linear graph comes from the same analysis as
+every other network's; :func:`single_unit` cuts a first-layer unit out of a
+network that way. With one input and ReLU, that graph is
 ``|w|·ReLU(±(x − h))`` with ``h = −b/w`` (see
 :func:`~relu_anim.construct.relu_as_shift`).
 
@@ -25,21 +26,49 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 
+from ..checks import check_whole
 from ..errors import ReluAnimError
 from ..network import Layer, Network
 
-__all__ = ["single_unit", "Additivity", "additivity"]
+__all__ = ["unit_network", "single_unit", "Additivity", "additivity"]
+
+
+def unit_network(weight: float | Sequence[float], bias: float, activation: str = "relu",
+                 negative_slope: float = 0.01, *, output_weight: float = 1.0) -> Network:
+    """One neuron ``x ↦ output_weight·act(w·x + b)`` as a network, to analyse exactly.
+
+    Parameters
+    ----------
+    weight
+        The neuron's weight (one input) or weights (one per input).
+    bias
+        Its bias.
+    activation, negative_slope
+        As for :class:`~relu_anim.network.Layer`.
+    output_weight
+        The weight of the linear output (bias 0).
+
+    Examples
+    --------
+    >>> unit_network(2.0, -1.0).piecewise(0, 2).breakpoints.tolist()
+    [0.5]
+    >>> unit_network([1.0, -1.0], 0.0, output_weight=3.0)(np.array([[2.0, 0.5]])).tolist()
+    [[4.5]]
+    """
+    weights = np.asarray(weight, dtype=float).reshape(1, -1)
+    return Network([Layer(weights, [float(bias)], activation, negative_slope, name="unit"),
+                    Layer([[float(output_weight)]], [0.0], "linear", name="output")])
 
 
 def single_unit(net: Network, unit: int = 0) -> Network:
     """First-layer unit ``unit`` of ``net`` alone: ``act(w·x + b)`` as a network.
 
-    The result has the unit as its only hidden layer (same weights, bias and
-    activation) and a linear output of weight 1 and bias 0, so its output is
+    The result is :func:`unit_network` of the unit's weights, bias and
+    activation: a linear output of weight 1 and bias 0, so its output is
     exactly what that neuron passes on.
 
     Parameters
@@ -68,12 +97,8 @@ def single_unit(net: Network, unit: int = 0) -> Network:
     first = net.layers[0]
     if first.is_linear:
         raise ReluAnimError("network: the first layer is linear; its units have no activation to show")
-    if isinstance(unit, bool) or int(unit) != unit or not 0 <= int(unit) < first.out_features:
-        raise ReluAnimError(f"unit: expected 0 to {first.out_features - 1} (got {unit!r})")
-    i = int(unit)
-    hidden = Layer(first.weight[i:i + 1], first.bias[i:i + 1], first.activation, first.negative_slope,
-                   name="unit")
-    return Network([hidden, Layer([[1.0]], [0.0], "linear", name="output")])
+    i = check_whole(unit, "unit", low=0, high=first.out_features - 1)
+    return unit_network(first.weight[i], first.bias[i], first.activation, first.negative_slope)
 
 
 @dataclass(frozen=True)

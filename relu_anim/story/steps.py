@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..arrays import frozen_vector
 from ..errors import ReluAnimError
-from ..piecewise import _frozen
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..network import Network
@@ -64,7 +64,7 @@ class StepFunction:
     values: np.ndarray
 
     def __post_init__(self) -> None:
-        edges, values = _frozen(self.edges), _frozen(self.values)
+        edges, values = frozen_vector(self.edges), frozen_vector(self.values)
         if len(edges) != len(values) + 1 or len(values) < 1:
             raise ReluAnimError(
                 f"steps: need one more edge than values (got {len(edges)} edges, {len(values)} values)"

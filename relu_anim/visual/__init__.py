@@ -7,18 +7,21 @@ draws with these:
 =====================  ========================================================
 :class:`Theme`         colours of the concepts; :data:`DARK`, :data:`LIGHT`,
                        :func:`current_theme` (env ``RELU_ANIM_THEME``)
-:class:`ChapterScene`  background from the theme; ``beat(title)``,
-                       ``narrate(text, *animations)``
+:class:`ChapterScene`  background from the theme; ``chapter_title(text)``,
+                       ``beat(title)``, ``narrate(text, *animations)``
 :func:`make_axes`      themed :class:`~manim.Axes`; :class:`LogLogAxes` for decades
-:class:`PiecewiseGraph`  exact polyline of a PiecewiseLinear (kinks sharp)
+:class:`PiecewiseGraph`  exact polyline of a PiecewiseLinear (kinks sharp), an
+                       :class:`AxesPolyline` like :class:`StepGraph`
 :func:`breakpoint_dots`  a dot on every kink
 :func:`target_graph`   a smooth target, sampled
 :class:`ErrorBand`     shaded gap between output and target
-:func:`fit_view`       band, graph and kink dots of a Fit (:class:`FitView`)
+:class:`View`          base of every view: the mobjects of a beat as named fields;
+                       :class:`GraphView` (:func:`graph_view`) band, graph and kink
+                       dots; :class:`FitView` (:func:`fit_view`) the same for a Fit
 :func:`level_line`     dashed horizontal reference line
-:class:`Readout`       ``label = number`` with scientific style for small numbers;
-                       :func:`format_tex`/:func:`format_text` write a number the
-                       same way in TeX and in narration
+:class:`Readout`       ``label = number`` with scientific style for small numbers,
+                       written as :mod:`relu_anim.story.numbers` (the one home of
+                       the number style) decides
 :func:`relu_sum_tex`   a network's formula ``c + Σ aᵢ ReLU(x − hᵢ)`` with its numbers
 :class:`NeuronDiagram`  inputs, weights, sum + b, ReLU box, output
 :func:`slope_labels`   each piece's exact slope written beside it
@@ -39,17 +42,18 @@ Examples
 """
 
 from .annotations import area_under, slope_labels, slope_tex
-from .graphs import (ErrorBand, FitView, LogLogAxes, OnAxes, PiecewiseGraph, breakpoint_dots, fit_view,
-                     level_line, make_axes, target_graph)
+from .graphs import (AxesPolyline, ErrorBand, LogLogAxes, OnAxes, PiecewiseGraph, breakpoint_dots, level_line,
+                     make_axes, target_graph)
 from .live import LivePiecewiseGraph, live_breakpoint_dots
 from .matrices import AffineEquation, NumberMatrix
 from .neuron import NeuronDiagram
 from .plane import ColorBar, RegionMap, fold_line, plane_polygon, scale_colors
-from .readouts import Readout, format_number, format_tex, format_text, relu_sum_tex
+from .readouts import Readout, relu_sum_tex
 from .scene import ChapterScene
 from .steps import StepGraph, nice_range, side_scale, step_vertices
 from .caches import locked_tex_to_svg_file  # makes manim's TeX and text caches safe to share
 from .theme import DARK, LIGHT, THEME_ENV, THEMES, Theme, current_theme, theme_named
+from .view import FitView, GraphView, View, fit_view, graph_view
 
 __all__ = [
     "Theme",
@@ -63,16 +67,17 @@ __all__ = [
     "make_axes",
     "LogLogAxes",
     "PiecewiseGraph",
+    "AxesPolyline",
     "breakpoint_dots",
     "target_graph",
     "ErrorBand",
+    "View",
+    "GraphView",
+    "graph_view",
     "FitView",
     "fit_view",
     "level_line",
     "Readout",
-    "format_number",
-    "format_tex",
-    "format_text",
     "relu_sum_tex",
     "NeuronDiagram",
     "OnAxes",

@@ -31,17 +31,19 @@ import numpy as np
 from manim import Axes, MathTex, Mobject, Polygon, VGroup
 
 from ..piecewise import PiecewiseLinear
+from ..story.numbers import format_tex
 from .theme import Theme, current_theme
 
 __all__ = ["slope_tex", "slope_labels", "area_under"]
 
 
 def slope_tex(slope: float, places: int = 2) -> str:
-    """A slope as a short TeX number: at most ``places`` decimals, no trailing zeros, no ``-0``."""
-    text = f"{float(slope):.{places}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    """A slope label's TeX: at most ``places`` decimals (one resolution for every label), no trailing zeros.
+
+    Slopes are rounded to a common resolution rather than to significant
+    digits, so rounding noise of the analysis (``1e-17``) reads ``0``.
+    """
+    return format_tex(slope, "fixed", places=places, trim=True)
 
 
 def _polyline_samples(corners: np.ndarray, step: float = 0.04) -> np.ndarray:

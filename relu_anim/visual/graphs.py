@@ -5,7 +5,7 @@ through its vertices (:class:`PiecewiseGraph`), never by sampling. Its kinks are
 sharp at every render quality and sit exactly where
 :class:`~relu_anim.piecewise.PiecewiseLinear` says. Smooth targets such as x² are
 sampled (:func:`target_graph`). :class:`ErrorBand` shades the gap between the two.
-:func:`fit_view` draws a :class:`~relu_anim.story.fit.Fit` with all three.
+:mod:`relu_anim.visual.view` puts the three together (``graph_view``, ``fit_view``).
 
 Examples
 --------
@@ -21,27 +21,26 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 import numpy as np
 from manim import Axes, DashedLine, Dot, MathTex, VGroup, VMobject
 
+from ..checks import check_whole
 from ..piecewise import PiecewiseLinear
-from ..story.fit import Fit
 from .theme import Theme, current_theme
 
 __all__ = [
     "make_axes",
     "LogLogAxes",
+    "check_decades",
     "PiecewiseGraph",
     "breakpoint_dots",
     "target_graph",
     "ErrorBand",
     "OnAxes",
+    "AxesPolyline",
     "level_line",
-    "FitView",
-    "fit_view",
 ]
 
 Function = Callable[[np.ndarray], np.ndarray]
@@ -103,6 +102,18 @@ def make_axes(x_range: Sequence[float], y_range: Sequence[float], *, x_length: f
     return axes
 
 
+def check_decades(decades: Sequence[int], name: str = "decades") -> tuple[int, int]:
+    """``(lo, hi)`` as whole exponents of ten with ``lo < hi`` (a double reaches down to 1e-324).
+
+    Examples
+    --------
+    >>> check_decades((-5, 0.0))
+    (-5, 0)
+    """
+    lo = check_whole(decades[0], f"{name}[0]", low=-324)
+    return lo, check_whole(decades[1], f"{name}[1]", low=lo + 1)
+
+
 class LogLogAxes(Axes):
     """Axes over decades: :meth:`point` takes values, not logarithms.
 
@@ -134,8 +145,8 @@ class LogLogAxes(Axes):
                  x_length: float = 4.0, y_length: float = 3.0, plain_x: bool = False,
                  font_size: float = 20, theme: Theme | None = None, **kwargs: Any) -> None:
         theme = theme or current_theme()
-        self.x_decades = (int(x_decades[0]), int(x_decades[1]))
-        self.y_decades = (int(y_decades[0]), int(y_decades[1]))
+        self.x_decades = check_decades(x_decades, "x_decades")
+        self.y_decades = check_decades(y_decades, "y_decades")
         (x0, x1), (y0, y1) = self.x_decades, self.y_decades
         axis_config = {"color": theme.axis, "stroke_width": 2, "include_numbers": False,
                        "tick_size": 0.05}
@@ -172,7 +183,36 @@ class OnAxes:
         return super().__deepcopy__(memo)  # type: ignore[misc]
 
 
-class PiecewiseGraph(OnAxes, VMobject):
+class AxesPolyline(OnAxes, VMobject):
+    """A polyline on ``axes`` with a corner at each ``(x, y)`` vertex, nothing sampled.
+
+    The base of the exact graphs (:class:`PiecewiseGraph`,
+    :class:`~relu_anim.visual.steps.StepGraph`): it keeps its axes (shared by
+    copies, see :class:`OnAxes`) and gives back its corners in scene coordinates.
+
+    Parameters
+    ----------
+    axes
+        The coordinate system; kept as :attr:`axes`.
+    vertices
+        ``(x, y)`` pairs in the axes' coordinates, in drawing order.
+    color, kwargs
+        Stroke colour and :class:`~manim.VMobject` options.
+    """
+
+    def __init__(self, axes: Axes, vertices: Sequence[Sequence[float]] | np.ndarray, color: Any,
+                 **kwargs: Any) -> None:
+        super().__init__(color=color, **kwargs)
+        self.axes = axes
+        self.set_points_as_corners([axes.c2p(x, y) for x, y in vertices])
+
+    def corners(self) -> np.ndarray:
+        """The polyline's corners in scene coordinates, one per vertex: ``(len(vertices), 3)``."""
+        anchors = self.get_anchors()
+        return np.vstack([anchors[0::2], anchors[-1:]])
+
+
+class PiecewiseGraph(AxesPolyline):
     """The exact graph of a :class:`~relu_anim.piecewise.PiecewiseLinear` on ``axes``.
 
     A polyline whose corners are ``axes.c2p`` of ``function.vertices()``: the
@@ -202,15 +242,8 @@ class PiecewiseGraph(OnAxes, VMobject):
                  theme: Theme | None = None, **kwargs: Any) -> None:
         theme = theme or current_theme()
         kwargs.setdefault("stroke_width", 5)
-        super().__init__(color=color or theme.output, **kwargs)
+        super().__init__(axes, function.vertices(), color or theme.output, **kwargs)
         self.function = function
-        self.axes = axes
-        self.set_points_as_corners([axes.c2p(x, y) for x, y in function.vertices()])
-
-    def corners(self) -> np.ndarray:
-        """The polyline's corners in scene coordinates, ``(len(function.knots), 3)``."""
-        anchors = self.get_anchors()
-        return np.vstack([anchors[0::2], anchors[-1:]])
 
 
 def breakpoint_dots(axes: Axes, function: PiecewiseLinear, color: Any = None, *,
@@ -313,31 +346,3 @@ def level_line(axes: Axes, y: float, color: Any = None, *, theme: Theme | None =
     a, b = axes.x_range[:2]
     kwargs.setdefault("stroke_width", 2)
     return DashedLine(axes.c2p(a, y), axes.c2p(b, y), color=color or theme.muted, **kwargs)
-
-
-@dataclass
-class FitView:
-    """What is drawn for one fit: error band, exact graph, kink dots (:func:`fit_view`)."""
-
-    fit: Fit
-    band: ErrorBand
-    graph: PiecewiseGraph
-    dots: VGroup
-
-    @property
-    def group(self) -> VGroup:
-        """Band, graph and dots in one group."""
-        return VGroup(self.band, self.graph, self.dots)
-
-
-def fit_view(axes: Axes, fit: Fit, target: Function, *, dots: bool = True,
-             theme: Theme | None = None) -> FitView:
-    """The :class:`ErrorBand` against ``target``, :class:`PiecewiseGraph` and kink dots of ``fit`` on ``axes``.
-
-    With ``dots=False`` the dots are an empty group. Copies of the mobjects
-    share ``axes`` (a Transform copies its graphs, and copying axes is slow).
-    """
-    band = ErrorBand(axes, fit.function, target, theme=theme)
-    graph = PiecewiseGraph(axes, fit.function, theme=theme)
-    kinks = breakpoint_dots(axes, fit.function, theme=theme) if dots else VGroup()
-    return FitView(fit, band, graph, kinks)

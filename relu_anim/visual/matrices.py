@@ -28,6 +28,9 @@ from typing import Any
 import numpy as np
 from manim import RIGHT, DecimalMatrix, DecimalNumber, MathTex, VGroup
 
+from ..arrays import frozen
+from ..checks import check_whole
+from ..errors import ReluAnimError
 from .theme import Theme, current_theme
 
 __all__ = ["NumberMatrix", "AffineEquation"]
@@ -63,10 +66,10 @@ class NumberMatrix(DecimalMatrix):
         if array.ndim == 1:
             array = array[:, None]
         if array.ndim != 2 or array.size == 0:
-            raise ValueError(f"values: need a non-empty vector or matrix, got shape {array.shape}")
-        array.setflags(write=False)
+            raise ReluAnimError(f"values: need a non-empty vector or matrix, got shape {array.shape}")
+        array = frozen(array)
         self.values = array
-        self.digits = int(digits)
+        self.digits = check_whole(digits, "digits")
         # room for a sign and the digits: columns never touch, rows stay compact
         kwargs.setdefault("h_buff", 0.21 * font_size / 30 * (self.digits + 3))
         kwargs.setdefault("v_buff", 0.5 * font_size / 30)

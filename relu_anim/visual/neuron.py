@@ -2,7 +2,7 @@
 
 Inputs (circles) → arrows labelled with their weights → a summing node with
 ``+ b`` → an activation box → the output. The numbers shown are exactly the ones
-passed in, formatted with :func:`~relu_anim.visual.readouts.format_tex`.
+passed in, formatted with :func:`~relu_anim.story.numbers.format_tex`.
 
 Examples
 --------
@@ -20,7 +20,7 @@ from typing import Any, Sequence
 import numpy as np
 from manim import DOWN, RIGHT, UP, Arrow, Circle, MathTex, Rectangle, VGroup, VMobject
 
-from .readouts import format_tex
+from ..story.numbers import format_tex
 from .theme import Theme, current_theme
 from ..errors import ReluAnimError
 

@@ -33,8 +33,10 @@ import numpy as np
 from manim import DOWN, LEFT, Axes, Dot, MathTex, ValueTracker, VGroup, VMobject, linear
 
 from ..story.history import check_position, loss_at, playback_state
+from ..checks import check_whole
 from ..piecewise import PiecewiseLinear
-from .graphs import OnAxes, PiecewiseGraph, breakpoint_dots
+from ..story.numbers import format_tex
+from .graphs import OnAxes, PiecewiseGraph, breakpoint_dots, check_decades
 from .theme import Theme, current_theme
 
 __all__ = ["nice_tick", "LossAxes", "loss_curve", "TrainingPlayback"]
@@ -83,8 +85,9 @@ class LossAxes(Axes):
                  y_length: float = 3.0, numbers: bool = True, font_size: float = 20,
                  label_every: int = 1, theme: Theme | None = None, **kwargs: Any) -> None:
         theme = theme or current_theme()
-        self.steps = int(steps)
-        self.decades = (int(decades[0]), int(decades[1]))
+        self.steps = check_whole(steps, "steps", low=1)
+        self.decades = check_decades(decades)
+        label_every = check_whole(label_every, "label_every", low=1)
         lo, hi = self.decades
         tick = nice_tick(self.steps)
         axis_config = {"color": theme.axis, "stroke_width": 2, "include_numbers": False,
@@ -95,11 +98,11 @@ class LossAxes(Axes):
         self.tick_labels = VGroup()
         if numbers:
             for value in np.arange(0, self.steps + tick / 2, tick):
-                text = f"{int(round(value)):,}".replace(",", "{,}")  # 1,500 as the step readout writes it
+                text = format_tex(value, "integer")  # 1,500 as the step readout writes it
                 self.tick_labels.add(MathTex(text, font_size=font_size, color=theme.text)
                                      .next_to(self.c2p(value, 0), DOWN, buff=0.12))
             for k in range(lo, hi + 1):
-                if (hi - k) % max(1, label_every):
+                if (hi - k) % label_every:
                     continue
                 self.tick_labels.add(MathTex(f"10^{{{k}}}", font_size=font_size, color=theme.text)
                                      .next_to(self.c2p(0, k - lo), LEFT, buff=0.12))

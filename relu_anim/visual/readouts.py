@@ -1,96 +1,31 @@
-"""Labelled numbers on screen: :class:`Readout`.
+"""Labelled numbers on screen: :class:`Readout`, and a network's formula: :func:`relu_sum_tex`.
 
 A readout is a label followed by a number, e.g. ``n = 5`` or
 ``\\text{max error} = 1.65 \\times 10^{-2}``. Small errors are written in
 scientific style (mantissa as a :class:`~manim.DecimalNumber`, then
-``\\times 10^{k}``) so that n = 1 … 100 stay legible side by side.
-:func:`format_number` is the single place that decides how a value is written.
+``\\times 10^{k}``) so that n = 1 … 100 stay legible side by side. How a
+number is written (digits, style, scientific form) is decided in one place for
+the whole project, :mod:`relu_anim.story.numbers`; this module only draws it.
 
 Examples
 --------
->>> format_number(4.950372e-05)
-(4.95, -5, 2)
->>> format_tex(4.950372e-05)
-'4.95 \\\\times 10^{-5}'
->>> format_tex(0.1667), format_tex(7, style="integer")
-('0.167', '7')
->>> format_text(4.950372e-05)
-'4.95 × 10⁻⁵'
+>>> from relu_anim.construct import shifted_relu_sum
+>>> relu_sum_tex(shifted_relu_sum([1.0, -1.0], [0.5, 1.5], flipped=[False, True]))
+'\\\\mathrm{ReLU}(x - 0.5) - \\\\mathrm{ReLU}(1.5 - x)'
 """
 
 from __future__ import annotations
 
-import math
-from typing import Any, Literal
+from typing import Any
 
 from manim import UP, DecimalNumber, Integer, MathTex, Mobject, Transform, ValueTracker, VGroup
 
 from .theme import Theme, current_theme
 from ..construct import relu_as_shift
 from ..errors import ReluAnimError
+from ..story.numbers import Style, format_number, format_tex, power_tex
 
-__all__ = ["Style", "format_number", "format_tex", "format_text", "relu_sum_tex", "Readout"]
-
-#: ``"auto"`` (scientific below 0.01 or from 10⁴ on), ``"fixed"``, ``"scientific"``, ``"integer"``.
-Style = Literal["auto", "fixed", "scientific", "integer"]
-
-
-def _scientific(value: float, style: Style) -> bool:
-    if style == "scientific":
-        return value != 0
-    if style == "auto":
-        return value != 0 and not 1e-2 <= abs(value) < 1e4
-    return False
-
-
-def format_number(value: float, style: Style = "auto", digits: int = 3) -> tuple[float, int | None, int]:
-    """How ``value`` is written: ``(mantissa, exponent or None, decimal places)``.
-
-    ``digits`` significant digits (whole numbers keep all theirs); the mantissa
-    is rounded, so it is what the screen shows.
-    """
-    value = float(value)
-    if style == "integer":
-        return float(round(value)), None, 0
-    if _scientific(value, style):
-        exponent = math.floor(math.log10(abs(value)))
-        mantissa = round(value / 10**exponent, digits - 1)
-        if abs(mantissa) >= 10:  # 9.996 rounds up to 10.0
-            exponent += 1
-            mantissa = round(value / 10**exponent, digits - 1)
-        return mantissa, exponent, digits - 1
-    if value == 0:
-        return 0.0, None, max(0, digits - 1)
-    places = max(0, digits - 1 - math.floor(math.log10(abs(value))))
-    return round(value, places), None, places
-
-
-def format_tex(value: float, style: Style = "auto", digits: int = 3) -> str:
-    """``value`` as TeX, written as :func:`format_number` decides."""
-    mantissa, exponent, places = format_number(value, style, digits)
-    text = f"{mantissa:.{places}f}"
-    return text if exponent is None else f"{text} \\times 10^{{{exponent}}}"
-
-
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def format_text(value: float, style: Style = "auto", digits: int = 3, trim: bool = False) -> str:
-    """``value`` as plain Unicode text (for narration), written as :func:`format_number` decides.
-
-    ``trim`` drops trailing zeros (``1`` rather than ``1.00``).
-    """
-    mantissa, exponent, places = format_number(value, style, digits)
-    text = f"{mantissa:.{places}f}"
-    if trim and "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text if exponent is None else f"{text} × 10{str(exponent).translate(_SUPERSCRIPT)}"
-
-
-def _short(value: float, digits: int = 3) -> str:
-    """At most ``digits`` significant digits, trailing zeros dropped: 1, 2.5, 0.167."""
-    text = format_tex(abs(value), "fixed", digits)
-    return text.rstrip("0").rstrip(".") if "." in text else text
+__all__ = ["relu_sum_tex", "Readout"]
 
 
 def relu_sum_tex(network: Any, *, digits: int = 3, show_unit_weights: bool = False,
@@ -110,6 +45,9 @@ def relu_sum_tex(network: Any, *, digits: int = 3, show_unit_weights: bool = Fal
     >>> relu_sum_tex(shifted_relu_sum([2.0, -0.5], [0.5, 1.0], bias=-1/6))
     '2\\,\\mathrm{ReLU}(x - 0.5) - 0.5\\,\\mathrm{ReLU}(x - 1) - 0.167'
     """
+    def magnitude(value: float) -> str:  # |value|, `digits` significant digits, no trailing zeros: 1, 2.5, 0.167
+        return format_tex(abs(value), "fixed", digits, trim=True)
+
     hidden, output = network.layers[0], network.layers[-1]
     if len(network.layers) != 2 or network.in_features != 1 or network.out_features != 1:
         raise ReluAnimError("network: relu_sum_tex needs one input, one hidden layer, one output")
@@ -118,7 +56,7 @@ def relu_sum_tex(network: Any, *, digits: int = 3, show_unit_weights: bool = Fal
         if w == 0 or a == 0:
             continue
         scale, h, flipped = relu_as_shift(w, b)
-        h_text = _short(h, digits)
+        h_text = magnitude(h)
         if h_text == "0":
             inner = f"-{variable}" if flipped else variable
         elif flipped:
@@ -129,13 +67,13 @@ def relu_sum_tex(network: Any, *, digits: int = 3, show_unit_weights: bool = Fal
     out = ""
     for coef, unit in terms:
         sign = "-" if coef < 0 else "+"
-        c = _short(coef, digits)
+        c = magnitude(coef)
         body = unit if (c == "1" and not show_unit_weights) else f"{c}\\,{unit}"
         out += (f"- {body}" if sign == "-" else body) if not out else f" {sign} {body}"
     bias = float(output.bias[0])
-    if _short(bias, digits) != "0":
+    if magnitude(bias) != "0":
         sign = "-" if bias < 0 else "+"
-        out += f" {sign} {_short(bias, digits)}" if out else (f"-{_short(bias, digits)}" if bias < 0 else _short(bias, digits))
+        out += f" {sign} {magnitude(bias)}" if out else (f"-{magnitude(bias)}" if bias < 0 else magnitude(bias))
     return out or "0"
 
 
@@ -149,7 +87,7 @@ class Readout(VGroup):
     value
         The number shown.
     style, digits
-        How it is written (see :func:`format_number`).
+        How it is written (see :func:`~relu_anim.story.numbers.format_number`).
     equals
         Put ``=`` between label and number.
     color
@@ -208,7 +146,7 @@ class Readout(VGroup):
                  else DecimalNumber(mantissa, num_decimal_places=places, **kw))
         number = VGroup(first)
         if exponent is not None:
-            power = MathTex(f"\\times 10^{{{exponent}}}", **kw)
+            power = MathTex(power_tex(exponent), **kw)
             power.next_to(first, direction=[1.0, 0, 0], buff=0.08)
             power.align_to(first, direction=[0, -1.0, 0])
             number.add(power)
@@ -229,8 +167,7 @@ class Readout(VGroup):
     @property
     def shown(self) -> float:
         """The number as shown (rounded), as a float."""
-        mantissa, exponent, _ = format_number(self.value, self.style, self.digits)
-        return mantissa * 10.0 ** (exponent or 0)
+        return format_number(self.value, self.style, self.digits).value
 
     # ---------------------------------------------------------------- update
     def set_value(self, value: float) -> "Readout":

@@ -34,7 +34,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from manim import DecimalNumber, Integer, MathTex, Scene, SingleStringMathTex, Tex, Text, config
+from manim import UL, DecimalNumber, Integer, MathTex, Scene, SingleStringMathTex, Tex, Text, config
 
 from .theme import Theme, current_theme
 
@@ -140,6 +140,10 @@ class ChapterScene(Scene):
         self.timeline.append(("wait", start, self.time, self._narrating))
 
     # ----------------------------------------------------------- storyboard
+    def chapter_title(self, text: str, *, font_size: float = 40, buff: float = 0.35) -> Tex:
+        """The chapter's title (TeX text), in the theme's text colour, in the top-left corner."""
+        return Tex(text, font_size=font_size, color=self.theme.text).to_corner(UL, buff=buff)
+
     def beat(self, title: str) -> None:
         """Start the beat ``title``: a new section, one clip with ``--save_sections``."""
         self.beats.append(title)

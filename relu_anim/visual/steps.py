@@ -25,13 +25,13 @@ import math
 from typing import Any
 
 import numpy as np
-from manim import Axes, VMobject
+from manim import LEFT, RIGHT, Axes, Line, MathTex, VGroup
 
+from ..checks import check_whole
+from ..story.numbers import format_tex
 from ..story.steps import StepFunction
-from .graphs import OnAxes
+from .graphs import AxesPolyline
 from .theme import Theme, current_theme
-from manim import LEFT, RIGHT, Line, MathTex, VGroup
-from .readouts import format_tex
 
 __all__ = ["StepGraph", "nice_range", "side_scale", "step_vertices"]
 
@@ -44,7 +44,7 @@ def step_vertices(steps: StepFunction) -> np.ndarray:
     return np.column_stack([xs, ys])
 
 
-class StepGraph(OnAxes, VMobject):
+class StepGraph(AxesPolyline):
     """The exact graph of a :class:`~relu_anim.story.steps.StepFunction` on ``axes``.
 
     A polyline through :meth:`vertices`: each tread runs from one edge to the
@@ -66,19 +66,12 @@ class StepGraph(OnAxes, VMobject):
                  theme: Theme | None = None, **kwargs: Any) -> None:
         theme = theme or current_theme()
         kwargs.setdefault("stroke_width", 4)
-        super().__init__(color=color or theme.breakpoint, **kwargs)
+        super().__init__(axes, step_vertices(steps), color or theme.breakpoint, **kwargs)
         self.steps = steps
-        self.axes = axes
-        self.set_points_as_corners([axes.c2p(x, y) for x, y in self.vertices()])
 
     def vertices(self) -> np.ndarray:
         """The polyline's corners in the axes' coordinates, ``(2·len(values), 2)``."""
         return step_vertices(self.steps)
-
-    def corners(self) -> np.ndarray:
-        """The polyline's corners in scene coordinates."""
-        anchors = self.get_anchors()
-        return np.vstack([anchors[0::2], anchors[-1:]])
 
 
 def nice_range(low: float, high: float, ticks: int = 2) -> tuple[float, float, float]:
@@ -87,11 +80,12 @@ def nice_range(low: float, high: float, ticks: int = 2) -> tuple[float, float, f
     ``step`` is 1, 2 or 5 times a power of ten; ``lo`` and ``hi`` are multiples
     of it.
     """
+    ticks = check_whole(ticks, "ticks", low=1)
     low, high = min(float(low), 0.0), max(float(high), 0.0)
     span = high - low
     if span == 0:
         return low, low + 1.0, 1.0
-    raw = span / max(1, 2 * ticks)
+    raw = span / (2 * ticks)
     power = 10.0 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
     lo = math.floor(low / step + 1e-9) * step
@@ -118,8 +112,6 @@ def side_scale(axes: Axes, ticks: "np.ndarray | list[float]", *, side: str = "le
     for t in ticks:
         p = axes.c2p(edge, t)
         group.add(Line(p, p + 0.06 * direction, color=theme.axis, stroke_width=2))
-        text = format_tex(t, "fixed", digits)
-        text = text.rstrip("0").rstrip(".") if "." in text else text
-        group.add(MathTex(text if text != "-0" else "0", font_size=font_size, color=theme.text)
+        group.add(MathTex(format_tex(t, "fixed", digits, trim=True), font_size=font_size, color=theme.text)
                   .next_to(p, direction, buff=0.12))
     return group
