@@ -82,6 +82,7 @@ class ChapterScene(Scene):
         self.narration: list[tuple[float, float, str]] = []
         self.timeline: list[tuple[str, float, float, str | None]] = []
         self._narrating: str | None = None
+        self._waiting = False
         self.camera.background_color = self.theme.background
         for cls in _TEXT_CLASSES:
             cls.set_default(color=self.theme.text)
@@ -113,11 +114,11 @@ class ChapterScene(Scene):
         }
 
     def _write_story(self) -> None:
-        if config.dry_run or not config.write_to_movie:
+        if config.dry_run:
             return
         try:
             movie = Path(self.renderer.file_writer.movie_file_path)
-        except AttributeError:  # a PNG or GIF render has no video to sit beside
+        except AttributeError:  # no file writer, or a PNG/GIF render: no video to sit beside
             return
         target = movie.with_name(movie.stem + STORY_SUFFIX)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -129,6 +130,9 @@ class ChapterScene(Scene):
     # ------------------------------------------------------------- timeline
     def play(self, *args: Any, **kwargs: Any) -> None:
         """:meth:`manim.Scene.play`, recorded in :attr:`timeline`."""
+        if self._waiting:  # manim's wait() plays a Wait animation: recorded once, as the wait
+            super().play(*args, **kwargs)
+            return
         start = self.time
         super().play(*args, **kwargs)
         self.timeline.append(("play", start, self.time, self._narrating))
@@ -136,7 +140,11 @@ class ChapterScene(Scene):
     def wait(self, *args: Any, **kwargs: Any) -> None:
         """:meth:`manim.Scene.wait`, recorded in :attr:`timeline`."""
         start = self.time
-        super().wait(*args, **kwargs)
+        self._waiting = True
+        try:
+            super().wait(*args, **kwargs)
+        finally:
+            self._waiting = False
         self.timeline.append(("wait", start, self.time, self._narrating))
 
     # ----------------------------------------------------------- storyboard
