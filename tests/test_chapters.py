@@ -6,6 +6,7 @@ rendered once per run by the real pipeline at the thumbnail quality.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -48,6 +49,9 @@ def test_chapter_renders_with_plausible_duration_and_captions(clips, name):
     assert cues[-1][1] <= clip.duration + 0.1
     narrated = sum(end - start for start, end in cues)
     assert narrated > 0.5 * clip.duration  # narration covers most of the chapter
+    story = json.loads(clip.story.read_text())
+    assert story["duration"] == pytest.approx(clip.duration, abs=1 / story["frame_rate"] + 1e-6)
+    assert len(story["narration"]) == len(cues)  # the .srt is the record's narration
 
 
 def test_chapters_join_into_one_video_with_markers_and_captions(clips, tmp_path):

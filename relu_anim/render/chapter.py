@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import ReluAnimError
 from .chapters import REPO_ROOT
-from .clips import MANIM_FLAGS, ChapterClip, ChapterLike, chapter_outputs, check_quality, media_folder, probe
+from .clips import MANIM_FLAGS, ChapterClip, ChapterLike, chapter_outputs, check_quality, media_folder, probe, story_path
 from .fingerprint import is_up_to_date, record_render
 
 __all__ = ["render_chapter"]
@@ -43,6 +43,7 @@ def _run_manim(chapter: ChapterLike, quality: str, root: Path, media_dir: Path) 
     """Render one chapter with manim; raise with the log's tail if it fails."""
     mp4, srt = chapter_outputs(chapter, quality, media_dir=media_dir)
     srt.unlink(missing_ok=True)  # a scene that lost its subcaptions leaves none behind
+    story_path(mp4).unlink(missing_ok=True)  # likewise its storyboard record
     log = media_dir / "logs" / f"render-{chapter.name}-{quality}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "COLUMNS": "120"}  # readable tracebacks in the log

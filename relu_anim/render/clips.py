@@ -25,6 +25,7 @@ from typing import Any, Protocol
 import av
 
 from ..errors import ReluAnimError
+from ..visual.scene import STORY_SUFFIX
 from .chapters import REPO_ROOT
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "check_quality",
     "media_folder",
     "probe",
+    "story_path",
 ]
 
 #: manim's output folder per quality: ``media/videos/<file stem>/<folder>/``
@@ -98,6 +100,23 @@ class ChapterClip:
     srt: Path | None
     duration: float
     rendered: bool = False
+
+    @property
+    def story(self) -> Path | None:
+        """The chapter's storyboard record beside the clip (beats, narration, timeline), if written."""
+        path = story_path(self.mp4)
+        return path if path.is_file() else None
+
+
+def story_path(mp4: Path) -> Path:
+    """Where a render writes the storyboard record of the clip ``mp4``.
+
+    Examples
+    --------
+    >>> story_path(Path("media/videos/x2/480p15/X2Fit.mp4")).name
+    'X2Fit.story.json'
+    """
+    return mp4.with_name(mp4.stem + STORY_SUFFIX)
 
 
 def check_quality(quality: str) -> str:

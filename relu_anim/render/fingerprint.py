@@ -32,7 +32,7 @@ from typing import Any
 
 from ..visual.theme import THEME_ENV
 from .chapters import REPO_ROOT
-from .clips import ChapterLike, chapter_outputs
+from .clips import ChapterLike, chapter_outputs, story_path
 from .join import write_text_atomic
 
 __all__ = [
@@ -207,6 +207,7 @@ def is_up_to_date(chapter: ChapterLike, quality: str, root: Path, media_dir: Pat
         and signature(mp4) is not None
         and record.get("mp4") == signature(mp4)
         and record.get("srt") == signature(srt)
+        and record.get("story") == signature(story_path(mp4))
         and record.get("fingerprint") == fingerprint(chapter, quality, root)
     )
 
@@ -219,5 +220,6 @@ def record_render(chapter: ChapterLike, quality: str, root: Path, media_dir: Pat
         "fingerprint": fingerprint(chapter, quality, root),
         "mp4": signature(mp4),
         "srt": signature(srt),
+        "story": signature(story_path(mp4)),
     }
     save_state(media_dir, state)
