@@ -84,11 +84,37 @@ def sub(x: Interval, y: Interval) -> Interval:
     return add(x, neg(y))
 
 
-def _product(a: np.ndarray, b: np.ndarray) -> Interval:
-    """``a·b`` as an interval: exact when a factor is 0, else one step either way."""
+def _split(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Veltkamp's split of ``a`` into two halves of 26 bits each."""
+    c = 134217729.0 * a  # 2^27 + 1
+    high = c - (c - a)
+    return high, a - high
+
+
+def _two_product(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``a·b``, its exact error (Dekker: ``a·b = p + err``), and where that error is valid
+    (no overflow in the split, no underflow in the pieces)."""
     p = a * b
-    exact = (a == 0) | (b == 0)
-    return np.where(exact, p, _down(p)), np.where(exact, p, _up(p))
+    ah, al = _split(a)
+    bh, bl = _split(b)
+    err = ((ah * bh - p) + ah * bl + al * bh) + al * bl
+    valid = (np.abs(a) < 2.0**995) & (np.abs(b) < 2.0**995) & (np.abs(p) < 2.0**1020) & (
+        (p == 0) | (np.abs(p) > 2.0**-960)) & np.isfinite(err)
+    return p, err, valid
+
+
+def _rounded(p: np.ndarray, err: np.ndarray, valid: np.ndarray) -> Interval:
+    """The interval holding ``p + err``: ``p`` itself on the side where no error lies."""
+    lo = np.where(valid & (err >= 0), p, _down(p))
+    hi = np.where(valid & (err <= 0), p, _up(p))
+    return lo, hi
+
+
+def _product(a: np.ndarray, b: np.ndarray) -> Interval:
+    """``a·b`` as an interval: exact when it is (a zero factor, or a zero rounding error)."""
+    p, err, valid = _two_product(a, b)
+    zero = (a == 0) | (b == 0)
+    return _rounded(p, np.where(zero, 0.0, err), valid | zero)
 
 
 def mul(x: Interval, y: Interval) -> Interval:
@@ -115,8 +141,12 @@ def div(x: Interval, y: Interval) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     for p in x:
         for q in y:
             r = p / q
-            exact = p == 0
-            cands.append((np.where(exact, r, _down(r)), np.where(exact, r, _up(r))))
+            # p = r·q + rem exactly; the true quotient is r + rem/q
+            rq, err, valid = _two_product(r, q)
+            rem = (p - rq) - err
+            valid = valid & (np.abs(p - rq) <= np.abs(p)) & np.isfinite(rem)
+            side = np.where(p == 0, 0.0, np.sign(rem) * np.sign(q))
+            cands.append(_rounded(r, side, valid | (p == 0)))
     lo = np.minimum.reduce([c[0] for c in cands])
     hi = np.maximum.reduce([c[1] for c in cands])
     return lo, hi, ok
@@ -178,6 +208,12 @@ def power(x: Interval, y: Interval) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     for an exponent that is positive).
     """
     whole = (y[0] == y[1]) & (np.floor(y[0]) == y[0]) & np.isfinite(y[0])
+    if np.all(whole & (y[0] == 2)):
+        lo, hi = square(x)
+        return lo, hi, np.ones(lo.shape, dtype=bool)
+    if np.all(whole & (y[0] == 3)):
+        lo, hi = mul(square(x), x)
+        return lo, hi, np.ones(lo.shape, dtype=bool)
     holds_zero = (x[0] <= 0) & (x[1] >= 0)
     even = whole & (np.mod(y[0], 2) == 0)
     # whole exponents: monotone on each side of 0, extremes at the ends (or 0 for even)

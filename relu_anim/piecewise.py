@@ -318,15 +318,21 @@ def _affine(h: _Forms, layer: "Layer", bias: bool = True) -> _Forms:
     return _Forms(s, o, es, eo)
 
 
-def _check_bounded(z: _Forms, reach: float, where: str, a: float, b: float) -> None:
-    """Refuse forms whose values (or their error bounds) could overflow on the domain."""
-    if z.s.size == 0:
-        return
+def _magnitude(s: np.ndarray, o: np.ndarray, es: np.ndarray, eo: np.ndarray, reach: float) -> float:
+    """Largest slope, offset (intercept) or value on the domain the forms may have."""
+    if s.size == 0:
+        return 0.0
     with np.errstate(all="ignore"):
-        bound = float(np.max((np.abs(z.s) + z.es) * reach + np.abs(z.o) + z.eo))
-    if not bound <= MAX_VALUE:
+        slope = np.abs(s) + es
+        offset = np.abs(o) + eo
+        return float(max(np.max(slope), np.max(offset), np.max(slope * reach + offset)))
+
+
+def _check_bounded(z: _Forms, reach: float, where: str, a: float, b: float) -> None:
+    """Refuse forms whose slopes, offsets or values could overflow on the domain."""
+    if not _magnitude(*z, reach) <= MAX_VALUE:
         raise ReluAnimError(
-            f"network: {where} reaches values beyond {MAX_VALUE:.3g} on [{a:g}, {b:g}], where double "
+            f"network: {where} reaches slopes or values beyond {MAX_VALUE:.3g} on [{a:g}, {b:g}], where double "
             "precision would overflow; scale the weights or the domain down"
         )
 
@@ -422,12 +428,19 @@ def _one_hidden_layer(net: "Network", a: float, b: float) -> PiecewiseLinear:
     z = _Forms(h.s[0], h.o[0], h.es[0], h.eo[0])
     v, ev, c = _collapse(net.layers[k + 1:], layer.out_features)
     left, right, jump = _gains(layer)
-    with np.errstate(all="ignore"):
-        out_bound = float(np.sum(np.abs(v) * ((np.abs(z.s) + z.es) * reach + np.abs(z.o) + z.eo)) + abs(c))
-    if not out_bound <= MAX_VALUE:
+    gain = max(abs(left), abs(right))
+    if not _magnitude(*z, reach) * gain <= MAX_VALUE:
         raise ReluAnimError(
-            f"network: its output reaches values beyond {MAX_VALUE:.3g} on [{a:g}, {b:g}], where double "
-            "precision would overflow; scale the weights or the domain down"
+            f"network: layers[{k}] reaches slopes or values beyond {MAX_VALUE:.3g} on [{a:g}, {b:g}] after "
+            "its activation, where double precision would overflow; scale the weights or the domain down"
+        )
+    with np.errstate(all="ignore"):
+        out_slope = float(np.sum((np.abs(v) + ev) * (np.abs(z.s) + z.es))) * gain
+        out_offset = float(np.sum((np.abs(v) + ev) * (np.abs(z.o) + z.eo))) * gain + abs(c)
+    if not _magnitude(np.array([out_slope]), np.array([out_offset]), 0.0, 0.0, reach) <= MAX_VALUE:
+        raise ReluAnimError(
+            f"network: its output reaches slopes or values beyond {MAX_VALUE:.3g} on [{a:g}, {b:g}], where "
+            "double precision would overflow; scale the weights or the domain down"
         )
 
     r, delta, _ = _roots(z)
@@ -521,6 +534,7 @@ def _by_layers(net: "Network", a: float, b: float) -> PiecewiseLinear:
             continue
         bps, zones, parent, on = _split(bps, zones, z, a, b, budget, i)
         h, unresolved = _activate(z, parent, on, layer, reach)
+        _check_bounded(h, reach, f"layers[{i}]", a, b)
         active = active[parent] + on.sum(axis=1)
         if i == last_nonlinear:
             diff = _differences(h, parent, on, unresolved)

@@ -136,6 +136,12 @@ class Target:
         self._reasons: list[tuple[str, str]] = []
         self._fn, self._ifn = _compile_text(self.text, self._reasons)
 
+    def _enclose(self, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Enclosures of the target over the intervals ``[lo[i], hi[i]]``, and per interval
+        the index of the first reason it may not be finite there (−1: proven finite)."""
+        with np.errstate(all="ignore"):
+            return self._ifn(np.asarray(lo, dtype=float), np.asarray(hi, dtype=float))
+
     def __call__(self, x) -> np.ndarray:
         """Evaluate at ``x``: a float64 array of the same shape (``nan``/``inf`` allowed)."""
         try:
@@ -175,7 +181,7 @@ class Target:
         True
         """
         a, b = check_domain(a, b)
-        found = _unproven(self._ifn, a, b)
+        found = _unproven(self._enclose, a, b)
         if found is None:
             return
         where, reason = found
