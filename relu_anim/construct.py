@@ -7,7 +7,11 @@ exactly, by least squares in the continuous L² sense on the domain.
 
 Least squares works in the hat-function basis of the kinks, where the Gram
 matrix is tridiagonal and well conditioned, and only then rewrites the result
-as ReLU output weights: fast and accurate for thousands of units.
+as ReLU output weights: fast and accurate for thousands of units. Everything
+:func:`construct` does is linear in the number of units (10,000 units: about
+4 s and 70 MB), and it refuses, with what to change, what double precision
+cannot fit: a target that is not finite or beyond ``MAX_TARGET``, a domain
+too narrow for its distance from 0 to hold the pieces, or too far out.
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@
 The mean squared error is integrated with Gauss–Legendre quadrature on panels
 that never straddle a kink, so it is exact whenever the target is a polynomial
 of degree ≤ 7 (x² included). The max error is found per piece and refined by
-golden-section search, so it is exact to rounding for smooth targets.
+golden-section search, so it is exact to rounding for smooth targets. Errors
+that are not finite (a target that overflows or is undefined somewhere) are
+refused with :class:`~relu_anim.errors.ReluAnimError`, never averaged away.
 
 The theoretical optima for x² on [0, 2] with a one-hidden-layer network of n
 ReLU units (DESIGN.md, "Numbers to hit") live here too.
