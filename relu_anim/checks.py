@@ -36,8 +36,11 @@ def check_domain(a: float, b: float) -> tuple[float, float]:
     return a, b
 
 
-def check_whole(value: Any, name: str, *, low: int = 0, high: int | None = None) -> int:
+def check_whole(value: Any, name: str, *, low: int | None = 0, high: int | None = None) -> int:
     """Return ``value`` as an ``int`` if it is a whole number in ``[low, high]``.
+
+    ``low=None`` or ``high=None`` leaves that side open (for callers that word
+    the range check their own way).
 
     Booleans are refused (``True`` is not a count); integral floats such as
     ``3.0`` are accepted, as are numpy integers.
@@ -60,7 +63,7 @@ def check_whole(value: Any, name: str, *, low: int = 0, high: int | None = None)
         if not (math.isfinite(as_float) and as_float.is_integer()):
             raise ReluAnimError(f"{name}: must be a whole number (got {value!r})")
         whole = int(as_float)
-    if whole < low:
+    if low is not None and whole < low:
         raise ReluAnimError(f"{name}: must be at least {low} (got {whole})")
     if high is not None and whole > high:
         raise ReluAnimError(f"{name}: must be at most {high:,} (got {whole:,})")

@@ -66,10 +66,14 @@ class Layer:
             raise ReluAnimError(
                 f"{where}.bias: length {bias.shape} does not match the weight's {weight.shape[0]} rows"
             )
-        if not np.all(np.isfinite(weight)):
-            raise ReluAnimError(f"{where}.weight: contains non-finite numbers")
-        if not np.all(np.isfinite(bias)):
-            raise ReluAnimError(f"{where}.bias: contains non-finite numbers")
+        for name, values in (("weight", weight), ("bias", bias)):
+            bad = np.argwhere(~np.isfinite(values))
+            if len(bad):
+                at = ", ".join(str(int(i)) for i in bad[0])
+                raise ReluAnimError(
+                    f"{where}.{name}: contains non-finite numbers ({values[tuple(bad[0])]} at [{at}]); "
+                    "every weight and bias must be a finite number"
+                )
         if self.activation not in ACTIVATIONS:
             raise ReluAnimError(
                 f"{where}.activation: unknown activation {self.activation!r} "
