@@ -316,8 +316,9 @@ def load_network(path: str | os.PathLike[str]) -> NetworkFile:
 def looks_like_json(raw: bytes) -> bool:
     """Whether ``raw`` is text (UTF-8, -16 or -32) whose first non-blank character opens JSON.
 
-    The test :func:`network_from_json` would fail with a JSON syntax error
-    rather than "not text" — how the CLI tells a network file from a PyTorch one.
+    How the CLI tells a network file from a PyTorch one: such bytes are
+    reported by :func:`network_from_json` as bad JSON or a bad network, not as
+    "not a network file".
 
     Examples
     --------
@@ -326,10 +327,8 @@ def looks_like_json(raw: bytes) -> bool:
     >>> looks_like_json(b"PK\\x03\\x04"), looks_like_json(b"")
     (False, False)
     """
-    try:
-        text = _decode(raw, "")
-    except ReluAnimError:
-        return False
+    # leniently: bad bytes further on are network_from_json's to report, with their offset
+    text = raw.decode(json.detect_encoding(raw), errors="replace").removeprefix("\ufeff")
     return text.lstrip(" \t\r\n")[:1] in ("{", "[")
 
 

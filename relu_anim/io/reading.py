@@ -10,12 +10,14 @@ naming the file.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+from typing import BinaryIO, Iterator
 
 from ..errors import ReluAnimError
 
-__all__ = ["file_type", "read_regular_file"]
+__all__ = ["file_type", "read_head", "read_regular_file"]
 
 _TYPES = (
     (stat.S_ISDIR, "a directory"),
@@ -66,6 +68,34 @@ def read_regular_file(path: str | os.PathLike[str], limit: int, *, what: str = "
     ...
     relu_anim.errors.ReluAnimError: /dev/zero: is a character device, not a file
     """
+    with _open_regular(path, what) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > limit:
+            raise ReluAnimError(f"{path}: is {size:,} bytes; {_limit(what, limit)}")
+        data = _read(handle, limit + 1, path)  # a file growing while read is caught here
+    if len(data) > limit:
+        raise ReluAnimError(f"{path}: has more than {limit:,} bytes; {_limit(what, limit)}")
+    return data
+
+
+def read_head(path: str | os.PathLike[str], size: int, *, what: str = "file") -> bytes:
+    """The first ``size`` bytes of ``path``, a regular file (any size), with the checks
+    and messages of :func:`read_regular_file`.
+
+    Examples
+    --------
+    >>> read_head("/dev/stdin", 4, what="model file")
+    Traceback (most recent call last):
+    ...
+    relu_anim.errors.ReluAnimError: /dev/stdin: is a character device, not a model file
+    """
+    with _open_regular(path, what) as handle:
+        return _read(handle, size, path)
+
+
+@contextlib.contextmanager
+def _open_regular(path: str | os.PathLike[str], what: str) -> Iterator[BinaryIO]:
+    """``path`` open for reading, once it is known to be a regular file."""
     source = str(path)
     try:
         # Check the type before opening: opening a FIFO blocks, opening a device may act.
@@ -73,24 +103,25 @@ def read_regular_file(path: str | os.PathLike[str], limit: int, *, what: str = "
         if not stat.S_ISREG(mode):
             raise ReluAnimError(f"{source}: is {file_type(mode)}, not a {what}")
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
-        with os.fdopen(fd, "rb") as handle:
-            info = os.fstat(handle.fileno())  # the file opened, not the one stat saw
-            if not stat.S_ISREG(info.st_mode):
-                raise ReluAnimError(f"{source}: is {file_type(info.st_mode)}, not a {what}")
-            if info.st_size > limit:
-                raise ReluAnimError(f"{source}: is {info.st_size:,} bytes; {_limit(what, limit)}")
-            data = handle.read(limit + 1)  # a file growing while read is caught here
     except FileNotFoundError:
         raise ReluAnimError(f"{source}: no such file") from None
     except NotADirectoryError:
         raise ReluAnimError(f"{source}: no such file (a part of the path is not a folder)") from None
     except OSError as err:
         raise ReluAnimError(f"{source}: cannot read ({err.strerror or err})") from None
-    if len(data) > limit:
-        raise ReluAnimError(f"{source}: has more than {limit:,} bytes; {_limit(what, limit)}")
-    return data
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode  # the file opened, not the one stat saw
+        if not stat.S_ISREG(mode):
+            raise ReluAnimError(f"{source}: is {file_type(mode)}, not a {what}")
+        yield handle
+
+
+def _read(handle: BinaryIO, size: int, path: str | os.PathLike[str]) -> bytes:
+    try:
+        return handle.read(size)
+    except OSError as err:
+        raise ReluAnimError(f"{path}: cannot read ({err.strerror or err})") from None
 
 
 def _limit(what: str, limit: int) -> str:
     return f"a {what} may have at most {limit:,} bytes"
-
