@@ -856,3 +856,21 @@ def test_an_integer_beyond_a_double_is_not_finite(tmp_path):
     data = valid()
     data["metrics"]["mse"] = 10**400  # a JSON integer with 401 digits: parsed, not a double
     expect_load_error(write(tmp_path, json.dumps(data)), "metrics.mse: not a finite number (too large for a double)")
+
+
+def test_too_many_objects_are_refused_before_validating_them(monkeypatch):
+    data = valid()  # 16 objects: top level, 3 layers, breakpoints, pieces, metrics, 2 snapshots of 4 + 3 layers
+    monkeypatch.setattr(export, "MAX_OBJECTS", 15)
+    with pytest.raises(ReluAnimError, match=re.escape(
+            "network: history[1].layers[2]: more than 15 objects in the file; "
+            "a network file may have at most 15 (layers and snapshots)")):
+        network_from_dict(data)
+    monkeypatch.setattr(export, "MAX_OBJECTS", 16)
+    assert network_from_dict(data).history[1]["step"] == 10
+
+
+def test_too_many_metrics_are_refused():
+    data = valid()
+    data["metrics"] = {f"m{i}": 1.0 for i in range(1001)}
+    with pytest.raises(ReluAnimError, match=r"^network: metrics: must have at most 1,000 keys, got 1,001$"):
+        network_from_dict(data)

@@ -37,8 +37,9 @@ def loads_as_a_network(path: Path) -> bool:
 @pytest.mark.parametrize("device, kind", [("/dev/null", "a character device"),
                                           ("/dev/full", "a character device")])
 def test_a_device_is_refused_not_replaced(device, kind):
+    """As nobody: should this ever regress, root would replace the machine's /dev/null."""
     before = Snapshot.of(Path(device))
-    done = run_cli(*FIT, "-o", device)
+    done = run_cli(*FIT, "-o", device, nobody=True)
     assert_fails(done, f"^relu-anim: error: {device}: is {kind}; {SPECIAL}")
     assert done.stdout == b""
     after = Snapshot.of(Path(device))
@@ -57,7 +58,8 @@ def test_a_symlink_to_a_device_is_refused_and_kept(shared_tmp):
     link = shared_tmp / "out.json"
     link.symlink_to("/dev/null")
     before = folder_state(shared_tmp)
-    assert_fails(run_cli(*FIT, "-o", link), r"out\.json: is a character device; " + SPECIAL)
+    done = run_cli(*FIT, "-o", link, nobody=True)  # as nobody: see test_a_device_is_refused_not_replaced
+    assert_fails(done, r"out\.json: is a character device; " + SPECIAL)
     assert folder_state(shared_tmp) == before
 
 

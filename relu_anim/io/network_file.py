@@ -46,6 +46,7 @@ from ..piecewise import PiecewiseLinear
 __all__ = [
     "FORMAT",
     "MAX_FILE_BYTES",
+    "MAX_OBJECTS",
     "VERSION",
     "NetworkFile",
     "load_network",
@@ -67,6 +68,11 @@ MATCH_RTOL = 1e-9
 #: The largest network file :func:`load_network` reads: 64 MiB, about three
 #: million numbers (a 1-1700-1700-1 network, or 200 snapshots of a 1-64-64-1 one).
 MAX_FILE_BYTES = 64 * 2**20
+#: The most JSON objects (the top level, layers, snapshots, ...) a network file
+#: may hold. Validating one layer object costs jsonschema about 0.2 ms; without
+#: this bound 64 MiB of tiny layers would take minutes. A 40-snapshot history
+#: of a 3-layer network has about 200.
+MAX_OBJECTS = 20_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -457,34 +463,77 @@ def _check_version(data: Any) -> None:
 
 
 def _check_values(data: Any) -> None:
-    """No key twice in one object; every number a finite double (no NaN, 1e400 or 10**400).
+    """No key twice in one object; every number a finite double (no NaN, 1e400 or 10**400);
+    at most :data:`MAX_OBJECTS` objects.
 
-    Walks the parsed JSON without recursion, in document order, and names the
-    first offender's key path.
+    Walks the parsed JSON in document order without recursion and names the
+    first offender's key path; paths are only built for it (a million-row
+    weight matrix is walked in well under a second).
     """
-    stack: list[tuple[tuple[str | int, ...], Any]] = [((), data)] if isinstance(data, (dict, list)) else []
+    if not isinstance(data, (dict, list)):
+        return  # the schema names the problem
+    _check_keys_once(data, None)
+    objects = 1
+    stack = [(iter(data.items() if isinstance(data, dict) else enumerate(data)), None)]
     while stack:
-        path, value = stack.pop()
-        if isinstance(value, dict):
-            duplicates = getattr(value, "duplicates", ())
-            if duplicates:
-                _fail(key_path(path), f"duplicate key {duplicates[0]!r}")
-            children = list(value.items())
-        else:
-            children = list(enumerate(value))
-        for key, child in reversed(children):
-            if type(child) is float:  # the common case, first
+        entries, parent = stack[-1]
+        for key, child in entries:
+            kind = type(child)
+            if kind is float:
                 if not -math.inf < child < math.inf:
-                    _fail(key_path(path + (key,)), f"not a finite number (got {child!r})")
-            elif isinstance(child, (dict, list)):
-                stack.append((path + (key,), child))
-            elif isinstance(child, float) and not math.isfinite(child):
-                _fail(key_path(path + (key,)), f"not a finite number (got {child!r})")
-            elif isinstance(child, int) and not isinstance(child, bool):
+                    _fail(_trail_path((parent, key)), f"not a finite number (got {child!r})")
+            elif kind is list and _finite_numbers(child):
+                continue  # a row of numbers, the bulk of a file: checked in one C loop
+            elif kind is list or kind is dict or isinstance(child, (dict, list)):
+                trail = (parent, key)
+                _check_keys_once(child, trail)
+                if isinstance(child, dict):
+                    objects += 1
+                    if objects > MAX_OBJECTS:
+                        _fail(_trail_path(trail), f"more than {MAX_OBJECTS:,} objects in the file; "
+                              f"a network file may have at most {MAX_OBJECTS:,} (layers and snapshots)")
+                stack.append((iter(child.items() if isinstance(child, dict) else enumerate(child)), trail))
+                break
+            elif isinstance(child, float) and not math.isfinite(child):  # _NonFinite
+                _fail(_trail_path((parent, key)), f"not a finite number (got {child!r})")
+            elif isinstance(child, int) and not isinstance(child, bool) and abs(child) > _BIG:
                 try:
                     float(child)
                 except OverflowError:
-                    _fail(key_path(path + (key,)), "not a finite number (too large for a double)")
+                    _fail(_trail_path((parent, key)), "not a finite number (too large for a double)")
+        else:
+            stack.pop()
+
+
+#: Integers beyond this may not fit a double; only those are converted to find out.
+_BIG = 2**1023
+
+
+def _finite_numbers(values: list[Any]) -> bool:
+    """True if ``values`` holds only finite numbers (booleans count; the schema refuses them).
+
+    ``math.fsum`` is NaN or infinite if any term is, and raises for anything
+    that is not a number; False sends the list to the item-by-item walk.
+    """
+    try:
+        return math.isfinite(math.fsum(values))
+    except (TypeError, ValueError, OverflowError):  # not numbers, inf - inf, a sum beyond doubles
+        return False
+
+
+def _check_keys_once(value: Any, trail: Any) -> None:
+    duplicates = getattr(value, "duplicates", ())
+    if duplicates:
+        _fail(_trail_path(trail), f"duplicate key {duplicates[0]!r}")
+
+
+def _trail_path(trail: Any) -> str:
+    """``(((None, "layers"), 0), "bias")`` as ``layers[0].bias``."""
+    parts: list[str | int] = []
+    while trail is not None:
+        trail, key = trail
+        parts.append(key)
+    return key_path(reversed(parts))
 
 
 def _network(items: list[Any], where: list[str | int]) -> Network:

@@ -84,10 +84,10 @@ def read_head(path: str | os.PathLike[str], size: int, *, what: str = "file") ->
 
     Examples
     --------
-    >>> read_head("/dev/stdin", 4, what="model file")
+    >>> read_head("/dev/zero", 4, what="model file")
     Traceback (most recent call last):
     ...
-    relu_anim.errors.ReluAnimError: /dev/stdin: is a character device, not a model file
+    relu_anim.errors.ReluAnimError: /dev/zero: is a character device, not a model file
     """
     with _open_regular(path, what) as handle:
         return _read(handle, size, path)
