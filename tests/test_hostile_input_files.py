@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -42,7 +43,7 @@ def api_fails(path: Path, pattern: str) -> None:
     done = api_load(path)
     err = done.stderr.decode()
     assert done.returncode == 2 and err.count("\n") == 1, err
-    assert __import__("re").search(pattern, err), err
+    assert re.search(pattern, err), err
 
 
 def valid_text() -> str:
@@ -88,7 +89,7 @@ def test_a_sparse_gigabyte_is_refused_without_reading_it(shared_tmp):
     limit = f"{MAX_FILE_BYTES:,}"
     message = rf"big\.json: is 1,073,741,824 bytes; a network file may have at most {limit} bytes$"
     done = api_load(big, memory=512 * 2**20)  # reading it would not fit
-    assert done.returncode == 2 and __import__("re").search(message, done.stderr.decode()), done.stderr
+    assert done.returncode == 2 and re.search(message, done.stderr.decode()), done.stderr
     assert_fails(run_cli("breakpoints", big, "--domain", "0", "1", memory=512 * 2**20), message)
 
 

@@ -46,7 +46,8 @@ from ..checks import check_domain
 from ..construct import check_units, construct
 from ..errors import ReluAnimError
 from ..io.atomic import atomic_path, output_target
-from ..io.network_file import MAX_FILE_BYTES, looks_like_json, network_from_json, network_json
+from ..io.json_text import looks_like_json
+from ..io.network_file import MAX_FILE_BYTES, network_from_json, network_json
 from ..io.reading import read_head, read_regular_file
 from ..metrics import fit_metrics
 from ..network import Network

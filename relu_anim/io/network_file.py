@@ -26,9 +26,7 @@ whose message names the file and the offending key path first, e.g.
 from __future__ import annotations
 
 import json
-import math
 import os
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, NoReturn, Sequence
@@ -36,6 +34,7 @@ from typing import Any, Mapping, NoReturn, Sequence
 import numpy as np
 
 from .atomic import write_atomic
+from .json_text import check_values, parse_json
 from .reading import read_regular_file
 from .schema import key_path, schema_problem, show
 from ..checks import check_domain
@@ -50,7 +49,6 @@ __all__ = [
     "VERSION",
     "NetworkFile",
     "load_network",
-    "looks_like_json",
     "network_from_dict",
     "network_from_json",
     "network_json",
@@ -319,25 +317,6 @@ def load_network(path: str | os.PathLike[str]) -> NetworkFile:
     return network_from_json(raw, source=str(path))
 
 
-def looks_like_json(raw: bytes) -> bool:
-    """Whether ``raw`` is text (UTF-8, -16 or -32) whose first non-blank character opens JSON.
-
-    How the CLI tells a network file from a PyTorch one: such bytes are
-    reported by :func:`network_from_json` as bad JSON or a bad network, not as
-    "not a network file".
-
-    Examples
-    --------
-    >>> looks_like_json(b'\\xef\\xbb\\xbf  {"format": 1}'), looks_like_json(' [1]'.encode("utf-16"))
-    (True, True)
-    >>> looks_like_json(b"PK\\x03\\x04"), looks_like_json(b"")
-    (False, False)
-    """
-    # leniently: bad bytes further on are network_from_json's to report, with their offset
-    text = raw.decode(json.detect_encoding(raw), errors="replace").removeprefix("\ufeff")
-    return text.lstrip(" \t\r\n")[:1] in ("{", "[")
-
-
 def network_from_json(raw: bytes | str, *, source: str = "network") -> NetworkFile:
     """Parse network JSON text and validate it like :func:`network_from_dict`.
 
@@ -353,30 +332,22 @@ def network_from_json(raw: bytes | str, *, source: str = "network") -> NetworkFi
     ...
     relu_anim.errors.ReluAnimError: network: layers: must not be empty
     """
-    text = _decode(raw, source) if isinstance(raw, bytes) else raw.removeprefix("\ufeff")
-    try:
-        data = json.loads(text, parse_constant=_NonFinite, object_pairs_hook=_JSONObject.from_pairs)
-    except json.JSONDecodeError as err:
-        raise ReluAnimError(
-            f"{source}: line {err.lineno}, column {err.colno}: invalid JSON ({err.msg})"
-        ) from None
-    except RecursionError:
-        raise ReluAnimError(f"{source}: invalid JSON (nested too deeply)") from None
-    except ValueError as err:  # e.g. an integer with too many digits
-        raise ReluAnimError(f"{source}: invalid JSON ({err})") from None
-    return _validated(data, source)
+    return _validated(parse_json(raw, source), source)
 
 
 def network_from_dict(data: Mapping[str, Any], *, source: str = "network") -> NetworkFile:
     """Validate parsed network JSON and build the :class:`NetworkFile`.
 
     First the format and version (a reader refuses any version but
-    :data:`VERSION`), then the JSON Schema (:mod:`relu_anim.io.schema`: keys,
-    types, activations, whole numbers), then what a schema cannot say: finite
-    numbers, rectangular weights, bias lengths and consecutive shapes (checked
-    by :class:`Layer` and :class:`Network`), ``a < b``, breakpoints increasing
-    inside the domain and agreeing with the ones recomputed from the weights,
-    one piece more than breakpoints, history steps increasing.
+    :data:`VERSION`); then every value (:func:`relu_anim.io.json_text.check_values`:
+    finite numbers, no duplicate keys, at most :data:`MAX_OBJECTS` objects);
+    then the JSON Schema (:mod:`relu_anim.io.schema`: keys, types, activations,
+    whole numbers); then what a schema cannot say: rectangular weights, bias
+    lengths and consecutive shapes (checked by :class:`Layer` and
+    :class:`Network`), ``a < b`` (:func:`~relu_anim.checks.check_domain`),
+    breakpoints increasing inside the domain and agreeing with the ones
+    recomputed from the weights, one piece more than breakpoints, history
+    steps increasing.
 
     Parameters
     ----------
@@ -420,7 +391,7 @@ def _validated(data: Any, source: str) -> NetworkFile:
 
 def _parse(data: Any) -> NetworkFile:
     _check_version(data)
-    _check_values(data)
+    check_values(data, max_objects=MAX_OBJECTS, what="a network file")
     problem = schema_problem(data)
     if problem is not None:
         raise ReluAnimError(problem)
@@ -460,80 +431,6 @@ def _check_version(data: Any) -> None:
     version = data["version"]
     if not (type(version) is int and version == VERSION):  # 1.0 and true are not version 1
         _fail("version", f"unsupported version {show(version)} (this relu-anim reads version {VERSION})")
-
-
-def _check_values(data: Any) -> None:
-    """No key twice in one object; every number a finite double (no NaN, 1e400 or 10**400);
-    at most :data:`MAX_OBJECTS` objects.
-
-    Walks the parsed JSON in document order without recursion and names the
-    first offender's key path; paths are only built for it (a million-row
-    weight matrix is walked in well under a second).
-    """
-    if not isinstance(data, (dict, list)):
-        return  # the schema names the problem
-    _check_keys_once(data, None)
-    objects = 1
-    stack = [(iter(data.items() if isinstance(data, dict) else enumerate(data)), None)]
-    while stack:
-        entries, parent = stack[-1]
-        for key, child in entries:
-            kind = type(child)
-            if kind is float:
-                if not -math.inf < child < math.inf:
-                    _fail(_trail_path((parent, key)), f"not a finite number (got {child!r})")
-            elif kind is list and _finite_numbers(child):
-                continue  # a row of numbers, the bulk of a file: checked in one C loop
-            elif kind is list or kind is dict or isinstance(child, (dict, list)):
-                trail = (parent, key)
-                _check_keys_once(child, trail)
-                if isinstance(child, dict):
-                    objects += 1
-                    if objects > MAX_OBJECTS:
-                        _fail(_trail_path(trail), f"more than {MAX_OBJECTS:,} objects in the file; "
-                              f"a network file may have at most {MAX_OBJECTS:,} (layers and snapshots)")
-                stack.append((iter(child.items() if isinstance(child, dict) else enumerate(child)), trail))
-                break
-            elif isinstance(child, float) and not math.isfinite(child):  # _NonFinite
-                _fail(_trail_path((parent, key)), f"not a finite number (got {child!r})")
-            elif isinstance(child, int) and not isinstance(child, bool) and abs(child) > _BIG:
-                try:
-                    float(child)
-                except OverflowError:
-                    _fail(_trail_path((parent, key)), "not a finite number (too large for a double)")
-        else:
-            stack.pop()
-
-
-#: Integers beyond this may not fit a double; only those are converted to find out.
-_BIG = 2**1023
-
-
-def _finite_numbers(values: list[Any]) -> bool:
-    """True if ``values`` holds only finite numbers (booleans count; the schema refuses them).
-
-    ``math.fsum`` is NaN or infinite if any term is, and raises for anything
-    that is not a number; False sends the list to the item-by-item walk.
-    """
-    try:
-        return math.isfinite(math.fsum(values))
-    except (TypeError, ValueError, OverflowError):  # not numbers, inf - inf, a sum beyond doubles
-        return False
-
-
-def _check_keys_once(value: Any, trail: Any) -> None:
-    duplicates = getattr(value, "duplicates", ())
-    if duplicates:
-        _fail(_trail_path(trail), f"duplicate key {duplicates[0]!r}")
-
-
-def _trail_path(trail: Any) -> str:
-    """``(((None, "layers"), 0), "bias")`` as ``layers[0].bias``."""
-    parts: list[str | int] = []
-    while trail is not None:
-        trail, key = trail
-        parts.append(key)
-    return key_path(reversed(parts))
 
 
 def _network(items: list[Any], where: list[str | int]) -> Network:
@@ -618,43 +515,6 @@ def _agree_pieces(stored: Mapping[str, list[Any]], kinks: int, f: PiecewiseLinea
 
 def _scale(values: np.ndarray) -> float:
     return max(float(np.max(np.abs(values))), np.finfo(float).tiny) if len(values) else 1.0
-
-
-# ------------------------------------------------------------------ JSON text
-class _NonFinite(float):
-    """What the parser makes of ``NaN``, ``Infinity`` and ``-Infinity``: the float, shown as written."""
-
-    def __new__(cls, text: str) -> "_NonFinite":
-        value = super().__new__(cls, text)
-        value.text = text
-        return value
-
-    def __repr__(self) -> str:
-        return self.text
-
-
-class _JSONObject(dict):
-    """A parsed JSON object that remembers keys it had more than once."""
-
-    duplicates: tuple[str, ...] = ()
-
-    @classmethod
-    def from_pairs(cls, pairs: list[tuple[str, Any]]) -> "_JSONObject":
-        obj = cls(pairs)
-        if len(obj) != len(pairs):
-            obj.duplicates = tuple(k for k, n in Counter(k for k, _ in pairs).items() if n > 1)
-        return obj
-
-
-def _decode(raw: bytes, source: str) -> str:
-    """JSON bytes as text: UTF-8 (BOM allowed), UTF-16 or UTF-32, as RFC 8259's detection."""
-    encoding = json.detect_encoding(raw)
-    try:
-        return raw.decode(encoding)
-    except UnicodeDecodeError as err:
-        name = "UTF-8" if encoding.startswith("utf-8") else encoding.upper().replace("-LE", "").replace("-BE", "")
-        offset = err.start + (3 if encoding == "utf-8-sig" else 0)
-        raise ReluAnimError(f"{source}: not {name} text (byte 0x{raw[offset]:02x} at offset {offset})") from None
 
 
 # ------------------------------------------------------------------ messages
