@@ -3,4 +3,4 @@
 import pytest
 
 # helpers that assert: pytest rewrites their asserts too, so a failure shows the values
-pytest.register_assert_rewrite("tests.scenes")
+pytest.register_assert_rewrite("tests.scenes", "tests.hostile")

@@ -163,3 +163,40 @@ def test_the_installed_console_script_exits_2_with_one_line(tmp_path):
     assert not (tmp_path / "o.json").exists()
     ok = subprocess.run([script, "--help"], capture_output=True, text=True)
     assert ok.returncode == 0 and "breakpoints" in ok.stdout
+
+
+def test_a_bug_is_one_line_with_status_1_and_no_output(tmp_path, capsys, monkeypatch):
+    from relu_anim.cli import commands
+
+    def broken(*args, **kwargs):
+        raise TypeError("'float' object\nis not subscriptable")
+
+    monkeypatch.setattr(commands, "construct", broken)
+    monkeypatch.delenv("RELU_ANIM_TRACEBACK", raising=False)
+    code, out, err = run(capsys, "fit", "x**2", "--domain", 0, 2, "-n", 3, "-o", tmp_path / "o.json")
+    assert (code, out) == (1, "")
+    assert err == ("relu-anim: internal error: TypeError: 'float' object\\nis not subscriptable "
+                   "(please report it; RELU_ANIM_TRACEBACK=1 shows where)\n")
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.setenv("RELU_ANIM_TRACEBACK", "1")
+    with pytest.raises(TypeError, match="is not subscriptable"):
+        main(["fit", "x**2", "--domain", "0", "2", "-n", "3", "-o", str(tmp_path / "o.json")])
+
+
+def test_numpy_warnings_add_no_lines(tmp_path, capsys):
+    """A domain whose width overflows makes numpy warn; the user still gets one line."""
+    code, _, err = run(capsys, "fit", "x**2", "--domain", -1e308, 1e308, "-n", 3, "-o", tmp_path / "o.json")
+    assert code == 2 and err.count("\n") == 1 and err.startswith("relu-anim: error: "), err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_no_arguments_prints_the_help(capsys):
+    code, out, err = run(capsys)
+    assert (code, err) == (0, "") and "breakpoints" in out and "Usage: relu-anim" in out
+
+
+def test_version_and_help_exit_0(capsys):
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out.startswith("relu-anim, version ")
+    code, out, _ = run(capsys, "breakpoints", "--help")
+    assert code == 0 and "--all" in out and "state_dict" in out

@@ -15,6 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from relu_anim.io import network_file as export
+from relu_anim.io import reading
+from relu_anim.io.json_text import looks_like_json
 from relu_anim.errors import ReluAnimError
 from relu_anim.io.network_file import (
     FORMAT,
@@ -25,6 +27,7 @@ from relu_anim.io.network_file import (
     network_to_dict,
     save_network,
 )
+from relu_anim.io.schema import network_schema, schema_problem
 from relu_anim.network import ACTIVATIONS, Layer, Network
 
 
@@ -443,10 +446,10 @@ INVALID = [
     ("version string", put("version", "1"), "version: unsupported version \"1\""),
     ("version bool", put("version", True), "version: unsupported version true"),
     ("version float", put("version", 1.0), "version: unsupported version 1.0"),
-    ("unknown key", put("foo", 1), "unknown key 'foo'"),
+    ("unknown key", put("foo", 1), "top level: unknown key 'foo' (allowed: format, version, layers, domain,"),
     # layers
     ("layers missing", drop("layers"), "layers: missing"),
-    ("layers empty", put("layers", []), "layers: must list at least one layer"),
+    ("layers empty", put("layers", []), "layers: must not be empty"),
     ("layers object", put("layers", {}), "layers: must be a list, got object"),
     ("layer not object", put("layers", 1, [[1.0]]), "layers[1]: must be an object, got list"),
     ("layer unknown key", put("layers", 0, "weights", [[1.0]]), "layers[0]: unknown key 'weights'"),
@@ -455,8 +458,8 @@ INVALID = [
     ("activation missing", drop("layers", 2, "activation"), "layers[2].activation: missing"),
     ("weight ragged", put("layers", 1, "weight", [[1.0, 2.0, 3.0], [1.0, 2.0]]),
      "layers[1].weight: ragged rows (row 0 has 3 numbers, row 1 has 2)"),
-    ("weight empty", put("layers", 0, "weight", []), "layers[0].weight: must be a non-empty list of rows"),
-    ("weight empty row", put("layers", 0, "weight", [[], [], []]), "layers[0].weight[0]: empty row"),
+    ("weight empty", put("layers", 0, "weight", []), "layers[0].weight: must not be empty"),
+    ("weight empty row", put("layers", 0, "weight", [[], [], []]), "layers[0].weight[0]: must not be empty"),
     ("weight string", put("layers", 0, "weight", "[[1.0]]"), "layers[0].weight: must be a list, got string"),
     ("weight 1-D", put("layers", 0, "weight", [1.0, 1.0, -1.0]),
      "layers[0].weight[0]: must be a list, got number"),
@@ -472,18 +475,18 @@ INVALID = [
     ("bias bool", put("layers", 0, "bias", 1, False), "layers[0].bias[1]: must be a number, got boolean"),
     ("bias number", put("layers", 0, "bias", 0.5), "layers[0].bias: must be a list, got number"),
     ("bias short", put("layers", 0, "bias", [0.0, 1.0]),
-     "layers[0].bias: has 2 numbers but layers[0].weight has 3 rows"),
+     "layers[0].bias: length (2,) does not match the weight's 3 rows"),
     ("bias long", put("layers", 2, "bias", [0.0, 1.0]),
-     "layers[2].bias: has 2 numbers but layers[2].weight has 1 rows"),
+     "layers[2].bias: length (2,) does not match the weight's 1 rows"),
     ("activation unknown", put("layers", 0, "activation", "tanh"),
-     "layers[0].activation: unknown activation \"tanh\" (expected one of relu, leaky_relu, linear)"),
-    ("activation not string", put("layers", 0, "activation", 1), "layers[0].activation: unknown activation 1"),
-    ("activation case", put("layers", 0, "activation", "ReLU"), "layers[0].activation: unknown activation \"ReLU\""),
+     'layers[0].activation: must be one of "relu", "leaky_relu", "linear", got "tanh"'),
+    ("activation not string", put("layers", 0, "activation", 1), "layers[0].activation: must be one of \"relu\", \"leaky_relu\", \"linear\", got 1"),
+    ("activation case", put("layers", 0, "activation", "ReLU"), "layers[0].activation: must be one of \"relu\", \"leaky_relu\", \"linear\", got \"ReLU\""),
     ("negative_slope nan", put("layers", 1, "negative_slope", NAN), "layers[1].negative_slope: not a finite number"),
     ("negative_slope string", put("layers", 1, "negative_slope", "0.1"),
      "layers[1].negative_slope: must be a number, got string"),
     ("negative_slope on relu", put("layers", 0, "negative_slope", 0.1),
-     "layers[0].negative_slope: only allowed with activation 'leaky_relu' (this layer is 'relu')"),
+     'layers[0].activation: must be "leaky_relu" when negative_slope is given, got "relu"'),
     ("shapes: fewer inputs", put("layers", 2, "weight", [[1.0, -1.0, 0.0]]),
      "layers[2].weight: takes 3 inputs but layers[1] has 2 units"),
     ("shapes: more units", both(put("layers", 1, "weight", [[1.0, 0.0, 0.0]] * 4),
@@ -491,9 +494,9 @@ INVALID = [
      "layers[2].weight: takes 2 inputs but layers[1] has 4 units"),
     # domain
     ("domain number", put("domain", 2.0), "domain: must be a list, got number"),
-    ("domain three", put("domain", [-1.0, 0.0, 2.0]), "domain: must be [a, b], got a list of 3"),
-    ("domain reversed", put("domain", [2.0, -1.0]), "domain: a must be smaller than b (got 2.0 >= -1.0)"),
-    ("domain empty interval", put("domain", [1.0, 1.0]), "domain: a must be smaller than b (got 1.0 >= 1.0)"),
+    ("domain three", put("domain", [-1.0, 0.0, 2.0]), "domain: must have exactly 2 entries, got 3"),
+    ("domain reversed", put("domain", [2.0, -1.0]), "domain: a must be smaller than b (got 2 >= -1)"),
+    ("domain empty interval", put("domain", [1.0, 1.0]), "domain: a must be smaller than b (got 1 >= 1)"),
     ("domain nan", put("domain", 1, NAN), "domain[1]: not a finite number"),
     ("domain string", put("domain", 0, "-1"), "domain[0]: must be a number, got string"),
     ("domain, two inputs", put("layers", 0, "weight", [[1.0, 0.0], [1.0, 0.0], [-1.0, 0.0]]),
@@ -542,7 +545,7 @@ INVALID = [
      "pieces.active: has 3 entries but 3 breakpoints make 4 pieces"),
     ("pieces.slope nan", put("pieces", "slope", 3, NAN), "pieces.slope[3]: not a finite number"),
     ("pieces.active negative", put("pieces", "active", 0, -1), "pieces.active[0]: must be a whole number >= 0, got -1"),
-    ("pieces.active float", put("pieces", "active", 1, 3.0), "pieces.active[1]: must be a whole number >= 0, got 3.0"),
+    ("pieces.active float", put("pieces", "active", 1, 3.5), "pieces.active[1]: must be a whole number >= 0, got 3.5"),
     ("pieces.active bool", put("pieces", "active", 1, True), "pieces.active[1]: must be a whole number >= 0, got true"),
     ("pieces.slope wrong", put("pieces", "slope", 2, -3.0),
      "pieces.slope[2]: -3.0 does not match the network's slope -4.0"),
@@ -573,14 +576,14 @@ INVALID = [
      "history[1].step: 0 does not come after the previous snapshot's step 0"),
     ("history loss nan", put("history", 0, "loss", NAN), "history[0].loss: not a finite number"),
     ("history loss string", put("history", 1, "loss", "low"), "history[1].loss: must be a number, got string"),
-    ("history layers empty", put("history", 1, "layers", []), "history[1].layers: must list at least one layer"),
+    ("history layers empty", put("history", 1, "layers", []), "history[1].layers: must not be empty"),
     ("history weight ragged", put("history", 0, "layers", 1, "weight", [[1.0] * 4, [1.0] * 4, [1.0] * 3, [1.0] * 4]),
      "history[0].layers[1].weight: ragged rows (row 0 has 4 numbers, row 2 has 3)"),
     ("history bias nan", put("history", 1, "layers", 0, "bias", 1, NAN), "history[1].layers[0].bias[1]: not a finite number"),
     ("history shapes", put("history", 1, "layers", 2, "weight", [[1.0, 2.0, 3.0]]),
-     "history[1].layers[2].weight: takes 3 inputs but history[1].layers[1] has 2 units"),
+     "history[1].layers[2].weight: takes 3 inputs but layers[1] has 2 units"),
     ("history activation", put("history", 0, "layers", 0, "activation", "gelu"),
-     "history[0].layers[0].activation: unknown activation \"gelu\""),
+     'history[0].layers[0].activation: must be one of "relu", "leaky_relu", "linear", got "gelu"'),
 ]
 
 
@@ -631,10 +634,11 @@ def test_directory_instead_of_file(tmp_path):
 def test_unreadable_file(tmp_path, monkeypatch):
     path = write(tmp_path, json.dumps(valid()))
 
-    def denied(self):
+    def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "read_bytes", denied)  # chmod means nothing to root
+    # chmod means nothing to root; tests/test_hostile_input_files.py runs as nobody
+    monkeypatch.setattr(reading.os, "open", denied)
     expect_load_error(path, "cannot read (Permission denied)")
 
 
@@ -731,3 +735,143 @@ def test_round_trip_property(tmp_path_factory, net, a, width):
     assert json.loads(path.read_text())["breakpoints"]["x"] == want.breakpoints.tolist()
     assert loaded.metrics == {"mse": width}
 
+
+
+# ------------------------------------------------------------- the schema
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA_PATH = ROOT / "relu_anim" / "io" / "network.schema.json"
+DOC_PATH = ROOT / "docs" / "network-file.md"
+
+
+def standard_validator():
+    """The schema read from its file by an unmodified jsonschema validator."""
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(json.loads(SCHEMA_PATH.read_text()))
+
+
+def test_schema_is_a_valid_draft_2020_12_schema_read_from_the_package():
+    from jsonschema import Draft202012Validator
+
+    schema = network_schema()
+    assert schema == json.loads(SCHEMA_PATH.read_text())
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    Draft202012Validator.check_schema(schema)
+    assert schema["$defs"]["layer"]["properties"]["activation"]["enum"] == list(ACTIVATIONS)
+    assert schema["properties"]["format"]["const"] == FORMAT
+    assert schema["properties"]["version"]["const"] == VERSION
+
+
+def _schema_keys(schema: dict) -> set[str]:
+    """Every property name the schema defines, at any depth."""
+    keys = set()
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            keys.update(node.get("properties", {}))
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return keys
+
+
+def test_the_document_links_the_one_schema_file_and_documents_every_key():
+    doc = DOC_PATH.read_text()
+    link = re.search(r"\]\((\.\./relu_anim/io/network\.schema\.json)\)", doc)
+    assert link, "docs/network-file.md must link the schema shipped in the package"
+    assert (DOC_PATH.parent / link.group(1)).resolve() == SCHEMA_PATH
+    assert not (ROOT / "docs" / "network.schema.json").exists()  # one real file, no copy to drift
+    documented = set(re.findall(r"^\| `(\w+)` \|", doc, flags=re.MULTILINE))
+    assert documented == _schema_keys(network_schema())
+
+
+@pytest.mark.parametrize("mutate", [case[1] for case in INVALID] + [lambda d: d],
+                         ids=[case[0] for case in INVALID] + ["valid"])
+def test_the_fast_validator_agrees_with_a_standard_one(mutate):
+    """The shortcut for long number lists changes speed, never the verdict."""
+    data = mutate(copy.deepcopy(valid()))
+    standard = not any(True for _ in standard_validator().iter_errors(data))
+    assert (schema_problem(data) is None) == standard
+
+
+def test_saved_files_satisfy_the_schema_as_a_standalone_document(tmp_path):
+    history = [{"step": 0, "loss": 1.0, "layers": deep(2)}]
+    path = save_network(tmp_path / "s.json", leaky(), (-1, 1.5), target="x", metrics={"mse": 0.5},
+                        history=history)
+    assert list(standard_validator().iter_errors(json.loads(path.read_text()))) == []
+
+
+def test_integral_floats_are_whole_numbers_as_in_json_schema():
+    data = valid()
+    data["pieces"]["active"] = [float(n) for n in data["pieces"]["active"]]
+    data["history"][1]["step"] = 10.0
+    loaded = network_from_dict(data)
+    assert [type(h["step"]) for h in loaded.history] == [int, int]
+    assert loaded.history[1]["step"] == 10
+
+
+def test_the_first_of_several_sibling_problems_is_reported():
+    data = valid()
+    data["layers"][1]["weight"] = [["a", 1.0, 1.0], [1.0, "b", 1.0]]
+    with pytest.raises(ReluAnimError, match=re.escape("network: layers[1].weight[0][0]: must be a number")):
+        network_from_dict(data)
+
+
+def test_a_million_wrong_numbers_still_give_one_line():
+    data = valid()
+    data["layers"][0]["bias"] = ["x"] * 10**6
+    with pytest.raises(ReluAnimError, match=re.escape("network: layers[0].bias[0]: must be a number, got string")):
+        network_from_dict(data)
+
+
+def test_non_string_keys_in_python_data_are_refused():
+    with pytest.raises(ReluAnimError, match=r"^metrics: keys must be strings, got 1$"):
+        network_to_dict(two_relus(), metrics={1: 0.5})
+
+
+def test_saving_refuses_a_file_the_loader_would_refuse(tmp_path, monkeypatch):
+    size = len(export.network_json(two_relus(), (0, 2)))
+    monkeypatch.setattr(export, "MAX_FILE_BYTES", size - 1)
+    with pytest.raises(ReluAnimError, match=f"^network: the file would have {size:,} bytes; "
+                                            f"a network file may have at most {size - 1:,} bytes$"):
+        save_network(tmp_path / "big.json", two_relus(), (0, 2))
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("encode", [
+    lambda text: b"\xef\xbb\xbf" + text.encode("utf-8"),
+    lambda text: (" \n\t\r" * 100 + text).encode("utf-8"),
+    lambda text: text.encode("utf-16"),
+    lambda text: text.encode("utf-16-le"),
+    lambda text: text.encode("utf-16-be"),
+    lambda text: text.encode("utf-32"),
+], ids=["utf-8 bom", "leading blanks", "utf-16 bom", "utf-16-le", "utf-16-be", "utf-32"])
+def test_json_in_any_unicode_encoding_loads(tmp_path, encode):
+    path = write(tmp_path, encode(json.dumps(valid(), indent=2)))
+    assert looks_like_json(path.read_bytes())
+    assert load_network(path).piecewise.breakpoints.tolist() == [0.0, 0.5, 1.0]
+
+
+def test_an_integer_beyond_a_double_is_not_finite(tmp_path):
+    data = valid()
+    data["metrics"]["mse"] = 10**400  # a JSON integer with 401 digits: parsed, not a double
+    expect_load_error(write(tmp_path, json.dumps(data)), "metrics.mse: not a finite number (too large for a double)")
+
+
+def test_too_many_objects_are_refused_before_validating_them(monkeypatch):
+    data = valid()  # 16 objects: top level, 3 layers, breakpoints, pieces, metrics, 2 snapshots of 4 + 3 layers
+    monkeypatch.setattr(export, "MAX_OBJECTS", 15)
+    with pytest.raises(ReluAnimError, match=re.escape(
+            "network: history[1].layers[2]: more than 15 objects in the file; "
+            "a network file may have at most 15")):
+        network_from_dict(data)
+    monkeypatch.setattr(export, "MAX_OBJECTS", 16)
+    assert network_from_dict(data).history[1]["step"] == 10
+
+
+def test_too_many_metrics_are_refused():
+    data = valid()
+    data["metrics"] = {f"m{i}": 1.0 for i in range(1001)}
+    with pytest.raises(ReluAnimError, match=r"^network: metrics: must have at most 1,000 keys, got 1,001$"):
+        network_from_dict(data)

@@ -1,8 +1,16 @@
 """The ``relu-anim`` command line: fit, breakpoints, video.
 
 Every failure caused by input (a missing file, malformed JSON, a bad expression,
-``A >= B``, ``N < 1``...) ends with one line on stderr and exit status 2, and
-never leaves a partial output file: outputs are written atomically, last.
+``A >= B``, ``N < 1``, an output path that is a device or not writable, a full
+disk or a closed standard output...) ends with one line on stderr and exit
+status 2; Ctrl-C at any moment ends with ``relu-anim: interrupted`` and status
+130. Neither leaves a partial or changed output file: an output is written to a
+temporary file, the summary is printed and flushed, and only then is the file
+renamed into place, so success and the file go together. A bug in relu-anim
+itself also ends with one line, ``relu-anim: internal error: ...``, status 1.
+
+Text that comes from the user (an expression, a file name) is printed as it is,
+never as Rich markup, with control characters shown as escapes (``\\x1b``).
 
 Examples
 --------
@@ -15,44 +23,175 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
+import shutil
+import signal
 import sys
+import threading
+import unicodedata
+import warnings
 from pathlib import Path
-from typing import Any, NoReturn, Sequence
+from typing import Any, Iterable, Iterator, NoReturn, Sequence
 
 import click
 import cloup
+from click.core import ParameterSource
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ..checks import check_domain
 from ..construct import check_units, construct
 from ..errors import ReluAnimError
-from ..io.network_file import load_network, save_network
+from ..io.atomic import atomic_path, output_target
+from ..io.json_text import looks_like_json
+from ..io.network_file import MAX_FILE_BYTES, network_from_json, network_json
+from ..io.reading import read_head, read_regular_file
 from ..metrics import fit_metrics
+from ..network import Network
+from ..piecewise import PiecewiseLinear
 from ..target import parse_target
 
-__all__ = ["cli", "main"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_INTERNAL_ERROR", "EXIT_INTERRUPTED", "MAX_TABLE_ROWS", "cli", "main", "visible"]
 
 EXIT_BAD_INPUT = 2
+#: Exit status after Ctrl-C (128 + SIGINT), as shells report it.
+EXIT_INTERRUPTED = 130
+#: Exit status when relu-anim itself fails (a bug), not the input.
+EXIT_INTERNAL_ERROR = 1
+#: ``breakpoints`` prints at most this many kinks unless given ``--all``.
+MAX_TABLE_ROWS = 40
+
+
+# ------------------------------------------------------------------ printing
+def visible(text: str) -> str:
+    """``text`` with control, format and unpaired-surrogate characters as escapes.
+
+    A file name or expression may hold terminal escape sequences (``\\x1b]0;...``
+    retitles the window, ``\\x1b[2J`` clears it), newlines that would fake extra
+    output lines, bidirectional overrides that reorder what is shown, or bytes
+    that are not UTF-8 (Python keeps them as surrogates): all are shown, not
+    obeyed.
+
+    Examples
+    --------
+    >>> visible("model\\x1b[2J.json"), visible("a\\nb"), visible("x²")
+    ('model\\\\x1b[2J.json', 'a\\\\nb', 'x²')
+    """
+    return "".join(
+        repr(ch)[1:-1] if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp") else ch
+        for ch in text
+    )
+
+
+def _emit(text: str) -> None:
+    """Write ``text`` to stdout and flush it; failing to is a one-line error.
+
+    Inside an output's atomic block this makes printing part of the success:
+    with stdout on a full disk or a closed pipe the output file is not renamed.
+    """
+    stream = sys.stdout
+    if stream is None:
+        raise ReluAnimError("standard output: closed; nothing can be printed")
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
+        stream.flush()
+    except (OSError, ValueError) as err:  # ENOSPC, EPIPE, EBADF; ValueError: a closed file
+        _discard_stdout()
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+        raise ReluAnimError(f"standard output: cannot write ({reason})") from None
+
+
+def _discard_stdout() -> None:
+    """Point fd 1 at /dev/null, so the interpreter's last flush does not fail again."""
+    with contextlib.suppress(Exception):
+        fd = sys.stdout.fileno()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
+
+
+def _say_error(line: str) -> None:
+    stream = sys.stderr
+    if stream is None:
+        return
+    with contextlib.suppress(OSError, ValueError):
+        stream.write(line + "\n")
+        stream.flush()
 
 
 def _fail(message: str) -> NoReturn:
-    click.echo(f"relu-anim: error: {message}", err=True)
+    _say_error(f"relu-anim: error: {visible(message)}")
     sys.exit(EXIT_BAD_INPUT)
 
 
-def _console() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+def _rendered(renderable: Any) -> str:
+    """A Rich renderable as text, styled as for stdout, without Rich touching stdout."""
+    stdout = sys.stdout
+    buffer = _TextBuffer(getattr(stdout, "encoding", None) or "utf-8")
+    with contextlib.suppress(Exception):
+        buffer.terminal = stdout.isatty()  # type: ignore[union-attr]
+    console = Console(file=buffer, force_terminal=buffer.terminal, highlight=False, markup=False,
+                      emoji=False, soft_wrap=True, width=shutil.get_terminal_size().columns)
+    console.print(renderable)
+    return buffer.getvalue()
 
 
-def _domain(value: tuple[float, float] | None) -> tuple[float, float] | None:
-    return None if value is None else check_domain(*value)
+class _TextBuffer(io.StringIO):
+    """Where Rich renders: it picks box characters by the encoding it is told."""
+
+    def __init__(self, encoding: str) -> None:
+        super().__init__()
+        self._encoding = encoding
+        self.terminal = False
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self._encoding
 
 
 def _number(x: float) -> str:
     return f"{x:.6g}" if 1e-4 <= abs(x) < 1e6 or x == 0 else f"{x:.4e}"
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
+# ------------------------------------------------------------------ outputs
+def _check_output(output: Path, *inputs: Path) -> None:
+    """Refuse a bad ``-o`` before any work: special files, no permission, an input itself."""
+    output_target(output)
+    for source in inputs:
+        with contextlib.suppress(OSError):
+            if os.path.samefile(source, output):  # also through symbolic and hard links
+                raise ReluAnimError(f"{output}: is the input {source} itself; "
+                                    "write the result to another file")
+
+
+def _write_output(output: Path, payload: bytes, report: Iterable[str]) -> None:
+    """Write ``payload`` to ``output`` atomically, printing ``report`` before the rename."""
+    try:
+        with atomic_path(output) as tmp:
+            with open(tmp, "wb") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+            for chunk in report:
+                _emit(chunk)
+            _emit(f"wrote {visible(str(output))}\n")
+    except OSError as err:
+        raise ReluAnimError(f"{output}: cannot write ({err.strerror or err})") from None
+
+
+def _domain(value: tuple[float, float] | None) -> tuple[float, float] | None:
+    return None if value is None else check_domain(*value)
+
+
+# ------------------------------------------------------------------ commands
 @cloup.group(context_settings={"help_option_names": ["-h", "--help"]})
 @cloup.version_option(package_name="relu-anim", prog_name="relu-anim")
 def cli() -> None:
@@ -73,6 +212,7 @@ def cli() -> None:
 def fit(target: str, domain: tuple[float, float], units: int, method: str, seed: int,
         steps: int | None, history: bool, output: Path) -> None:
     """Fit TARGET (an expression in x, such as "x**2" or "sin(3*x)") with N ReLU units."""
+    _check_output(output)
     a, b = _domain(domain)
     units = check_units(units)
     func = parse_target(target)
@@ -89,14 +229,14 @@ def fit(target: str, domain: tuple[float, float], units: int, method: str, seed:
         net = result.network
         snapshots = result.history if history else None
     metrics = fit_metrics(net.piecewise(a, b), func, units, func.text)
-    save_network(output, net, (a, b), target=func.text, metrics=metrics, history=snapshots)
-    _print_fit(func.text, (a, b), units, method, metrics, output)
+    payload = network_json(net, (a, b), target=func.text, metrics=metrics, history=snapshots)
+    _write_output(output, payload, [_fit_table(func.text, (a, b), units, method, metrics)])
 
 
-def _print_fit(target: str, domain: tuple[float, float], units: int, method: str,
-               metrics: dict[str, float], output: Path) -> None:
-    table = Table(title=f"{target} on [{domain[0]:g}, {domain[1]:g}], {units} units ({method})",
-                  title_justify="left")
+def _fit_table(target: str, domain: tuple[float, float], units: int, method: str,
+               metrics: dict[str, float]) -> str:
+    title = Text(f"{visible(target)} on [{domain[0]:g}, {domain[1]:g}], {units} units ({method})")
+    table = Table(title=title, title_justify="left")
     table.add_column("metric")
     table.add_column("value", justify="right")
     has_optimum = "optimal_mse" in metrics
@@ -109,9 +249,7 @@ def _print_fit(target: str, domain: tuple[float, float], units: int, method: str
             best = metrics[f"optimal_{key}"]
             row += [_number(best), f"{metrics[key] / best:.3f}"]
         table.add_row(*row)
-    console = _console()
-    console.print(table)
-    console.print(f"wrote {output}")
+    return _rendered(table)
 
 
 @cli.command()
@@ -119,43 +257,72 @@ def _print_fit(target: str, domain: tuple[float, float], units: int, method: str
 @cloup.option("--domain", nargs=2, type=float, default=None, metavar="A B",
               help="Analyse on [A, B] (default: the JSON file's domain).")
 @cloup.option("--activation", type=cloup.Choice(["relu", "leaky_relu"]), default="relu", show_default=True,
-              help="Activation between the Linear layers of a state_dict.")
+              help="Activation between the Linear layers of a state_dict (a JSON file fixes its own).")
 @cloup.option("--negative-slope", type=float, default=0.01, show_default=True,
-              help="Slope left of zero for leaky_relu.")
+              help="Slope left of zero for leaky_relu (state_dict only).")
 @cloup.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              metavar="FILE.json", help="Also write the network JSON with its breakpoints.")
+              metavar="FILE.json", help="Also write the network JSON with all its breakpoints.")
+@cloup.option("--all", "all_rows", is_flag=True,
+              help=f"Print every kink (by default the first {MAX_TABLE_ROWS}).")
 def breakpoints(model: Path, domain: tuple[float, float] | None, activation: str, negative_slope: float,
-                output: Path | None) -> None:
+                output: Path | None, all_rows: bool) -> None:
     """Print the exact kinks of MODEL: a relu-anim JSON file or a PyTorch state_dict (torch.save)."""
-    net, stored_domain = _load_model(model, activation, negative_slope)
+    if output is not None:
+        _check_output(output, model)
+    context = click.get_current_context()
+    options = [f"--{name.replace('_', '-')}" for name in ("activation", "negative_slope")
+               if context.get_parameter_source(name) not in (ParameterSource.DEFAULT, None)]
+    net, stored_domain = _load_model(model, activation, negative_slope, options)
     span = _domain(domain) or stored_domain
     if span is None:
         _fail(f"{model}: has no domain; pass --domain A B")
     f = net.piecewise(*span)
-    if output is not None:
-        save_network(output, net, span)
-    table = Table(title=f"{len(f.breakpoints)} kinks of {model.name} on [{span[0]:g}, {span[1]:g}]",
-                  title_justify="left")
-    for column in ("x", "y", "slope left", "slope right"):
-        table.add_column(column, justify="right")
-    for i, (x, y) in enumerate(zip(f.breakpoints, f.values)):
-        table.add_row(_number(x), _number(y), _number(f.slopes[i]), _number(f.slopes[i + 1]))
-    console = _console()
-    console.print(table)
-    if output is not None:
-        console.print(f"wrote {output}")
+    table = _kink_table(model, span, f, all_rows, saved=output is not None)
+    if output is None:
+        for chunk in table:
+            _emit(chunk)
+    else:
+        _write_output(output, network_json(net, span), table)
 
 
-def _load_model(path: Path, activation: str, negative_slope: float):
-    """A network and its stored domain (None for a state_dict) from either format."""
-    if not path.is_file():
-        _fail(f"{path}: no such file")
-    with path.open("rb") as handle:
-        head = handle.read(64).lstrip()
-    if head.startswith(b"{"):
-        loaded = load_network(path)
-        return loaded.network, loaded.domain
-    return _torch_adapter().load_state_dict(path, activation, negative_slope), None
+def _kink_table(model: Path, span: tuple[float, float], f: PiecewiseLinear, all_rows: bool,
+                *, saved: bool) -> Iterator[str]:
+    """The kinks as aligned text, in chunks (a million rows print in seconds, not minutes)."""
+    count = len(f.breakpoints)
+    yield f"{_plural(count, 'kink')} of {visible(model.name)} on [{span[0]:g}, {span[1]:g}]\n"
+    if count == 0:
+        return
+    widths = (12, 12, 12, 12)
+    yield "".join(name.rjust(w) for name, w in zip(("x", "y", "slope left", "slope right"), widths)) + "\n"
+    shown = count if all_rows else min(count, MAX_TABLE_ROWS)
+    for start in range(0, shown, 10_000):
+        rows = []
+        for i in range(start, min(shown, start + 10_000)):
+            cells = (f.breakpoints[i], f.values[i], f.slopes[i], f.slopes[i + 1])
+            rows.append("".join(_number(float(v)).rjust(w) for v, w in zip(cells, widths)) + "\n")
+        yield "".join(rows)
+    if shown < count:
+        where = "all are in the -o file" if saved else "-o FILE to save all"
+        yield f"... {_plural(count - shown, 'more kink')}; {where}, --all to print all\n"
+
+
+def _load_model(path: Path, activation: str, negative_slope: float,
+                options: list[str]) -> tuple[Network, tuple[float, float] | None]:
+    """A network and its stored domain (None for a state_dict), telling the formats apart by content."""
+    head = read_head(path, 4, what="model file")
+    if head.startswith(b"PK\x03\x04") or (head[:1] == b"\x80" and head[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05")):
+        # a zip (torch.save) or a pickle (torch.save's legacy format)
+        return _torch_adapter().load_state_dict(path, activation, negative_slope), None
+    raw = read_regular_file(path, MAX_FILE_BYTES, what="network file")
+    if not looks_like_json(raw):
+        _fail(f"{path}: neither a relu-anim network file (JSON text starting with '{{') nor a "
+              "PyTorch state_dict (a zip file from torch.save, starting with 'PK')")
+    if options:
+        _fail(f"{path}: {' and '.join(options)} {'apply' if len(options) > 1 else 'applies'} only to a "
+              "PyTorch state_dict; "
+              "a network JSON file fixes its activations (layers[i].activation)")
+    loaded = network_from_json(raw, source=str(path))
+    return loaded.network, loaded.domain
 
 
 def _torch_adapter():
@@ -179,7 +346,7 @@ def video(quality: str, force: bool) -> None:
     from ..render.video import render_video
 
     path = render_video(quality, force=force)
-    _console().print(f"wrote {path}")
+    _emit(f"wrote {visible(str(path))}\n")
 
 
 @cli.command()
@@ -192,32 +359,105 @@ def stills(out: Path) -> None:
     from ..render.stills import save_gif, save_still
     from ..render.chapter import render_chapter
 
-    console = _console()
     clips = {}
     for ch in CHAPTERS:
         clips[ch.name] = clip = render_chapter(ch, "l")
         path = save_still(clip.mp4, ch.still_at * clip.duration, out / f"{ch.name}.png")
-        console.print(f"wrote {path}")
+        _emit(f"wrote {visible(str(path))}\n")
     name, start, end = README_GIF
     gif = save_gif(clips[chapter(name).name].mp4, start, end, out / f"{name}.gif")
-    console.print(f"wrote {gif}")
+    _emit(f"wrote {visible(str(gif))}\n")
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point of the ``relu-anim`` console script."""
+# ------------------------------------------------------------------ entry point
+class _Interrupted(BaseException):
+    """Ctrl-C, raised by :func:`main`'s handler. Not a KeyboardInterrupt, which
+    click would turn into ``Abort`` after printing a blank line."""
+
+
+def _raise_interrupted(signum: int, frame: object) -> None:
+    raise _Interrupted
+
+
+def _interrupted() -> NoReturn:
+    # on a terminal the ^C echo has no newline; a pipe or file gets exactly one line
+    newline = "\n" if sys.stderr is not None and sys.stderr.isatty() else ""
+    _say_error(f"{newline}relu-anim: interrupted")
+    sys.exit(EXIT_INTERRUPTED)
+
+
+@contextlib.contextmanager
+def _ctrl_c_raises_interrupted() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers belong to the main thread
+        return
+    previous = signal.signal(signal.SIGINT, _raise_interrupted)
     try:
-        code = cli.main(args=argv, prog_name="relu-anim", standalone_mode=False)
-    except click.exceptions.NoArgsIsHelpError as err:
-        click.echo(err.ctx.get_help() if err.ctx else str(err))
-        sys.exit(0)
-    except click.ClickException as err:
-        _fail(err.format_message().replace("\n", " "))
-    except click.Abort:
-        _fail("aborted")
-    except ReluAnimError as err:
-        _fail(str(err))
-    except OSError as err:
-        _fail(f"{err.filename or ''}: {err.strerror or err}".lstrip(": "))
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _degrade_unencodable_output() -> None:
+    """With PYTHONIOENCODING=ascii (or a C locale) print ``x\\xb2``, not a UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+
+
+def _run(args: list[str]) -> int:
+    """Parse and run a command; its exit code. Errors propagate to :func:`main`.
+
+    Not ``cli.main``: that prints a blank line on KeyboardInterrupt and turns it
+    into ``Abort``. Shell completion requests still go to it.
+    """
+    if os.environ.get("_RELU_ANIM_COMPLETE"):
+        return cli.main(args=args, prog_name="relu-anim", standalone_mode=False) or 0
+    try:
+        with cli.make_context("relu-anim", args) as context:
+            cli.invoke(context)
+    except click.exceptions.Exit as exit_:  # --help, --version
+        return exit_.exit_code
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    """Entry point of the ``relu-anim`` console script: run, then exit.
+
+    Status 0 on success, 2 for bad input (one line on stderr), 130 after Ctrl-C
+    (``relu-anim: interrupted``), 1 for a bug in relu-anim (one line; the
+    environment variable ``RELU_ANIM_TRACEBACK=1`` shows the traceback instead).
+    """
+    with _ctrl_c_raises_interrupted(), warnings.catch_warnings():
+        # numpy's overflow notes would add lines; results are checked for finiteness anyway
+        warnings.simplefilter("ignore", RuntimeWarning)
+        try:
+            _degrade_unencodable_output()
+            code = _run(sys.argv[1:] if argv is None else list(argv))
+        except (_Interrupted, KeyboardInterrupt):
+            _interrupted()
+        except click.exceptions.NoArgsIsHelpError as err:
+            try:
+                _emit((err.ctx.get_help() if err.ctx else str(err)) + "\n")
+            except ReluAnimError as problem:
+                _fail(str(problem))
+            sys.exit(0)
+        except click.Abort as err:
+            if isinstance(err.__cause__, KeyboardInterrupt):
+                _interrupted()
+            _fail("aborted")
+        except click.ClickException as err:
+            _fail(err.format_message().replace("\n", " "))
+        except ReluAnimError as err:
+            _fail(str(err))
+        except OSError as err:
+            _fail(f"{err.filename or ''}: {err.strerror or err}".lstrip(": "))
+        except Exception as err:  # a bug in relu-anim: still one line, but say so
+            if os.environ.get("RELU_ANIM_TRACEBACK"):
+                raise
+            _say_error(f"relu-anim: internal error: {type(err).__name__}: {visible(str(err))} "
+                       "(please report it; RELU_ANIM_TRACEBACK=1 shows where)")
+            sys.exit(EXIT_INTERNAL_ERROR)
     sys.exit(code or 0)
 
 

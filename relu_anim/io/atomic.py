@@ -5,17 +5,39 @@ state) goes through :func:`atomic_path`: the content is written to a temporary
 file beside the target and renamed over it only when complete. The new file gets
 the old file's permissions, or the usual ``0666 & ~umask`` for a new one (a
 temporary file alone would be private, ``0600``).
+
+What an output path may be (:func:`output_target`):
+
+- a new file in an existing folder you may write to;
+- an existing regular file you may write to (``os.access``, as a plain ``open``
+  for writing would require) in a folder you may write to (the rename needs it);
+- a symbolic link to either: the link stays and its target is replaced, as a
+  plain write would change the target. A link in a shared sticky folder such as
+  ``/tmp`` that belongs to someone else is not followed (the kernel's
+  ``protected_symlinks`` rule);
+- never a FIFO, device, socket or directory: replacing ``/dev/null`` with a
+  file, or "writing" to ``/dev/full`` and reporting success, is refused.
+
+Other hard links to a replaced file keep the old content (the rename gives the
+name a new file), and the new file belongs to whoever wrote it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
-from typing import Iterator
+from typing import BinaryIO, Iterator
 
-__all__ = ["atomic_path", "write_atomic", "file_mode"]
+from .reading import file_type
+from ..errors import ReluAnimError
+
+__all__ = ["atomic_file", "atomic_path", "file_mode", "output_target", "write_atomic"]
+
+#: How many symbolic links :func:`output_target` follows, as the kernel's ``ELOOP`` limit.
+MAX_LINKS = 40
 
 
 def file_mode(path: Path) -> int:
@@ -34,11 +56,82 @@ def file_mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
+def output_target(path: Path | str) -> Path:
+    """The regular file that writing ``path`` replaces, or a one-line refusal.
+
+    Follows symbolic links; refuses special files, files and folders the user
+    may not write, and links the kernel would not follow (see the module notes).
+    A missing folder is not refused here: creating the temporary file reports it.
+
+    Raises
+    ------
+    ReluAnimError
+        ``<path>: is a FIFO (named pipe); relu-anim writes only regular files ...``,
+        ``<path>: cannot write (Permission denied)``...
+
+    Examples
+    --------
+    >>> output_target("/dev/null")
+    Traceback (most recent call last):
+    ...
+    relu_anim.errors.ReluAnimError: /dev/null: is a character device; relu-anim writes only regular files (or through a symbolic link to one)
+    """
+    path = Path(path)
+    target = path
+    for _ in range(MAX_LINKS):
+        try:
+            info = os.lstat(target)
+        except FileNotFoundError:
+            break  # a new file
+        except OSError as err:
+            raise ReluAnimError(f"{path}: cannot write ({err.strerror or err})") from None
+        if stat.S_ISLNK(info.st_mode):
+            _check_link_may_be_followed(path, target, info)
+            target = target.parent / os.readlink(target)
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            raise ReluAnimError(f"{path}: is {file_type(info.st_mode)}; relu-anim writes only "
+                                "regular files (or through a symbolic link to one)")
+        if not _may(target, os.W_OK):
+            raise ReluAnimError(f"{path}: cannot write (Permission denied)")
+        break
+    else:
+        raise ReluAnimError(f"{path}: cannot write (Too many levels of symbolic links)")
+    folder = target.parent
+    if folder.is_dir() and not _may(folder, os.W_OK | os.X_OK):
+        raise ReluAnimError(f"{path}: cannot write (Permission denied: cannot create files in {folder})")
+    return target
+
+
+def _may(path: Path, mode: int) -> bool:
+    """``os.access`` for the effective user, as ``open`` checks."""
+    if os.access in os.supports_effective_ids:
+        return os.access(path, mode, effective_ids=True)
+    return os.access(path, mode)  # pragma: no cover - every POSIX system we run on has it
+
+
+def _check_link_may_be_followed(path: Path, link: Path, info: os.stat_result) -> None:
+    """Linux's ``fs.protected_symlinks``: in a sticky world-writable folder, follow
+    only links owned by us or by the folder's owner."""
+    try:
+        folder = os.stat(link.parent)
+    except OSError:
+        return
+    shared = folder.st_mode & stat.S_ISVTX and folder.st_mode & stat.S_IWOTH
+    if shared and info.st_uid not in (os.geteuid(), folder.st_uid):
+        raise ReluAnimError(f"{path}: is a symbolic link in a shared folder owned by someone else; "
+                            "not following it (write to another path)")
+
+
 @contextlib.contextmanager
 def atomic_path(path: Path | str, *, make_parents: bool = False) -> Iterator[Path]:
     """A temporary file beside ``path`` that replaces it if the block succeeds.
 
-    With ``make_parents`` a missing folder is created; otherwise it is an error.
+    ``path`` is checked by :func:`output_target` first; through a symbolic link
+    the link's target is replaced. With ``make_parents`` a missing folder is
+    created; otherwise it is an error (``FileNotFoundError``). On any exception,
+    ``KeyboardInterrupt`` included, the temporary file is removed and ``path``
+    is left as it was.
 
     Examples
     --------
@@ -52,27 +145,50 @@ def atomic_path(path: Path | str, *, make_parents: bool = False) -> Iterator[Pat
     path = Path(path)
     if make_parents:
         path.parent.mkdir(parents=True, exist_ok=True)
-    mode = file_mode(path)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    target = output_target(path)
+    mode = file_mode(target)
+    # A short prefix: the target's name may already use all 255 bytes a name may have.
+    fd, name = tempfile.mkstemp(prefix=f".{target.name[:32]}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp = Path(name)
     try:
         yield tmp
         os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
     with contextlib.suppress(OSError, AttributeError):  # make the rename durable (POSIX)
-        dir_fd = os.open(path.parent, os.O_RDONLY)
+        dir_fd = os.open(target.parent, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
 
 
-def write_atomic(path: Path | str, payload: bytes) -> None:
-    """Write ``payload`` to ``path`` atomically (flushed to disk before the rename)."""
+@contextlib.contextmanager
+def atomic_file(path: Path | str) -> Iterator[BinaryIO]:
+    """An open binary file that replaces ``path`` if the block succeeds.
+
+    Flushed to disk before the rename. Whatever else must succeed together with
+    the file (printing a summary, say) belongs inside the block: if it raises,
+    ``path`` is untouched.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> target = Path(tempfile.mkdtemp()) / "out.txt"
+    >>> with atomic_file(target) as handle:
+    ...     _ = handle.write(b"done")
+    >>> target.read_bytes()
+    b'done'
+    """
     with atomic_path(path) as tmp, open(tmp, "wb") as handle:
-        handle.write(payload)
+        yield handle
         handle.flush()
         os.fsync(handle.fileno())
+
+
+def write_atomic(path: Path | str, payload: bytes) -> None:
+    """Write ``payload`` to ``path`` atomically (flushed to disk before the rename)."""
+    with atomic_file(path) as handle:
+        handle.write(payload)
