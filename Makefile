@@ -18,7 +18,7 @@ SYSTEM_PACKAGES := pkg-config libcairo2-dev libpango1.0-dev \
 .PHONY: test video install system bench clean lock
 
 test: install
-	$(BIN)/python -m pytest -n $(JOBS)
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
 
 video: install
 	$(BIN)/relu-anim video --quality $(QUALITY)

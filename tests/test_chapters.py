@@ -1,7 +1,9 @@
 """Every chapter renders, and the chapters join into the full video.
 
 The renders are the suite's shared ones (:mod:`tests.renders`): each chapter
-rendered once per run by the real pipeline at the thumbnail quality.
+rendered once per run at the thumbnail quality. The render pipeline itself
+(manim in a subprocess, fingerprints, joining) is tested on tiny chapters in
+tests/test_video.py.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import pytest
 from relu_anim.render.chapters import CHAPTERS
 from relu_anim.render.join import join_clips
 
-from .renders import chapter_clips
+from .renders import chapter_clips, rendered
 
 SRT_CUE = re.compile(r"(\d\d):(\d\d):(\d\d),(\d\d\d) --> (\d\d):(\d\d):(\d\d),(\d\d\d)")
 
@@ -36,8 +38,8 @@ def clips():
 
 
 @pytest.mark.parametrize("name", [ch.name for ch in CHAPTERS])
-def test_chapter_renders_with_plausible_duration_and_captions(clips, name):
-    clip = clips[name]
+def test_chapter_renders_with_plausible_duration_and_captions(name):
+    clip = rendered(name).clip
     assert 30 <= clip.duration <= 120, f"{name} lasts {clip.duration:.1f} s"
     with av.open(str(clip.mp4)) as container:
         video = container.streams.video[0]

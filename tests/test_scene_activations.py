@@ -21,7 +21,8 @@ from relu_anim.story.units import dead_units
 from relu_anim.visual import current_theme
 
 from .golden import PIXEL_FRACTION_TOLERANCE, assert_frame_matches, frame_difference, render_frame
-from .scenes import assert_narrated, load_chapter, posed, scene_points, storyboard
+from .renders import rendered
+from .scenes import assert_narrated, load_chapter, posed, scene_points
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +134,7 @@ def test_dead_grid_marks_exactly_the_dead_units(acts):
 
 # ----------------------------------------------------------- storyboard
 def test_every_beat_is_narrated(acts):
-    scene = storyboard(acts.Activations)
+    scene = rendered("activations").scene
     assert scene.beats == ["Sigmoid", "Tanh", "ReLU", "Leaky ReLU", "Vanishing products", "A dead ReLU unit",
                            "How many start dead"]
     assert_narrated(scene)

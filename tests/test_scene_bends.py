@@ -21,7 +21,8 @@ from relu_anim.visual import relu_sum_tex
 from relu_anim.visual.annotations import slope_tex
 
 from .golden import PIXEL_FRACTION_TOLERANCE, assert_frame_matches, frame_difference, render_frame
-from .scenes import assert_narrated, load_chapter, posed, scene_points, storyboard
+from .renders import rendered
+from .scenes import assert_narrated, load_chapter, posed, scene_points
 
 
 @pytest.fixture(scope="module")
@@ -137,8 +138,8 @@ def test_hat_sum_is_the_bump_polyline(bends):
 
 # ---------------------------------------------------------------- storyboard
 def test_bends_every_beat_is_narrated(bends):
-    """Run the whole storyboard without rendering: beats, narration, duration."""
-    scene = storyboard(bends.Bends)
+    """The chapter as rendered: beats, narration, duration."""
+    scene = rendered("bends").scene
     assert scene.beats[:4] == ["Two shifted, weighted ReLUs", "Their sum bends twice",
                                "A third term, another bend", "Many terms: a curve"]
     assert "A hat from three ReLUs" in scene.beats and "The hats add up" in scene.beats

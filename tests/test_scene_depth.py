@@ -17,7 +17,8 @@ from relu_anim.metrics import max_error
 from relu_anim.story.numbers import format_tex
 
 from .golden import PIXEL_FRACTION_TOLERANCE, assert_frame_matches, frame_difference, render_frame
-from .scenes import assert_narrated, load_chapter, posed, scene_points, storyboard
+from .renders import rendered
+from .scenes import assert_narrated, load_chapter, posed, scene_points
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +69,7 @@ def test_scene_numbers_come_from_relu_anim_depth(depth):
 
 
 def test_every_beat_is_narrated(depth):
-    scene = storyboard(depth.Depth)
+    scene = rendered("depth").scene
     assert scene.beats == ["One tent", "Folding doubles the pieces", "Doubling every layer",
                            "Yarotsky's deep square", "Each layer quarters the error", "Depth multiplies"]
     assert_narrated(scene)

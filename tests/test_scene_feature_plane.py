@@ -10,7 +10,8 @@ from relu_anim.regions import first_layer_lines, linear_regions, unit_lines
 from relu_anim.visual import current_theme
 
 from .golden import PIXEL_FRACTION_TOLERANCE, assert_frame_matches, frame_difference, render_frame
-from .scenes import assert_narrated, load_chapter, posed, scene_points, set_up, storyboard
+from .renders import rendered
+from .scenes import assert_narrated, load_chapter, posed, scene_points, set_up
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +81,7 @@ def test_region_polygons_are_the_exact_regions(fp):
 
 # -------------------------------------------------------------- storyboard
 def test_every_beat_is_narrated(fp):
-    scene = storyboard(fp.FeaturePlane)
+    scene = rendered("feature_plane").scene
     assert scene.beats == ["Two inputs", "One unit, one fold", "Eight folds", "The second layer bends",
                            "The exact linear regions", "Without ReLU"]
     assert_narrated(scene)

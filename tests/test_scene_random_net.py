@@ -17,7 +17,8 @@ from relu_anim.visual import current_theme
 from relu_anim.visual.steps import step_vertices
 
 from .golden import PIXEL_FRACTION_TOLERANCE, assert_frame_matches, frame_difference, render_frame
-from .scenes import assert_narrated, load_chapter, posed, scene_points, storyboard
+from .renders import rendered
+from .scenes import assert_narrated, load_chapter, posed, scene_points
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +125,7 @@ def test_linear_pose_shows_the_collapsed_numbers(rn):
 
 # -------------------------------------------------------------- storyboard
 def test_every_beat_is_narrated(rn):
-    scene = storyboard(rn.RandomNet)
+    scene = rendered("random_net").scene
     assert scene.beats == ["A random ReLU network", "Its slope", "Inactive units", "Where the kinks are",
                            "In step", "A random linear network", "Two layers, one line"]
     assert_narrated(scene)

@@ -17,7 +17,8 @@ from relu_anim.story.numbers import affine_tex, format_tex, words
 from relu_anim.visual import current_theme
 
 from .golden import PIXEL_FRACTION_TOLERANCE, assert_frame_matches, frame_difference, render_frame
-from .scenes import assert_narrated, load_chapter, posed, scene_points, storyboard
+from .renders import rendered
+from .scenes import assert_narrated, load_chapter, posed, scene_points
 
 
 @pytest.fixture(scope="module")
@@ -146,8 +147,8 @@ def test_scalar_neuron_output_is_drawn_exactly_with_its_kink(rs, positive):
 
 # ---------------------------------------------------------- storyboard
 def test_every_beat_is_narrated_in_order(rs):
-    """Run the whole storyboard without rendering: beats, narration, duration."""
-    scene = storyboard(rs.ReluShift)
+    """The chapter as rendered: beats, narration, duration."""
+    scene = rendered("relu_shift").scene
     assert scene.beats == ["ReLU", "Not linear", "Sliding the corner", "A neuron", "One input: a shifted ReLU",
                            "Negative weight: flipped", "Every neuron is a shifted ReLU"]
     assert_narrated(scene)

@@ -21,7 +21,8 @@ from relu_anim.visual import current_theme
 
 from .golden import (CONTROL_DIR, PIXEL_FRACTION_TOLERANCE, assert_frame_matches,
                      frame_difference, render_frame)
-from .scenes import assert_narrated, load_chapter, posed, scene_points, storyboard
+from .renders import rendered
+from .scenes import assert_narrated, load_chapter, posed, scene_points
 
 
 @pytest.fixture(scope="module")
@@ -140,8 +141,8 @@ def test_playing_moves_the_drawing_in_step(tr, posed_run):
 
 # ------------------------------------------------------------- storyboard
 def test_every_beat_is_narrated(tr):
-    """Run the whole storyboard without rendering: beats, narration, duration."""
-    scene = storyboard(tr.Training)
+    """The chapter as rendered: beats, narration, duration."""
+    scene = rendered("training").scene
     assert scene.beats == ["Watching training", "One linear layer", "One ReLU unit",
                            "Two units and a linear output", "Twenty units", "Four runs, one plot"]
     assert_narrated(scene)

@@ -21,7 +21,8 @@ from relu_anim.visual.matrices import NumberMatrix
 from relu_anim.visual.playback import LossAxes
 
 from .golden import PIXEL_FRACTION_TOLERANCE, assert_frame_matches, frame_difference, render_frame
-from .scenes import assert_narrated, load_chapter, posed, scene_points, set_up, storyboard
+from .renders import rendered
+from .scenes import assert_narrated, load_chapter, posed, scene_points, set_up
 
 UNITS = [1, 2, 5, 20, 100]
 
@@ -202,8 +203,8 @@ def test_x2_scene_draws_the_package_breakpoints(x2, n):
 
 
 def test_x2_scene_every_beat_is_narrated(x2):
-    """Run the whole storyboard without rendering: beats, narration, duration."""
-    scene = storyboard(x2.X2Fit)
+    """The chapter as rendered: beats, narration, duration."""
+    scene = rendered("x2").scene
     assert len(scene.beats) >= 6 and len(set(scene.beats)) == len(scene.beats)
     assert_narrated(scene)
 

@@ -77,6 +77,7 @@ class ChapterScene(Scene):
         """Read the theme, paint the background, colour text by default."""
         super().setup()
         self.theme = current_theme()
+        self.frame_rate: float = config.frame_rate  # the clock moves in steps of 1 / frame_rate
         self.beats: list[str] = []
         self.beat_starts: list[float] = []
         self.narration: list[tuple[float, float, str]] = []
