@@ -59,7 +59,13 @@ def _module_file(root: Path, module: str) -> Path | None:
     return None
 
 
-def _imported_modules(path: Path, root: Path) -> set[str]:
+def _imported_modules(path: Path, root: Path) -> frozenset[str]:
+    stat = path.stat()
+    return _parsed_imports(path, root, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=1024)
+def _parsed_imports(path: Path, root: Path, mtime_ns: int, size: int) -> frozenset[str]:
     """Every ``relu_anim`` module a file names in an import, relative ones resolved.
 
     ``from relu_anim.visual import theme`` names both ``relu_anim.visual`` and,
@@ -90,7 +96,7 @@ def _imported_modules(path: Path, root: Path) -> set[str]:
             continue
         for i in range(1, len(parts) + 1):
             found.add(".".join(parts[:i]))
-    return found
+    return frozenset(found)
 
 
 @lru_cache(maxsize=64)
