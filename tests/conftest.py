@@ -28,7 +28,8 @@ def _chapter_of(module: str) -> str | None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
+        module = getattr(item, "module", None)
+        module = module.__name__.rsplit(".", 1)[-1] if module is not None else ""
         chapter = _chapter_of(module)
         if module == "test_chapters" and hasattr(item, "callspec"):  # one test per chapter, by name
             chapter = item.callspec.params.get("name")
