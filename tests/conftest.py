@@ -26,6 +26,7 @@ def _chapter_of(module: str) -> str | None:
     return name if name in _CHAPTERS and module.startswith("test_scene_") else None
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups into the node ids
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         module = getattr(item, "module", None)
