@@ -23,7 +23,7 @@ from relu_anim.torch_adapter import (
     train,
 )
 from relu_anim.story.units import dead_units, first_layer_kinks
-from relu_anim.torch_adapter._all import _OneLayer, _solve_output
+from relu_anim.torch_adapter.least_squares import OneLayer, solve_output
 
 
 def square(x):
@@ -288,10 +288,10 @@ def test_one_layer_shortcut_matches_autograd():
     w[0], b[0] = 0.0, 0.5  # a constant unit
     w[1], b[1] = 1.0, -5.0  # a dead unit
     w1, b1 = w.clone().requires_grad_(), b.clone().requires_grad_()
-    loss, theta = _OneLayer(u, y).evaluate(w1, b1, grad=True)
+    loss, theta = OneLayer(u, y).evaluate(w1, b1, grad=True)
     w2, b2 = w.clone().requires_grad_(), b.clone().requires_grad_()
     h = torch.relu(u[:, None] @ w2.T + b2)
-    expected = _solve_output(h.detach(), y)
+    expected = solve_output(h.detach(), y)
     reference = torch.mean((h @ expected[:-1] + expected[-1] - y) ** 2)
     reference.backward()
     assert loss == pytest.approx(float(reference.detach()), rel=1e-9)
@@ -397,15 +397,15 @@ def test_plain_adam_baseline():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        (dict(units=3, steps=0), "steps: must be from 1 to 1,000,000 (got 0)"),
-        (dict(units=3, steps=1_000_001), "steps: must be from 1 to 1,000,000"),
+        (dict(units=3, steps=0), "steps: must be at least 1 (got 0)"),
+        (dict(units=3, steps=1_000_001), "steps: must be at most 1,000,000 (got 1,000,001)"),
         (dict(units=3, steps=2.5), "steps: must be a whole number"),
-        (dict(units=0), "units: need at least 1 (got 0)"),
-        (dict(units=10**6), "units: 1000000 is more than the"),
+        (dict(units=0), "units: must be at least 1 (got 0)"),
+        (dict(units=10**6), "units: must be at most 10,000 (got 1,000,000)"),
         (dict(), "units/widths: give exactly one"),
         (dict(units=2, widths=[2]), "units/widths: give exactly one"),
-        (dict(widths=[3, 0]), "widths[1]: must be a positive whole number (got 0)"),
-        (dict(widths=[-2]), "widths[0]: must be a positive whole number (got -2)"),
+        (dict(widths=[3, 0]), "widths[1]: must be at least 1 (got 0)"),
+        (dict(widths=[-2]), "widths[0]: must be at least 1 (got -2)"),
         (dict(widths="8"), "widths: expected a list of hidden widths"),
         (dict(units=2, domain=(2, 0)), "domain: a must be smaller than b"),
         (dict(units=2, domain=(0, float("inf"))), "domain: ends must be finite"),
@@ -414,10 +414,10 @@ def test_plain_adam_baseline():
         (dict(units=2, target=lambda x: np.where(x > 1.5, np.nan, x)), "target: not finite"),
         (dict(units=2, target=3), "target: expected a function of x"),
         (dict(units=2, lr=-1.0), "lr: must be a positive number"),
-        (dict(units=2, seed=-1), "seed: must be a whole number from 0"),
-        (dict(units=2, seed=1.5), "seed: must be a whole number from 0"),
+        (dict(units=2, seed=-1), "seed: must be at least 0 (got -1)"),
+        (dict(units=2, seed=1.5), "seed: must be a whole number (got 1.5)"),
         (dict(units=2, target=lambda x: np.ones(3)), "target: does not give one number per x"),
-        (dict(units=2, history_points=1), "history_points: must be a whole number from 2"),
+        (dict(units=2, history_points=1), "history_points: must be at least 2 (got 1)"),
         (dict(units=2, progress="yes"), "progress: expected None, True, False or a callable"),
     ],
 )
@@ -428,7 +428,7 @@ def test_train_refusals(kwargs, message):
 
 
 def test_baseline_refusals():
-    with pytest.raises(ReluAnimError, match="units: need at least 1"):
+    with pytest.raises(ReluAnimError, match="units: must be at least 1"):
         plain_adam_baseline(square, (0, 2), 0)
     with pytest.raises(ReluAnimError, match="lr: must be a positive number"):
         plain_adam_baseline(square, (0, 2), 2, lr=0)

@@ -1,0 +1,130 @@
+"""The output layer solved exactly: least squares on the training points and on the domain.
+
+:func:`train` (variable projection) never lets Adam move the output layer: at
+every step :func:`solve_output` (any depth) or :class:`OneLayer` (one hidden
+layer, in O(N + n²) instead of O(N·n²)) gives the output weights that minimise
+the mean squared error on the training points for the current hidden layers,
+and at the end :func:`continuous_output` re-solves them in the continuous L²
+sense on the whole domain.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from ..metrics import Function, quadrature
+from ..network import Layer, Network
+from .tensors import DTYPE
+
+__all__ = ["OneLayer", "continuous_output", "prefix_sums", "solve_normal", "solve_output"]
+
+
+def solve_normal(gram: torch.Tensor, rhs: torch.Tensor) -> torch.Tensor | None:
+    """Solve ``gram @ θ = rhs`` by Cholesky with a relative ridge of 1e-12 (dead units)."""
+    ridge = 1e-12 * (torch.diagonal(gram).mean() + 1e-300)
+    gram = gram + ridge * torch.eye(gram.shape[0], dtype=gram.dtype)
+    chol, info = torch.linalg.cholesky_ex(gram)
+    if int(info) != 0:
+        return None
+    return torch.cholesky_solve(rhs[:, None], chol)[:, 0]
+
+
+def solve_output(features: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Least-squares output weights and bias (last entry) for ``features``, exactly.
+
+    Normal equations solved by Cholesky; a rank-revealing solver if that fails.
+    """
+    design = torch.cat([features, torch.ones_like(features[:, :1])], dim=1)
+    theta = solve_normal(design.T @ design, design.T @ y)
+    if theta is None:
+        theta = torch.linalg.lstsq(design, y[:, None], driver="gelsd").solution[:, 0]
+    return theta
+
+
+class OneLayer:
+    """Exact least squares and gradient for one hidden layer in O(N + n²), not O(N·n²).
+
+    On sorted points each unit ``ReLU(w·u + b)`` is active on a run of consecutive
+    points (one side of its kink), and so is any product of two units. So every
+    entry of the normal equations is ``w_j w_k Σu² + (w_j b_k + w_k b_j) Σu + b_j b_k Σ1``
+    over a run, read off prefix sums; the prediction is ``A(u)·u + B(u)`` with
+    ``A, B`` changing only at run ends (a cumulative sum); and the gradient of the
+    loss for unit ``j`` is ``θ_j`` times the sums of ``r`` and ``r·u`` over its run.
+    The constant feature is a unit with ``w = 0, b = 1``.
+    """
+
+    def __init__(self, u: torch.Tensor, y: torch.Tensor) -> None:
+        self.u, self.y = u, y
+        self.p = [prefix_sums(torch.ones_like(u)), prefix_sums(u), prefix_sums(u * u)]
+        self.q = [prefix_sums(y), prefix_sums(u * y)]
+
+    def runs(self, w: torch.Tensor, b: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """``[lo, hi)``: the points where ``w·u + b > 0``, per unit."""
+        n = len(self.u)
+        kink = -b / torch.where(w != 0, w, torch.ones_like(w))
+        after = torch.searchsorted(self.u, kink, right=True)  # first point with u > kink
+        before = torch.searchsorted(self.u, kink)  # number of points with u < kink
+        lo = torch.where(w > 0, after, torch.zeros_like(after))
+        hi = torch.where(w > 0, torch.full_like(after, n),
+                         torch.where(w < 0, before, torch.where(b > 0, n, 0)))
+        return lo, torch.maximum(hi, lo)
+
+    def evaluate(self, weight: torch.Tensor, bias: torch.Tensor,
+                 grad: bool) -> tuple[float, torch.Tensor] | None:
+        """Loss with the exact LS output; sets the gradients; returns (loss, θ) or None."""
+        n = len(self.u)
+        w = torch.cat([weight.detach()[:, 0], torch.zeros(1, dtype=DTYPE)])
+        b = torch.cat([bias.detach(), torch.ones(1, dtype=DTYPE)])
+        lo, hi = self.runs(w, b)
+        lo2 = torch.maximum(lo[:, None], lo[None, :])
+        hi2 = torch.maximum(torch.minimum(hi[:, None], hi[None, :]), lo2)
+        s0, s1, s2 = (p[hi2] - p[lo2] for p in self.p)
+        wb = w[:, None] * b[None, :]
+        gram = (w[:, None] * w[None, :]) * s2 + (wb + wb.T) * s1 + (b[:, None] * b[None, :]) * s0
+        rhs = w * (self.q[1][hi] - self.q[1][lo]) + b * (self.q[0][hi] - self.q[0][lo])
+        theta = solve_normal(gram, rhs)
+        if theta is None:
+            return None
+        slope = torch.zeros(n + 1, dtype=DTYPE)
+        slope.index_add_(0, lo, theta * w).index_add_(0, hi, -theta * w)
+        offset = torch.zeros(n + 1, dtype=DTYPE)
+        offset.index_add_(0, lo, theta * b).index_add_(0, hi, -theta * b)
+        residual = torch.cumsum(slope, 0)[:n] * self.u + torch.cumsum(offset, 0)[:n] - self.y
+        loss = float(torch.mean(residual * residual))
+        if grad:
+            r0, r1 = prefix_sums(residual), prefix_sums(residual * self.u)
+            scale = (2.0 / n) * theta[:-1]
+            lo, hi = lo[:-1], hi[:-1]
+            weight.grad = (scale * (r1[hi] - r1[lo]))[:, None]
+            bias.grad = scale * (r0[hi] - r0[lo])
+        return loss, theta
+
+
+def prefix_sums(values: torch.Tensor) -> torch.Tensor:
+    """``[0, v₀, v₀+v₁, …]``: sums over runs ``[lo, hi)`` are ``p[hi] − p[lo]``."""
+    return torch.cat([torch.zeros(1, dtype=values.dtype), torch.cumsum(values, 0)])
+
+
+def continuous_output(net: Network, target: Function, a: float, b: float) -> Network | None:
+    """``net`` with its output layer the continuous least-squares best on [a, b].
+
+    Every hidden feature is linear between the network's activation-region
+    breakpoints, so Gauss–Legendre panels that do not straddle them integrate
+    exactly for polynomial targets. None if the target misbehaves at the nodes.
+    """
+    f = net.piecewise(a, b)
+    knots = np.concatenate([[a], f.region_breakpoints, [b]])
+    x, w, _ = quadrature(knots, panels=max(256, 4 * len(knots)))
+    with np.errstate(all="ignore"):
+        y = np.asarray(target(x), dtype=float) * np.ones_like(x)
+    if not np.all(np.isfinite(y)):
+        return None
+    h = x[:, None]
+    for layer in net.layers[:-1]:
+        h = layer(h)
+    design = np.column_stack([h, np.ones_like(x)]) * np.sqrt(w)[:, None]
+    theta = np.linalg.lstsq(design, y * np.sqrt(w), rcond=None)[0]
+    output = Layer(theta[None, :-1], theta[-1:], "linear", name=f"layers[{len(net.layers) - 1}]")
+    return Network(net.layers[:-1] + (output,))
+
