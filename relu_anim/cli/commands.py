@@ -155,7 +155,7 @@ def _load_model(path: Path, activation: str, negative_slope: float):
     if head.startswith(b"{"):
         loaded = load_network(path)
         return loaded.network, loaded.domain
-    return _torch_adapter().load_state_dict(path, activation, negative_slope), None
+    return _torch_adapter().load_state_dict(path, activation, negative_slope, scalar=True), None
 
 
 def _torch_adapter():

@@ -1,8 +1,10 @@
 """The torch adapter: the only part of relu_anim that imports torch.
 
 :mod:`.convert` turns ``torch.nn`` models and state_dicts into
-:class:`~relu_anim.network.Network` objects and back; :mod:`.train` fits
-networks to a target with PyTorch.
+:class:`~relu_anim.network.Network` objects and back, reading ``.pt`` files
+through :mod:`.torch_file` (sizes checked before anything is unpacked) and
+:mod:`.files` (regular files only, bounded); :mod:`.train` fits networks to a
+target with PyTorch, solving the output layer with :mod:`.least_squares`.
 
 Examples
 --------
@@ -11,11 +13,17 @@ Examples
 [1, 3, 1]
 """
 
-from .convert import load_state_dict, network_from_state_dict, network_from_torch, network_to_torch
+from .convert import (MAX_LAYERS, MAX_PARAMETERS, load_state_dict, network_from_state_dict,
+                      network_from_torch, network_to_torch)
+from .torch_file import MAX_FILE_BYTES, MAX_UNPACKED_BYTES
 from .train import MAX_STEPS, TrainResult, plain_adam_baseline, train
 
 __all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_LAYERS",
+    "MAX_PARAMETERS",
     "MAX_STEPS",
+    "MAX_UNPACKED_BYTES",
     "TrainResult",
     "network_from_torch",
     "network_to_torch",

@@ -22,15 +22,26 @@ from torch import nn
 from ..errors import ReluAnimError
 from ..network import ACTIVATIONS, Layer, Network
 from .tensors import DTYPE, to_numpy
+from .torch_file import load_torch_file
 
 __all__ = [
+    "MAX_LAYERS",
+    "MAX_PARAMETERS",
     "network_from_torch",
     "network_to_torch",
     "network_from_state_dict",
     "load_state_dict",
 ]
 
+#: Most Linear layers read from a state_dict.
+MAX_LAYERS = 1_000
+#: Most numbers (weights and biases, all layers together) read from a state_dict;
+#: counted from the tensors' shapes before any is copied.
+MAX_PARAMETERS = 4_000_000
+
 _SUPPORTED = "Linear, ReLU, LeakyReLU, Identity"
+_INTEGER_DTYPES = (torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64,
+                   torch.uint16, torch.uint32, torch.uint64)
 _MULTI_KINK = ("ReLU6", "Hardtanh", "Hardshrink", "Softshrink", "Threshold", "RReLU")
 
 
@@ -187,6 +198,57 @@ def _check_activation(activation: str, negative_slope: float) -> tuple[str, floa
     return activation, slope
 
 
+def _check_values(key: str, value: Any) -> int:
+    """How many numbers ``value`` holds, refusing anything but a dense real tensor or array.
+
+    Reads the shape, layout and dtype only: a view may declare far more numbers
+    than its storage holds (a stride-0 expand), and nothing is copied here.
+    """
+    if isinstance(value, torch.Tensor):
+        if value.is_sparse or value.layout != torch.strided:
+            raise ReluAnimError(
+                f"{key}: a sparse tensor (layout {value.layout}); save dense tensors (tensor.to_dense())"
+            )
+        if value.is_nested:
+            raise ReluAnimError(f"{key}: a nested tensor; a Linear layer's weight is one dense matrix")
+        if value.is_quantized:
+            raise ReluAnimError(
+                f"{key}: a quantized tensor (dtype {value.dtype}); save the state_dict of the "
+                "dequantized model (tensor.dequantize())"
+            )
+        if value.is_meta:
+            raise ReluAnimError(
+                f"{key}: a meta tensor (a shape without numbers); save the state_dict of a model "
+                "that holds its weights"
+            )
+        if not (value.is_floating_point() or value.dtype in _INTEGER_DTYPES):
+            raise ReluAnimError(f"{key}: dtype {value.dtype} does not hold real numbers; expected a float tensor")
+        return math.prod(value.shape)
+    if isinstance(value, np.ndarray) and value.dtype.kind in "fiu":
+        return int(value.size)
+    raise ReluAnimError(
+        f"{key}: expected a tensor of real numbers, got {type(value).__name__} "
+        "(a state_dict is a dict of tensors)"
+    )
+
+
+def _exact_float64(key: str, value: torch.Tensor | np.ndarray) -> np.ndarray:
+    """``value`` as float64, refusing numbers float64 cannot hold exactly (integers past 2**53)."""
+    if isinstance(value, torch.Tensor):
+        array = to_numpy(value)
+        if value.is_floating_point():
+            return array
+        native = value.detach().to("cpu").numpy()
+    else:
+        array = value.astype(np.float64)
+        native = value
+    with np.errstate(invalid="ignore", over="ignore"):  # compared in the original dtype
+        exact = bool(np.all(array.astype(native.dtype) == native))
+    if not exact:
+        raise ReluAnimError(f"{key}: holds numbers float64 cannot represent exactly (dtype {native.dtype})")
+    return array
+
+
 def network_from_state_dict(state: Mapping[str, Any], activation: str = "relu",
                             negative_slope: float = 0.01) -> Network:
     """Build a network from the ``state_dict`` of an ``nn.Sequential`` MLP.
@@ -198,6 +260,11 @@ def network_from_state_dict(state: Mapping[str, Any], activation: str = "relu",
     in the state_dict's own order, which is the order the layers were defined in.
     A missing bias is a zero bias. A state_dict does not record activations:
     ``activation`` goes between the layers and the last layer is linear.
+
+    Only dense tensors (or numpy arrays) of real numbers are read. Their shapes
+    are checked before any is copied: at most :data:`MAX_PARAMETERS` numbers in
+    all and :data:`MAX_LAYERS` layers, so a view declaring a huge shape over a
+    small storage (``torch.zeros(1).expand(10**6, 10**6)``) is refused unread.
 
     Parameters
     ----------
@@ -211,10 +278,12 @@ def network_from_state_dict(state: Mapping[str, Any], activation: str = "relu",
     Raises
     ------
     ReluAnimError
-        Naming the key: not a mapping of tensors, no ``.weight`` key, a key that
-        is not a weight or bias, a weight that is not 2-D, a bias whose length
-        does not match, consecutive layers whose shapes do not chain,
-        non-finite numbers.
+        Naming the key: not a mapping of tensors; a sparse, nested, quantized or
+        meta tensor; a dtype without real numbers (bool, complex) or integers
+        float64 cannot hold exactly; more numbers or layers than the limits; no
+        ``.weight`` key, a key that is not a weight or bias, a weight that is not
+        2-D, a bias whose length does not match, consecutive layers whose shapes
+        do not chain, non-finite numbers.
 
     Examples
     --------
@@ -226,27 +295,40 @@ def network_from_state_dict(state: Mapping[str, Any], activation: str = "relu",
     activation, negative_slope = _check_activation(activation, negative_slope)
     if not isinstance(state, Mapping):
         raise ReluAnimError(f"state_dict: expected a dict of tensors, got {type(state).__name__}")
-    groups: dict[str, dict[str, tuple[str, np.ndarray]]] = {}
-    for key, value in state.items():
+    if len(state) > 2 * MAX_LAYERS:
+        raise ReluAnimError(
+            f"state_dict: has {len(state):,} keys, more than a network of {MAX_LAYERS:,} Linear layers has"
+        )
+    total = 0
+    entries = list(state.items())
+    for key, value in entries:  # names, shapes and kinds only: nothing is copied yet
         if not isinstance(key, str):
             raise ReluAnimError(f"state_dict: keys must be strings (got {key!r})")
-        if isinstance(value, torch.Tensor):
-            array = None if value.is_complex() else to_numpy(value)
-        elif isinstance(value, np.ndarray) and value.dtype.kind in "fiu":
-            array = value.astype(float)
-        else:
-            array = None
-        if array is None:
-            raise ReluAnimError(
-                f"{key}: expected a tensor of real numbers, got {type(value).__name__} "
-                "(a state_dict is a dict of tensors)"
-            )
-        path, _, leaf = key.rpartition(".")
-        if leaf not in ("weight", "bias"):
+        count = _check_values(key, value)
+        if key.rpartition(".")[2] not in ("weight", "bias"):
             raise ReluAnimError(
                 f"{key}: not a Linear layer's weight or bias (only Linear layers are supported)"
             )
-        groups.setdefault(path, {})[leaf] = (key, array)
+        if count > MAX_PARAMETERS:
+            raise ReluAnimError(
+                f"{key}: holds {count:,} numbers (shape {tuple(value.shape)}), "
+                f"more than the {MAX_PARAMETERS:,} a network may have"
+            )
+        total += count
+        if total > MAX_PARAMETERS:
+            raise ReluAnimError(
+                f"state_dict: holds more than the {MAX_PARAMETERS:,} numbers a network may have "
+                f"(reached at {key})"
+            )
+    groups: dict[str, dict[str, tuple[str, Any]]] = {}
+    for key, _ in entries:
+        path, _, leaf = key.rpartition(".")
+        groups.setdefault(path, {})[leaf] = (key, None)
+    if len(groups) > MAX_LAYERS:
+        raise ReluAnimError(f"state_dict: has {len(groups):,} Linear layers, more than the {MAX_LAYERS:,} read")
+    for key, value in entries:
+        path, _, leaf = key.rpartition(".")
+        groups[path][leaf] = (key, _exact_float64(key, value))
     if not any("weight" in group for group in groups.values()):
         raise ReluAnimError("state_dict: no '.weight' keys (expected keys like 0.weight, 0.bias, 2.weight)")
     paths = list(groups)
@@ -292,18 +374,32 @@ def network_from_state_dict(state: Mapping[str, Any], activation: str = "relu",
 
 
 def load_state_dict(path: str | PathLike[str], activation: str = "relu",
-                    negative_slope: float = 0.01) -> Network:
+                    negative_slope: float = 0.01, *, scalar: bool = False) -> Network:
     """Load a file written by ``torch.save(model.state_dict(), path)`` as a network.
 
-    The file is read with ``torch.load(path, map_location="cpu", weights_only=True)``:
-    no code in it runs. A checkpoint ``{"state_dict": ...}`` or ``{"model": ...}``
-    holding the state_dict is unwrapped. See :func:`network_from_state_dict` for
-    the layout and the activation.
+    The file is read by :func:`~.torch_file.load_torch_file`: a regular file of at
+    most :data:`~.torch_file.MAX_FILE_BYTES`, its zip entries' sizes checked
+    before anything is unpacked, then ``torch.load(..., map_location="cpu",
+    weights_only=True)``, so no code in it runs. A checkpoint ``{"state_dict": ...}``
+    or ``{"model": ...}`` holding the state_dict is unwrapped. See
+    :func:`network_from_state_dict` for the layout, the activation and the
+    limits on the tensors.
+
+    Parameters
+    ----------
+    path
+        The file.
+    activation, negative_slope
+        As for :func:`network_from_state_dict`.
+    scalar
+        Refuse a network that does not map one input to one output (what the
+        exact breakpoint analysis needs), naming the file.
 
     Raises
     ------
     ReluAnimError
-        One line naming the file when it is missing, not a torch file, holds
+        One line naming the file when it is missing, not a regular file, too
+        large, not a torch file (or a TorchScript or legacy-format one), holds
         something other than weights (a whole pickled model: save
         ``model.state_dict()`` instead), or is not a valid MLP state_dict.
 
@@ -319,21 +415,7 @@ def load_state_dict(path: str | PathLike[str], activation: str = "relu",
     """
     activation, negative_slope = _check_activation(activation, negative_slope)
     name = str(path)
-    try:
-        state = torch.load(path, map_location="cpu", weights_only=True)
-    except FileNotFoundError:
-        raise ReluAnimError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise ReluAnimError(f"{name}: is a directory, not a state_dict file") from None
-    except Exception as err:  # noqa: BLE001 - torch raises many kinds for a bad file
-        text = str(err).strip()
-        if "Weights only load failed" in text or "weights_only" in text:
-            reason = ("holds objects other than tensors (save model.state_dict(), "
-                      "not the model, and load it with weights only)")
-        else:
-            first = text.splitlines()[0] if text else type(err).__name__
-            reason = f"not a torch state_dict file ({first})"
-        raise ReluAnimError(f"{name}: {reason}") from None
+    state = load_torch_file(path)
     if isinstance(state, Mapping) and len(state) >= 1:
         for wrapper in ("state_dict", "model"):
             if wrapper in state and isinstance(state[wrapper], Mapping):
@@ -342,6 +424,12 @@ def load_state_dict(path: str | PathLike[str], activation: str = "relu",
     if not isinstance(state, Mapping):
         raise ReluAnimError(f"{name}: holds a {type(state).__name__}, not a state_dict")
     try:
-        return network_from_state_dict(state, activation, negative_slope)
+        net = network_from_state_dict(state, activation, negative_slope)
     except ReluAnimError as err:
         raise ReluAnimError(f"{name}: {err}") from None
+    if scalar and (net.in_features, net.out_features) != (1, 1):
+        raise ReluAnimError(
+            f"{name}: the exact analysis needs one input and one output "
+            f"(this network maps {net.in_features} -> {net.out_features})"
+        )
+    return net
