@@ -2,11 +2,9 @@
 
 Every file is generated here (tests/hostile_torch.py writes the zips by hand). The
 CLI runs as ``python -m relu_anim breakpoints FILE --domain -1 1 -o OUT`` in a
-subprocess whose address space is capped at :data:`ADDRESS_SPACE` (importing
-torch needs about 0.65 GB of it; the zip bomb would unpack 5 GiB, the stride-0
-view asks for 8 TB), with one OpenMP thread and two malloc arenas so that the cap
-means the same on a machine with many cores. The timeout only catches runaways
-(a blocked FIFO, an endless /dev/zero).
+subprocess capped at 3 GiB of address space (tests/capped.py): the zip bomb
+would unpack 5 GiB, the stride-0 view asks for 8 TB. The timeout only catches
+runaways (a blocked FIFO, an endless /dev/zero).
 """
 
 from __future__ import annotations
@@ -15,9 +13,6 @@ import hashlib
 import io
 import os
 import re
-import resource
-import subprocess
-import sys
 import warnings
 import zipfile
 from pathlib import Path
@@ -31,26 +26,9 @@ from relu_anim.errors import ReluAnimError
 from relu_anim.torch_adapter import load_state_dict, network_from_state_dict
 from relu_anim.torch_adapter.convert import MAX_LAYERS, MAX_PARAMETERS
 from relu_anim.torch_adapter.torch_file import MAX_ENTRIES, MAX_FILE_BYTES, MAX_UNPACKED_BYTES
+from tests.capped import run_capped
 from tests.hostile_torch import (Storage, TensorRef, lying_zip, state_dict_pickle, stored,
                                  torch_archive, write_zip, zip_bomb)
-
-ROOT = Path(__file__).resolve().parents[1]
-#: Address-space ceiling of every subprocess: 3 GiB.
-ADDRESS_SPACE = 3 * 2**30
-#: Catches runaways only (importing torch takes seconds on a loaded machine).
-TIMEOUT = 300
-ENV = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-       "MALLOC_ARENA_MAX": "2"}
-
-
-def _cap_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
-
-
-def _run(args: list[str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, *args], cwd=ROOT, env=ENV, capture_output=True, text=True,
-                          timeout=TIMEOUT, preexec_fn=_cap_memory)
-
 
 def _digest(path: Path) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
@@ -60,7 +38,7 @@ def _refused_by_cli(file: Path | str, out_dir: Path, message: str) -> None:
     """The CLI on ``file``: exit 2, one stderr line matching ``FILE: message``, nothing written."""
     out_dir.mkdir(exist_ok=True)
     before = _digest(Path(file))
-    result = _run(["-m", "relu_anim", "breakpoints", str(file), "--domain", "-1", "1",
+    result = run_capped(["-m", "relu_anim", "breakpoints", str(file), "--domain", "-1", "1",
                    "-o", str(out_dir / "kinks.json")])
     assert result.returncode == 2, result.stderr
     lines = result.stderr.splitlines()
@@ -297,7 +275,7 @@ def test_load_state_dict_refuses_non_regular_files(name, kind, tmp_path):
         if name == "fifo link":
             (tmp_path / "link.pt").symlink_to(path)
             path = tmp_path / "link.pt"
-    result = _run(["-c", API, str(path)])
+    result = run_capped(["-c", API, str(path)])
     assert result.returncode == 2, result.stderr
     assert result.stdout == f"{path}: is not a regular file ({kind}); give a state_dict file\n"
     assert result.stderr == ""

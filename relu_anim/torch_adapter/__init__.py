@@ -16,13 +16,17 @@ Examples
 from .convert import (MAX_LAYERS, MAX_PARAMETERS, load_state_dict, network_from_state_dict,
                       network_from_torch, network_to_torch)
 from .torch_file import MAX_FILE_BYTES, MAX_UNPACKED_BYTES
-from .train import MAX_STEPS, TrainResult, plain_adam_baseline, train
+from .train import (MAX_HISTORY_POINTS, MAX_STEPS, MAX_TRAIN_UNITS, MAX_TRAIN_WORK,
+                    TrainResult, plain_adam_baseline, train, training_work)
 
 __all__ = [
     "MAX_FILE_BYTES",
+    "MAX_HISTORY_POINTS",
     "MAX_LAYERS",
     "MAX_PARAMETERS",
     "MAX_STEPS",
+    "MAX_TRAIN_UNITS",
+    "MAX_TRAIN_WORK",
     "MAX_UNPACKED_BYTES",
     "TrainResult",
     "network_from_torch",
@@ -30,5 +34,6 @@ __all__ = [
     "network_from_state_dict",
     "load_state_dict",
     "train",
+    "training_work",
     "plain_adam_baseline",
 ]

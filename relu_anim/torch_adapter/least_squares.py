@@ -10,6 +10,8 @@ sense on the whole domain.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import torch
 
@@ -17,7 +19,13 @@ from ..metrics import Function, quadrature
 from ..network import Layer, Network
 from .tensors import DTYPE
 
-__all__ = ["OneLayer", "continuous_output", "prefix_sums", "solve_normal", "solve_output"]
+__all__ = ["MAX_CONTINUOUS_WORK", "OneLayer", "continuous_output", "prefix_sums", "solve_normal",
+           "solve_output"]
+
+#: The continuous re-solve is skipped (the trained output layer kept) when its
+#: least-squares problem, 2·pieces × (width + 1), would cost more multiply-adds
+#: than this: about a second (1,000 units on about 1,000 pieces).
+MAX_CONTINUOUS_WORK = 4e9
 
 
 def solve_normal(gram: torch.Tensor, rhs: torch.Tensor) -> torch.Tensor | None:
@@ -110,21 +118,52 @@ def continuous_output(net: Network, target: Function, a: float, b: float) -> Net
     """``net`` with its output layer the continuous least-squares best on [a, b].
 
     Every hidden feature is linear between the network's activation-region
-    breakpoints, so Gauss–Legendre panels that do not straddle them integrate
-    exactly for polynomial targets. None if the target misbehaves at the nodes.
+    breakpoints ("pieces"), so on a piece it is fixed by its values at the two
+    ends, and ``∫ φ_j φ_k`` over the piece is the linear element's mass matrix
+    ``(Δ/6)·[[2, 1], [1, 2]]`` applied to those values: exact, no quadrature.
+    Factoring that 2×2 matrix as ``L·Lᵀ`` turns each piece into two rows of a
+    least-squares problem, so the solve costs ``O(pieces·n²)`` and memory
+    ``O(pieces·n)``, never ``O(nodes·n)``. Only ``∫ ψ·target`` (``ψ`` the two
+    linear hats of a piece) needs quadrature: Gauss–Legendre panels that do not
+    straddle a breakpoint, exact for polynomial targets of degree ≤ 14.
+
+    Returns None (keep the trained output layer) if the target is not finite at
+    the nodes, or if the solve would cost more than :data:`MAX_CONTINUOUS_WORK`.
+
+    Examples
+    --------
+    >>> from relu_anim.construct import shifted_relu_sum
+    >>> start = shifted_relu_sum([0.0], [1.0])  # ReLU(x − 1), output weight 0
+    >>> net = continuous_output(start, lambda x: 2 * np.maximum(x - 1, 0) + 0.5, 0, 2)
+    >>> [round(float(v), 12) for v in net([0.0, 1.0, 2.0])]  # the target is in the span: exact
+    [0.5, 0.5, 2.5]
     """
     f = net.piecewise(a, b)
-    knots = np.concatenate([[a], f.region_breakpoints, [b]])
-    x, w, _ = quadrature(knots, panels=max(256, 4 * len(knots)))
+    knots = np.unique(np.concatenate([[a], f.region_breakpoints, [b]]))
+    pieces, width = len(knots) - 1, net.layers[-1].in_features
+    if 2 * pieces * (width + 1) ** 2 > MAX_CONTINUOUS_WORK:
+        return None
+    x, w, piece = quadrature(knots, panels=max(256, 4 * len(knots)))
     with np.errstate(all="ignore"):
         y = np.asarray(target(x), dtype=float) * np.ones_like(x)
     if not np.all(np.isfinite(y)):
         return None
-    h = x[:, None]
+    values = knots[:, None]
     for layer in net.layers[:-1]:
-        h = layer(h)
-    design = np.column_stack([h, np.ones_like(x)]) * np.sqrt(w)[:, None]
-    theta = np.linalg.lstsq(design, y * np.sqrt(w), rcond=None)[0]
+        values = layer(values)
+    values = np.column_stack([values, np.ones(len(knots))])  # features at the knots, and the constant
+    length = np.diff(knots)
+    s = np.clip((x - knots[piece]) / length[piece], 0.0, 1.0)  # where a node lies in its piece
+    m0 = np.bincount(piece, w * (1.0 - s) * y, minlength=pieces)  # ∫ ψ₀·target, ψ₀ = 1 − s
+    m1 = np.bincount(piece, w * s * y, minlength=pieces)  # ∫ ψ₁·target, ψ₁ = s
+    # (Δ/6)[[2, 1], [1, 2]] = L·Lᵀ with L = r·[[√2, 0], [1/√2, √(3/2)]], r = √(Δ/6)
+    r = np.sqrt(length / 6.0)[:, None]
+    design = np.empty((2 * pieces, width + 1))
+    design[0::2] = r * (math.sqrt(2.0) * values[:-1] + values[1:] / math.sqrt(2.0))  # Lᵀ·[v_k; v_k+1]
+    design[1::2] = r * math.sqrt(1.5) * values[1:]
+    rhs = np.empty(2 * pieces)  # L⁻¹·[m0; m1], so that designᵀ·rhs = ∫ φ·target
+    rhs[0::2] = m0 / (r[:, 0] * math.sqrt(2.0))
+    rhs[1::2] = (m1 / r[:, 0] - rhs[0::2] / math.sqrt(2.0)) / math.sqrt(1.5)
+    theta = np.linalg.lstsq(design, rhs, rcond=None)[0]
     output = Layer(theta[None, :-1], theta[-1:], "linear", name=f"layers[{len(net.layers) - 1}]")
     return Network(net.layers[:-1] + (output,))
-

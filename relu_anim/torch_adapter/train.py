@@ -48,10 +48,34 @@ from .least_squares import OneLayer, continuous_output, solve_output
 from .progress import Progress, Reporter
 from .tensors import DTYPE, to_numpy
 
-__all__ = ["MAX_STEPS", "TrainResult", "train", "plain_adam_baseline"]
+__all__ = [
+    "MAX_HISTORY_POINTS",
+    "MAX_STEPS",
+    "MAX_TRAIN_UNITS",
+    "MAX_TRAIN_WORK",
+    "TrainResult",
+    "train",
+    "training_work",
+    "plain_adam_baseline",
+]
 
-#: More training steps than this is refused as a mistake.
-MAX_STEPS = 1_000_000
+# Limits. Every run they allow takes at most about a minute and well under 2 GB
+# on one core (training runs on one thread); see training_work for the estimate.
+
+#: Most training steps (full-batch updates): about half a minute at one unit.
+MAX_STEPS = 20_000
+#: Most hidden units, all layers together, that train and plain_adam_baseline fit
+#: (:func:`relu_anim.construct.construct` builds up to ``MAX_UNITS``). The training
+#: points are ``max(2000, 20 × units)``, so autograd's activations stay under
+#: 20,000 × 1,000 numbers a layer.
+MAX_TRAIN_UNITS = 1_000
+#: Most estimated multiply-adds of a run, ``steps ×`` :func:`training_work`: at most
+#: about a minute of one core. 3,000 steps (the default) fit up to 290 units with
+#: the output solved, 1,000 units get 106 steps, one unit all of MAX_STEPS.
+MAX_TRAIN_WORK = 4e10
+#: Most snapshots a training history records. With the limits above a history
+#: holds at most about 4 million weights and biases (a few hundred MB as JSON).
+MAX_HISTORY_POINTS = 1_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -136,10 +160,68 @@ def _check_widths(units: int | None, widths: Sequence[int] | None) -> list[int]:
             "or widths=[...] (the hidden widths)"
         )
     if units is not None:
-        return [check_whole(units, "units", low=1, high=MAX_UNITS)]
+        return [_check_trainable(check_whole(units, "units", low=1), "units")]
     if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence):
         raise ReluAnimError(f"widths: expected a list of hidden widths (got {widths!r})")
-    return [check_whole(w, f"widths[{i}]", low=1, high=MAX_UNITS) for i, w in enumerate(widths)]
+    hidden = [check_whole(w, f"widths[{i}]", low=1) for i, w in enumerate(widths)]
+    _check_trainable(sum(hidden), "widths")
+    return hidden
+
+
+def _check_trainable(units: int, name: str) -> int:
+    if units > MAX_TRAIN_UNITS:
+        raise ReluAnimError(
+            f"{name}: {units:,} hidden units are more than the {MAX_TRAIN_UNITS:,} that can be trained "
+            f"(construct builds up to {MAX_UNITS:,})"
+        )
+    return units
+
+
+def _point_count(hidden: Sequence[int]) -> int:
+    """Training points for these hidden widths: 20 per unit, at least 2,000."""
+    return max(2000, 20 * sum(hidden))
+
+
+def training_work(widths: Sequence[int], solve_output: bool = True) -> float:
+    """Estimated multiply-adds of one training step of a scalar network with these hidden widths.
+
+    One hidden layer with ``solve_output`` (:class:`~.least_squares.OneLayer`):
+    about ``40·n² + n³/3`` (the ``n × n`` normal equations and their Cholesky
+    factor) plus ``30·N`` for the ``N`` training points, and a fixed 1.5 million
+    (the Python and dispatch of its ~60 tensor operations). Otherwise autograd:
+    ``3·N·Σ w_{k−1}·w_k`` for the matrix products forward and backward, ``40·N·Σ w``
+    for the elementwise passes over the activations (memory-bound, their memory
+    allocated afresh: more than a multiply-add each), with ``solve_output`` the
+    last layer's normal equations, and a fixed half a million per layer. A run
+    of ``steps`` evaluates ``steps + 1`` losses; :data:`MAX_TRAIN_WORK` bounds
+    ``(steps + 1) × training_work(...)``, checked before training starts.
+
+    Examples
+    --------
+    >>> f"{training_work([1000]):.2e}"
+    '3.75e+08'
+    """
+    hidden = [int(w) for w in widths]
+    points = _point_count(hidden)
+    if solve_output and len(hidden) == 1:
+        n = hidden[0]
+        return 1.5e6 + 40 * n**2 + n**3 / 3 + 30 * points
+    sizes = [1, *hidden, 1]
+    work = 3 * points * sum(a * b for a, b in zip(sizes, sizes[1:])) + 40 * points * sum(hidden)
+    if solve_output:
+        last = sizes[-2] + 1
+        work += points * last**2 + last**3 / 3
+    return 5e5 * len(sizes) + work
+
+
+def _check_work(hidden: list[int], steps: int, solve_output: bool) -> None:
+    work = (steps + 1) * training_work(hidden, solve_output)  # step 0 … steps: steps + 1 losses
+    if work > MAX_TRAIN_WORK:
+        size = f"{hidden[0]:,} units" if len(hidden) == 1 else f"widths {hidden}"
+        raise ReluAnimError(
+            f"steps: {steps:,} steps of {size} are about {work:.1e} multiply-adds, more than the "
+            f"{MAX_TRAIN_WORK:.0e} (about a minute) a run may take; use fewer steps or units"
+        )
 
 
 def _check_domain(domain: Any) -> tuple[float, float]:
@@ -209,7 +291,8 @@ class _Model:
                 q = 0.1 + 0.8 * (torch.arange(width, dtype=DTYPE) + 0.5) / width
                 bias = -torch.stack([torch.quantile(z[:, j], q[j]) for j in range(width)])
             self.params.append((weight, bias))
-            h = torch.relu(h @ weight.T + bias)
+            if k + 1 < len(widths):  # the next layer's initial kinks need this one's output
+                h = torch.relu(h @ weight.T + bias)
             fan_in = width
         bound = 1.0 / math.sqrt(fan_in)  # PyTorch's default for a Linear layer
         out_w = (torch.rand(1, fan_in, dtype=DTYPE, generator=generator) * 2 - 1) * bound
@@ -284,18 +367,23 @@ def train(target: Function, domain: tuple[float, float], units: int | None = Non
     domain
         ``(a, b)``, ``a < b``.
     units
-        One hidden layer of ``units`` ReLU units and a linear output.
+        One hidden layer of ``units`` ReLU units and a linear output, 1 to
+        :data:`MAX_TRAIN_UNITS`.
     widths
-        Instead of ``units``: the hidden widths, any depth (``[8, 8]``); ``[]``
-        is a single linear layer. Give exactly one of ``units`` and ``widths``.
+        Instead of ``units``: the hidden widths, any depth (``[8, 8]``), at most
+        :data:`MAX_TRAIN_UNITS` units in all; ``[]`` is a single linear layer.
+        Give exactly one of ``units`` and ``widths``.
     steps
-        Number of updates (full batch), 1 to 1,000,000.
+        Number of updates (full batch), 1 to :data:`MAX_STEPS`, and at most
+        :data:`MAX_TRAIN_WORK` multiply-adds in all (``steps ×``
+        :func:`training_work`): big networks get fewer steps.
     seed
         Seeds ``torch.manual_seed`` and the generator drawing the initial
         weights of deeper layers: same arguments, bit-identical weights.
     history, history_points
         Record about ``history_points`` log-spaced snapshots, the first at step
-        0 and the last at ``steps`` (the returned network).
+        0 and the last at ``steps`` (the returned network); 2 to
+        :data:`MAX_HISTORY_POINTS`.
     solve_output
         True: the output layer is solved exactly by least squares at every step
         and only the hidden layers are trained (Adam, cosine decay), then the
@@ -320,7 +408,8 @@ def train(target: Function, domain: tuple[float, float], units: int | None = Non
     ------
     ReluAnimError
         For bad ``steps``, ``seed``, ``units``, ``widths``, ``domain``, ``lr``,
-        ``history_points`` or ``progress``, or a target not finite on the domain.
+        ``history_points`` or ``progress``, a run over the limits above, or a
+        target not finite on the domain.
 
     Examples
     --------
@@ -334,13 +423,13 @@ def train(target: Function, domain: tuple[float, float], units: int | None = Non
     seed = _check_seed(seed)
     hidden = _check_widths(units, widths)
     a, b = _check_domain(domain)
-    history_points = check_whole(history_points, "history_points", low=2, high=100_000)
     if lr is None:
         lr = min(0.01, 0.1 / max(hidden)) if (solve_output and hidden) else 0.01
     elif isinstance(lr, bool) or not isinstance(lr, (int, float)) or not (math.isfinite(lr) and lr > 0):
         raise ReluAnimError(f"lr: must be a positive number (got {lr!r})")
-    count = int(min(max(2000, 20 * sum(hidden)), 200_000))
-    x = _training_points(a, b, count)
+    history_points = check_whole(history_points, "history_points", low=2, high=MAX_HISTORY_POINTS)
+    _check_work(hidden, steps, solve_output)
+    x = _training_points(a, b, _point_count(hidden))
     y = _evaluate(target, x, a, b)
     _evaluate(target, np.array([a, b]), a, b)
     center, scale = 0.5 * (a + b), 0.5 * (b - a)
@@ -384,7 +473,7 @@ def train(target: Function, domain: tuple[float, float], units: int | None = Non
         candidate = continuous_output(net, target, a, b)
         if candidate is not None and mse(candidate.piecewise(a, b), target) < best:
             net = candidate
-            losses[-1] = float(np.mean((net(x) - y) ** 2))
+            losses[-1] = float(np.mean((net.piecewise(a, b)(x) - y) ** 2))  # O(N + pieces) memory
             if records and records[-1]["step"] == steps:
                 records[-1] = {"step": steps, "loss": float(losses[-1]),
                                "layers": net.to_dict()["layers"]}
@@ -399,6 +488,8 @@ def plain_adam_baseline(target: Function, domain: tuple[float, float], units: in
     ``nn.Sequential(nn.Linear(1, n), nn.ReLU(), nn.Linear(n, 1))`` in float64
     after ``torch.manual_seed(seed)``, trained on the same points as
     :func:`train` in the domain's raw coordinates. For the benchmark's baseline.
+    The limits of :func:`train` apply (``units`` up to :data:`MAX_TRAIN_UNITS`,
+    ``steps`` up to :data:`MAX_STEPS` and :data:`MAX_TRAIN_WORK`).
 
     Examples
     --------
@@ -408,12 +499,12 @@ def plain_adam_baseline(target: Function, domain: tuple[float, float], units: in
     """
     steps = _check_steps(steps)
     seed = _check_seed(seed)
-    n = check_whole(units, "units", low=1, high=MAX_UNITS)
+    n = _check_trainable(check_whole(units, "units", low=1), "units")
     a, b = _check_domain(domain)
     if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not (math.isfinite(lr) and lr > 0):
         raise ReluAnimError(f"lr: must be a positive number (got {lr!r})")
-    count = int(min(max(2000, 20 * n), 200_000))
-    x = _training_points(a, b, count)
+    _check_work([n], steps, solve_output=False)
+    x = _training_points(a, b, _point_count([n]))
     y = _evaluate(target, x, a, b)
     losses = np.empty(steps + 1)
     reporter = Reporter(progress, steps, "plain Adam")
