@@ -164,6 +164,11 @@ def continuous_output(net: Network, target: Function, a: float, b: float) -> Net
     rhs = np.empty(2 * pieces)  # L⁻¹·[m0; m1], so that designᵀ·rhs = ∫ φ·target
     rhs[0::2] = m0 / (r[:, 0] * math.sqrt(2.0))
     rhs[1::2] = (m1 / r[:, 0] - rhs[0::2] / math.sqrt(2.0)) / math.sqrt(1.5)
-    theta = np.linalg.lstsq(design, rhs, rcond=None)[0]
+    # SVD least squares, as rank-deficient designs (dead or coinciding units) need. Through
+    # torch: numpy's lstsq ran 6-10x slower once torch was loaded. Not gelsy: MKL's
+    # pivoted QR gave different last bits from run to run. torch's copies are 64-byte
+    # aligned, so MKL takes the same code path every time.
+    theta = torch.linalg.lstsq(torch.tensor(design), torch.tensor(rhs)[:, None],
+                               driver="gelsd").solution[:, 0].numpy()
     output = Layer(theta[None, :-1], theta[-1:], "linear", name=f"layers[{len(net.layers) - 1}]")
     return Network(net.layers[:-1] + (output,))

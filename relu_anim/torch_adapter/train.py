@@ -353,6 +353,21 @@ class _Model:
 
 
 
+def _refine_output(net: Network, target: Function, a: float, b: float, x: np.ndarray, y: np.ndarray,
+                   losses: np.ndarray, records: list[dict[str, Any]], steps: int) -> Network:
+    """``net`` with the continuous least-squares output layer if that lowers the MSE on [a, b].
+
+    Updates the last loss and the last snapshot to the returned network.
+    """
+    candidate = continuous_output(net, target, a, b)
+    if candidate is None or not mse(candidate.piecewise(a, b), target) < mse(net.piecewise(a, b), target):
+        return net
+    losses[-1] = float(np.mean((candidate.piecewise(a, b)(x) - y) ** 2))  # O(N + pieces) memory
+    if records and records[-1]["step"] == steps:
+        records[-1] = {"step": steps, "loss": float(losses[-1]), "layers": candidate.to_dict()["layers"]}
+    return candidate
+
+
 def train(target: Function, domain: tuple[float, float], units: int | None = None, *,
           widths: Sequence[int] | None = None, steps: int = 3000, seed: int = 0,
           history: bool = False, history_points: int = 40, solve_output: bool = True,
@@ -466,17 +481,10 @@ def train(target: Function, domain: tuple[float, float], units: int | None = Non
                 # cosine decay from lr to 1 % of lr
                 optimiser.step(lr * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * step / steps))))
             net = model.network(center, scale, mean, std)
+            if solve_output:
+                net = _refine_output(net, target, a, b, x, y, losses, records, steps)
     finally:
         reporter.close()
-    if solve_output:
-        best = mse(net.piecewise(a, b), target)
-        candidate = continuous_output(net, target, a, b)
-        if candidate is not None and mse(candidate.piecewise(a, b), target) < best:
-            net = candidate
-            losses[-1] = float(np.mean((net.piecewise(a, b)(x) - y) ** 2))  # O(N + pieces) memory
-            if records and records[-1]["step"] == steps:
-                records[-1] = {"step": steps, "loss": float(losses[-1]),
-                               "layers": net.to_dict()["layers"]}
     return TrainResult(net, losses, records, time.perf_counter() - start)
 
 
