@@ -1,103 +1,98 @@
 """Reading a user's input file safely: a regular file of bounded size, read whole, once.
 
-The rule, the same as :mod:`relu_anim.io` applies to the network JSON file: the
-path must name a regular file (a symlink to one is fine); a FIFO, a device such
-as ``/dev/zero``, a socket or a directory is refused before anything is read, so
+The rule :mod:`relu_anim.io` applies to the network JSON file, mirrored here
+for ``.pt`` files until the two become one helper (``relu_anim.io.reading`` on
+the main line has the same function, arguments and messages): the path must
+name a regular file (symbolic links are followed); a FIFO, a device such as
+``/dev/zero``, a socket or a directory is refused before it is opened, so
 nothing blocks and nothing is read forever; a file larger than the caller's
-byte limit is refused before it is read. The file is opened without blocking
-and checked again on the open descriptor (so a path swapped between the check
-and the open is caught), then read in one go with the limit enforced on the
-bytes actually read (a file growing meanwhile is refused too).
-
-This mirrors the io rule inside the torch adapter for now; the two are meant to
-become one helper in :mod:`relu_anim.io`.
+limit is refused before it is read. The file is opened without blocking and
+checked again on the open descriptor (a path swapped after the check is
+caught), then read in one go with the limit enforced on the bytes read (a file
+growing meanwhile is refused too). Every refusal is one line naming the file.
 """
 
 from __future__ import annotations
 
 import os
 import stat
-from os import PathLike
 
 from ..errors import ReluAnimError
 
-__all__ = ["read_input_file"]
+__all__ = ["file_type", "read_regular_file"]
 
-_KINDS = (
+_TYPES = (
     (stat.S_ISDIR, "a directory"),
-    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
     (stat.S_ISCHR, "a character device"),
     (stat.S_ISBLK, "a block device"),
     (stat.S_ISSOCK, "a socket"),
 )
 
 
-def _kind(mode: int) -> str:
-    for test, name in _KINDS:
+def file_type(mode: int) -> str:
+    """What an ``st_mode`` is, for messages: ``"a regular file"``, ``"a FIFO (named pipe)"``...
+
+    Examples
+    --------
+    >>> file_type(os.stat("/dev/null").st_mode)
+    'a character device'
+    """
+    for test, name in _TYPES:
         if test(mode):
             return name
-    return "not a regular file"
+    return "a regular file" if stat.S_ISREG(mode) else "not a regular file"
 
 
-def _check(status: os.stat_result, name: str, what: str, limit: int) -> None:
-    if stat.S_ISDIR(status.st_mode):
-        raise ReluAnimError(f"{name}: is a directory, not a {what} file")
-    if not stat.S_ISREG(status.st_mode):
-        raise ReluAnimError(f"{name}: is not a regular file ({_kind(status.st_mode)}); give a {what} file")
-    if status.st_size > limit:
-        raise ReluAnimError(
-            f"{name}: is {status.st_size:,} bytes, more than the {limit:,} a {what} file may have"
-        )
-
-
-def read_input_file(path: str | PathLike[str], *, limit: int, what: str) -> bytes:
-    """The bytes of the regular file at ``path``, at most ``limit`` of them.
+def read_regular_file(path: str | os.PathLike[str], limit: int, *, what: str = "file") -> bytes:
+    """The bytes of ``path``, a regular file of at most ``limit`` bytes.
 
     Parameters
     ----------
     path
-        The user's file. Symlinks are followed.
+        The file; symbolic links are followed.
     limit
-        Largest size in bytes that is read; larger files are refused unread.
+        The largest size accepted, in bytes.
     what
-        What the file should be, for messages (``"state_dict"``).
+        What the file should be, for messages (``"state_dict file"``).
 
     Raises
     ------
     ReluAnimError
-        One line naming the file: no such file, a directory, not a regular file
-        (FIFO, device, socket), larger than ``limit``, or unreadable.
+        ``<path>: no such file``, ``<path>: is a FIFO (named pipe), not a <what>``,
+        ``<path>: is 2,000,000 bytes; a <what> may have at most 1,000,000 bytes``,
+        ``<path>: cannot read (Permission denied)``...
 
     Examples
     --------
-    >>> try:
-    ...     read_input_file("/dev/zero", limit=1024, what="state_dict")
-    ... except ReluAnimError as err:
-    ...     print(err)
-    /dev/zero: is not a regular file (a character device); give a state_dict file
+    >>> read_regular_file("/dev/zero", 10, what="state_dict file")
+    Traceback (most recent call last):
+    ...
+    relu_anim.errors.ReluAnimError: /dev/zero: is a character device, not a state_dict file
     """
-    name = str(path)
+    source = str(path)
     try:
-        before = os.stat(path)
+        # the type before opening: opening a FIFO blocks, opening a device may act
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):
+            raise ReluAnimError(f"{source}: is {file_type(mode)}, not a {what}")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise ReluAnimError(f"{name}: no such file") from None
+        raise ReluAnimError(f"{source}: no such file") from None
+    except NotADirectoryError:
+        raise ReluAnimError(f"{source}: no such file (a part of the path is not a folder)") from None
     except OSError as err:
-        raise ReluAnimError(f"{name}: cannot read ({err.strerror or err})") from None
-    _check(before, name, what, limit)
-    try:
-        # O_NONBLOCK: if the path became a FIFO since the check, opening it does not wait
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except OSError as err:
-        raise ReluAnimError(f"{name}: cannot read ({err.strerror or err})") from None
-    with open(fd, "rb", closefd=True) as handle:
-        status = os.fstat(fd)
-        _check(status, name, what, limit)
-        if (status.st_dev, status.st_ino) != (before.st_dev, before.st_ino):
-            raise ReluAnimError(f"{name}: changed while being opened; try again")
+        raise ReluAnimError(f"{source}: cannot read ({err.strerror or err})") from None
+    with os.fdopen(fd, "rb") as handle:
+        status = os.fstat(fd)  # the file opened, not the one stat saw
+        if not stat.S_ISREG(status.st_mode):
+            raise ReluAnimError(f"{source}: is {file_type(status.st_mode)}, not a {what}")
+        if status.st_size > limit:
+            raise ReluAnimError(f"{source}: is {status.st_size:,} bytes; a {what} may have at most {limit:,} bytes")
         try:
             data = handle.read(limit + 1)
         except OSError as err:
-            raise ReluAnimError(f"{name}: cannot read ({err.strerror or err})") from None
-    if len(data) > limit:
-        raise ReluAnimError(f"{name}: grew past {limit:,} bytes while being read")
+            raise ReluAnimError(f"{source}: cannot read ({err.strerror or err})") from None
+    if len(data) > limit:  # it grew while being read
+        raise ReluAnimError(f"{source}: has more than {limit:,} bytes; a {what} may have at most {limit:,} bytes")
     return data

@@ -5,7 +5,7 @@ as references to storages) and one entry ``<name>/data/<key>`` per storage.
 :func:`load_torch_file` reads it in four steps, each bounded:
 
 1. the file: a regular file (no FIFO or device) of at most :data:`MAX_FILE_BYTES`,
-   read once into memory (:func:`~.files.read_input_file`);
+   read once into memory (:func:`~.files.read_regular_file`);
 2. the zip's central directory, read here without unpacking anything: at most
    :data:`MAX_ENTRIES` entries, whose declared unpacked sizes add up to at most
    :data:`MAX_UNPACKED_BYTES`. PyTorch's reader allocates an entry's declared
@@ -37,7 +37,7 @@ from typing import Any
 import torch
 
 from ..errors import ReluAnimError
-from .files import read_input_file
+from .files import read_regular_file
 
 __all__ = ["MAX_ENTRIES", "MAX_FILE_BYTES", "MAX_UNPACKED_BYTES", "load_torch_file"]
 
@@ -161,7 +161,7 @@ def load_torch_file(path: str | PathLike[str]) -> Any:
     ['0.weight']
     """
     name = str(path)
-    data = read_input_file(path, limit=MAX_FILE_BYTES, what="state_dict")
+    data = read_regular_file(path, MAX_FILE_BYTES, what="state_dict file")
     try:
         _check_archive(data)
     except _Refused as reason:
