@@ -50,7 +50,7 @@ def _fit(tmp_path, *options: str):
          f"(construct builds up to {MAX_UNITS:,})"),
         (["--units", "10", "--steps", "1000000"], f"steps: must be at most {MAX_STEPS:,} (got 1,000,000)"),
         (["--units", "1000", "--steps", "3000"],
-         f"steps: 3,000 steps of 1,000 units are about {3001 * training_work([1000]):.1e} multiply-adds, "
+         f"steps: training 1,000 units for 3,000 steps is about {3001 * training_work([1000]):.1e} multiply-adds, "
          f"more than the {MAX_TRAIN_WORK:.0e} (about a minute) a run may take; use fewer steps or units"),
     ],
 )
@@ -92,7 +92,7 @@ def test_work_limit_is_exact_at_the_boundary(widths, solve_output):
     assert most >= 1
     _check_work(widths, most, solve_output)  # allowed
     if most < MAX_STEPS:
-        with pytest.raises(ReluAnimError, match=r"^steps: [\d,]+ steps of .* multiply-adds, more than the"):
+        with pytest.raises(ReluAnimError, match=r"^steps: training .* for [\d,]+ steps is about .* multiply-adds, more than"):
             _check_work(widths, most + 1, solve_output)
 
 
@@ -116,7 +116,7 @@ def test_the_story_and_the_benchmark_fit_in_the_limits():
     [
         (dict(widths=[600, 401]), f"widths: 1,001 hidden units are more than the {MAX_TRAIN_UNITS:,}"),
         (dict(units=MAX_TRAIN_UNITS + 1), f"units: {MAX_TRAIN_UNITS + 1:,} hidden units are more than"),
-        (dict(widths=[500, 500], steps=1), r"steps: 1 steps of widths \[500, 500\] are about"),
+        (dict(widths=[500, 500], steps=1), r"steps: training widths \[500, 500\] for 1 step is about"),
         (dict(units=3, steps=5, history=True, history_points=MAX_HISTORY_POINTS + 1),
          f"history_points: must be at most {MAX_HISTORY_POINTS:,}"),
     ],
@@ -132,7 +132,7 @@ def test_baseline_refuses_past_the_limits():
     with pytest.raises(ReluAnimError, match=f"^units: {MAX_TRAIN_UNITS + 1:,} hidden units"):
         plain_adam_baseline(square, (0, 2), MAX_TRAIN_UNITS + 1, steps=1)
     steps = _most_steps([MAX_TRAIN_UNITS], solve_output=False) + 1
-    with pytest.raises(ReluAnimError, match=re.escape(f"steps: {steps:,} steps of 1,000 units")):
+    with pytest.raises(ReluAnimError, match=re.escape(f"steps: training 1,000 units for {steps:,} steps")):
         plain_adam_baseline(square, (0, 2), MAX_TRAIN_UNITS, steps=steps)
 
 

@@ -159,6 +159,16 @@ def test_from_torch_refusals(model, message):
         network_from_torch(model)
 
 
+def test_from_torch_refuses_parameters_without_numbers():
+    with torch.device("meta"):
+        meta = nn.Sequential(nn.Linear(1, 2), nn.ReLU(), nn.Linear(2, 1))
+    with pytest.raises(ReluAnimError, match=re.escape("module[0].weight: a meta tensor (a shape without numbers)")):
+        network_from_torch(meta)
+    complex_model = nn.Sequential(nn.Linear(1, 2, dtype=torch.complex64))
+    with pytest.raises(ReluAnimError, match=re.escape("module[0].weight: dtype torch.complex64 does not hold real")):
+        network_from_torch(complex_model)
+
+
 def test_from_torch_refuses_nan_weights():
     model = nn.Sequential(nn.Linear(1, 2), nn.ReLU(), nn.Linear(2, 1))
     with torch.no_grad():

@@ -77,7 +77,8 @@ def network_from_torch(module: nn.Module) -> Network:
     ------
     ReluAnimError
         Naming the module by its index (``module[3]``, ``module[1][0]`` when
-        nested) for an unsupported module, an activation before any ``Linear``,
+        nested) for an unsupported module, a parameter that holds no real numbers
+        (on the meta device, sparse, quantized, complex), an activation before any ``Linear``,
         two activations in a row, or a ``Linear`` whose input width does not
         match the previous one's output.
 
@@ -105,6 +106,9 @@ def network_from_torch(module: nn.Module) -> Network:
         if isinstance(child, nn.Identity):
             continue
         if isinstance(child, nn.Linear):
+            for name in ("weight", "bias"):  # a meta or quantized parameter: one line, not a traceback
+                if getattr(child, name) is not None:
+                    _check_values(f"{where}.{name}", getattr(child, name))
             weight = to_numpy(child.weight)
             bias = np.zeros(weight.shape[0]) if child.bias is None else to_numpy(child.bias)
             if specs and weight.shape[1] != specs[-1]["weight"].shape[0]:
