@@ -6,7 +6,7 @@ The folders are the layers (docs/DESIGN.md, "Layers"):
 ``relu_anim/*.py``    math core: numpy only (``relu_anim/__init__.py`` re-exports the core and io)
 ``relu_anim/story``   the chapters' numpy companions: the core and numpy
 ``relu_anim/io``      the network file: the core and the story
-``relu_anim/torch_adapter``  the only importer of torch
+``relu_anim/torch_adapter``  the only importer of torch: the core, the story, io
 ``relu_anim/visual``  manim mobjects and the theme: the core and the story
 ``relu_anim/render``  chapters registry, manim runs, joining, captions, stills
 ``relu_anim/cli``     the command line: may use everything
@@ -42,7 +42,7 @@ ALLOWED_INTERNAL = {
     FACADE: {"core", "io"},
     "story": {"core"},
     "io": {"core", "story"},
-    "torch_adapter": {"core", "story"},
+    "torch_adapter": {"core", "story", "io"},  # io: reading a user's file safely
     "visual": {"core", "story"},
     "render": {"core", "story", "io", "visual"},
     "cli": {"core", "story", "io", "torch_adapter", "visual", "render"},

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from torch import nn
 
 from relu_anim.construct import shifted_relu_sum
@@ -23,7 +26,7 @@ from relu_anim.torch_adapter import (
     train,
 )
 from relu_anim.story.units import dead_units, first_layer_kinks
-from relu_anim.torch_adapter._all import _OneLayer, _solve_output
+from relu_anim.torch_adapter.least_squares import OneLayer, solve_output
 
 
 def square(x):
@@ -34,12 +37,39 @@ def _seeded(seed: int):
     torch.manual_seed(seed)
 
 
+UNIT_ROUNDOFF = np.finfo(float).eps / 2
+
+
+def _gamma(k: int) -> float:
+    """γ_k = k·u/(1 − k·u): a sum of k terms is off by at most γ_k·Σ|terms| (Higham)."""
+    return k * UNIT_ROUNDOFF / (1 - k * UNIT_ROUNDOFF)
+
+
+def _forward_rounding(net: Network, x: np.ndarray) -> np.ndarray:
+    """A bound on |computed − exact| of ``net(x)``, for any summation order.
+
+    Layer l computes W·x + b with an error of at most γ_{k+2}·(|W|·|x| + |b|) (k inputs;
+    one more rounding for a leaky slope), and passes earlier errors on through |W| (ReLU
+    and leaky ReLU are 1-Lipschitz). So after L layers the error is at most L·γ_{k+2}·A(x),
+    A being the network of |W| and |b| on |x| without activations (A bounds every |x_l|);
+    1 % on top covers the second-order terms.
+    """
+    bound = np.abs(x)
+    for layer in net.layers:
+        bound = bound @ np.abs(layer.weight).T + np.abs(layer.bias)
+    widest = max(layer.in_features for layer in net.layers)
+    return 1.01 * len(net.layers) * _gamma(widest + 2) * bound
+
+
 def _agree(net: Network, model: nn.Module, inputs: int = 1, seed: int = 0) -> None:
+    """``net`` and ``model`` compute the same function: within rounding of each other."""
     gen = torch.Generator().manual_seed(seed)
     x = torch.randn(257, inputs, dtype=torch.float64, generator=gen) * 3
     with torch.no_grad():
         expected = model.double()(x).numpy()
-    np.testing.assert_allclose(net.forward(x.numpy()), expected, rtol=1e-12, atol=1e-12)
+    got = net.forward(x.numpy())
+    assert got.shape == expected.shape
+    assert np.all(np.abs(got - expected) <= 2 * _forward_rounding(net, x.numpy()))
 
 
 # --- network_from_torch ---------------------------------------------------------------
@@ -127,6 +157,16 @@ def test_to_torch_draws_no_random_numbers():
 def test_from_torch_refusals(model, message):
     with pytest.raises(ReluAnimError, match="^" + re.escape(message)):
         network_from_torch(model)
+
+
+def test_from_torch_refuses_parameters_without_numbers():
+    with torch.device("meta"):
+        meta = nn.Sequential(nn.Linear(1, 2), nn.ReLU(), nn.Linear(2, 1))
+    with pytest.raises(ReluAnimError, match=re.escape("module[0].weight: a meta tensor (a shape without numbers)")):
+        network_from_torch(meta)
+    complex_model = nn.Sequential(nn.Linear(1, 2, dtype=torch.complex64))
+    with pytest.raises(ReluAnimError, match=re.escape("module[0].weight: dtype torch.complex64 does not hold real")):
+        network_from_torch(complex_model)
 
 
 def test_from_torch_refuses_nan_weights():
@@ -278,25 +318,164 @@ def test_dead_units_and_kinks():
 
 
 # --- training internals ------------------------------------------------------------
+#
+# OneLayer computes the least-squares output layer and the gradient of the projected loss
+# with prefix sums; autograd through solve_output computes the same numbers another way.
+# Neither is exact, and they differ by what rounding and the conditioning of the normal
+# equations allow. So each is compared with the exact values, within an error bound
+# computed here from the data. Both solve the ridge-regularised normal equations
+# (G + ρI)θ = Hᵀy, ρ = 1e-12·mean(diag G) (solve_normal); "exact" is their exact solution
+# θ_ρ. The equations are summed exactly (math.fsum) and each computed θ̂ is bounded a
+# posteriori by its residual: ‖θ̂ − θ_ρ‖ ≤ ‖(G + ρI)θ̂ − Hᵀy‖ / (λ_min(G) + ρ).
+# The rounding bounds are worst cases (Higham, "Accuracy and Stability of Numerical
+# Algorithms": a sum of k terms is off by at most γ_k·Σ|terms|), so the tests hold for any
+# summation order, vector width or thread count.
+
+POINTS = 500
+#: The training points of the one-layer tests: midpoints of 500 cells of [-1, 1], 0.004 apart.
+U = (torch.arange(POINTS, dtype=torch.float64) * 2 + 1) / POINTS - 1
+Y = torch.sin(3 * U) + U**2
+
+
+def _units(kinks, scales, signs) -> tuple[torch.Tensor, torch.Tensor]:
+    """First-layer weights and biases of units ReLU(s·c·(u − h))."""
+    w = torch.tensor(np.multiply(signs, scales), dtype=torch.float64)
+    return w[:, None], -w * torch.tensor(kinks, dtype=torch.float64)
+
+
+def _both_ways(w: torch.Tensor, b: torch.Tensor):
+    """(loss, θ, ∂w, ∂b) from the shortcut and from autograd, as numpy."""
+    w1, b1 = w.clone().requires_grad_(), b.clone().requires_grad_()
+    loss, theta = OneLayer(U, Y).evaluate(w1, b1, grad=True)
+    shortcut = (loss, theta.numpy(), w1.grad.numpy()[:, 0], b1.grad.numpy())
+    w2, b2 = w.clone().requires_grad_(), b.clone().requires_grad_()
+    h = torch.relu(U[:, None] @ w2.T + b2)
+    theta2 = solve_output(h.detach(), Y)
+    reference = torch.mean((h @ theta2[:-1] + theta2[-1] - Y) ** 2)
+    reference.backward()
+    autograd = (float(reference.detach()), theta2.numpy(), w2.grad.numpy()[:, 0], b2.grad.numpy())
+    return shortcut, autograd
+
+
+def _fsum_rows(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
+    return np.array([math.fsum(row * vector) for row in matrix])
+
+
+class _Exact:
+    """The normal equations Gθ = Hᵀy of units (w, b) plus the constant feature, summed exactly.
+
+    ``h_ij = ReLU(w_j·u_i + b_j)`` is off by at most 2u·size_j (size_j = |w_j| + |b_j|, as
+    |u| ≤ 1), each product by u, and fsum rounds once: so G and Hᵀy here are within
+    ``gram_error`` and ``rhs_error`` (Frobenius/2-norm) of the exact ones.
+    """
+
+    def __init__(self, w: torch.Tensor, b: torch.Tensor) -> None:
+        u, self.y = U.numpy(), Y.numpy()
+        weights = np.append(w.numpy()[:, 0], 0.0)  # the constant feature: a unit with w = 0, b = 1
+        biases = np.append(b.numpy(), 1.0)
+        self.h = np.maximum(np.outer(u, weights) + biases, 0.0)
+        self.size = np.abs(weights) + np.abs(biases)
+        n = len(self.size)
+        self.gram = np.array([[math.fsum(self.h[:, j] * self.h[:, k]) for k in range(n)] for j in range(n)])
+        self.rhs = _fsum_rows(self.h.T, self.y)
+        self.gram_error = 7 * UNIT_ROUNDOFF * POINTS * np.sum(self.size**2)
+        self.rhs_error = 5 * UNIT_ROUNDOFF * POINTS * np.max(np.abs(self.y)) * np.linalg.norm(self.size)
+        # eigvalsh is backward stable: its eigenvalues are those of a matrix within c·n·u·‖G‖
+        self.smallest = (np.linalg.eigvalsh(self.gram)[0] - self.gram_error
+                         - 10 * n * UNIT_ROUNDOFF * np.linalg.norm(self.gram))
+        self.ridge = 1e-12 * np.mean(np.diag(self.gram))
+
+    def equation_error(self, theta: np.ndarray, ridge: float = 0.0) -> float:
+        """A bound on ‖(G + ridge·I)θ − Hᵀy‖ for the exact G and Hᵀy, at a given θ."""
+        residual = _fsum_rows(self.gram + ridge * np.eye(len(theta)), theta) - self.rhs
+        rounding = 2 * UNIT_ROUNDOFF * np.linalg.norm(np.abs(self.gram) @ np.abs(theta) + np.abs(self.rhs))
+        return (np.linalg.norm(residual) + rounding + self.gram_error * np.linalg.norm(theta)
+                + self.rhs_error + ridge * 1e-6 * np.linalg.norm(theta))
+
+    def residual_rounding(self, theta: np.ndarray) -> np.ndarray:
+        """How far either way's r_i = (Hθ)_i − y_i (or A(u)·u + B(u) − y) is from the exact one at θ."""
+        return 3 * _gamma(len(theta) + 4) * (np.abs(theta) @ self.size + np.abs(self.y))
+
+
+def _error_bounds(exact: _Exact, theta: np.ndarray, units: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """Bounds on |computed − exact| of ∂w, ∂b and the loss (at θ_ρ), for a way that computed θ̂."""
+    assert exact.smallest > 0, "this case is not well conditioned: no bound on θ"
+    dtheta = exact.equation_error(theta, exact.ridge) / (exact.smallest + exact.ridge)  # ‖θ̂ − θ_ρ‖
+    dr = np.linalg.norm(exact.h, axis=1) * dtheta + exact.residual_rounding(theta)  # |r̂_i − r_i|
+    r = np.abs(exact.h @ theta - exact.y) + exact.residual_rounding(theta)  # ≥ |r̂_i|
+    active = exact.h[:, :units] > 0
+    bounds = []
+    for x in (np.abs(U.numpy()), np.ones(POINTS)):  # ∂w_j = (2/N)·θ_j·Σ_run r·u, ∂b_j = (2/N)·θ_j·Σ_run r
+        # the run's sum as a difference of prefix sums, and the products scaling it
+        rounding = 2 * _gamma(POINTS) * np.sum(r * x) + 4 * UNIT_ROUNDOFF * (active.T @ (x * r))
+        bounds.append((2 / POINTS) * (np.abs(theta[:units]) * (active.T @ (x * dr) + rounding)
+                                      + dtheta * (active.T @ (x * (r + dr)))))
+    loss = np.mean(2 * r * dr + dr**2) + _gamma(POINTS) * np.mean(r * r)
+    return bounds[0], bounds[1], loss
+
+
+def _assert_within_bounds(w: torch.Tensor, b: torch.Tensor) -> tuple:
+    """Shortcut and autograd each within their bound of the exact loss and gradient."""
+    shortcut, autograd = _both_ways(w, b)
+    exact = _Exact(w, b)
+    (sw, sb, sl), (aw, ab, al) = (_error_bounds(exact, way[1], len(b)) for way in (shortcut, autograd))
+    assert abs(shortcut[0] - autograd[0]) <= sl + al
+    assert np.all(np.abs(shortcut[2] - autograd[2]) <= sw + aw)
+    assert np.all(np.abs(shortcut[3] - autograd[3]) <= sb + ab)
+    return autograd, (sw + aw, sb + ab, sl + al)
+
+
+def test_one_layer_kinks_fall_between_training_points():
+    """The cases below put kinks on multiples of 0.1, halfway between two training points."""
+    for kink in np.arange(-10, 11) / 10:
+        assert np.min(np.abs(U.numpy() - kink)) >= 0.002 - 1e-12
+
 
 def test_one_layer_shortcut_matches_autograd():
-    gen = torch.Generator().manual_seed(3)
-    u = (torch.arange(500, dtype=torch.float64) * 2 + 1) / 500 - 1
-    y = torch.sin(3 * u) + u**2
-    w = torch.randn(9, 1, dtype=torch.float64, generator=gen)
-    b = torch.randn(9, dtype=torch.float64, generator=gen) * 0.8
-    w[0], b[0] = 0.0, 0.5  # a constant unit
-    w[1], b[1] = 1.0, -5.0  # a dead unit
-    w1, b1 = w.clone().requires_grad_(), b.clone().requires_grad_()
-    loss, theta = _OneLayer(u, y).evaluate(w1, b1, grad=True)
-    w2, b2 = w.clone().requires_grad_(), b.clone().requires_grad_()
-    h = torch.relu(u[:, None] @ w2.T + b2)
-    expected = _solve_output(h.detach(), y)
-    reference = torch.mean((h @ expected[:-1] + expected[-1] - y) ** 2)
-    reference.backward()
-    assert loss == pytest.approx(float(reference.detach()), rel=1e-9)
-    np.testing.assert_allclose(w1.grad.numpy(), w2.grad.numpy(), rtol=1e-6, atol=1e-10)
-    np.testing.assert_allclose(b1.grad.numpy(), b2.grad.numpy(), rtol=1e-6, atol=1e-10)
+    w, b = _units([-0.9, -0.5, -0.2, 0.2, 0.4, 0.7], [1.0, 0.6, 1.4, 0.8, 1.2, 2.0], [-1, 1, -1, 1, 1, -1])
+    autograd, (bound_w, bound_b, bound_loss) = _assert_within_bounds(w, b)
+    # the bounds are tight enough that a wrong gradient (a sign, a factor, a wrong run) fails
+    assert np.all(bound_w < 1e-3 * np.abs(autograd[2])) and np.all(bound_b < 1e-3 * np.abs(autograd[3]))
+    assert bound_loss < 1e-3 * autograd[0]
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(
+    cells=st.lists(st.integers(-9, 9), min_size=1, max_size=8, unique=True),
+    scales=st.lists(st.floats(0.25, 4.0), min_size=8, max_size=8),
+    signs=st.lists(st.sampled_from([-1, 1]), min_size=8, max_size=8),
+)
+def test_one_layer_shortcut_matches_autograd_for_any_kinks(cells, scales, signs):
+    n = len(cells)
+    _assert_within_bounds(*_units(np.array(cells) / 10, scales[:n], signs[:n]))
+
+
+def test_one_layer_shortcut_dead_and_constant_units():
+    w, b = _units([-0.6, -0.1, 0.3, 0.5], [1.0, 2.0, 0.5, 1.5], [1, -1, 1, -1])
+    # constant (w = 0, b > 0), dead (w = 0, b = 0), dead right of the data, dead left of it
+    w = torch.cat([w, torch.tensor([[0.0], [0.0], [1.0], [-2.0]], dtype=torch.float64)])
+    b = torch.cat([b, torch.tensor([0.5, 0.0, -5.0, -3.0], dtype=torch.float64)])
+    lo, hi = OneLayer(U, Y).runs(w[:, 0], b)
+    positive = (U[None, :] * w + b[:, None]) > 0  # run j: the points where unit j is positive
+    for j in range(len(b)):
+        assert torch.equal(torch.arange(lo[j], hi[j]), torch.nonzero(positive[j])[:, 0])
+    assert (lo[4], hi[4]) == (0, POINTS) and all(lo[j] == hi[j] for j in (5, 6, 7))
+    shortcut, autograd = _both_ways(w, b)
+    for _, theta, grad_w, grad_b in (shortcut, autograd):  # a dead unit: no weight, no gradient
+        assert np.all(theta[5:8] == 0) and np.all(grad_w[5:8] == 0) and np.all(grad_b[5:8] == 0)
+    # The constant unit duplicates the output bias: G is singular, the ridge ρ splits the
+    # constant between the two, and θ is ill-determined there. The fitted values are not:
+    # H(θ̂ − θ_ρ) = H(G + ρI)⁻¹((G + ρI)θ̂ − Hᵀy), and ‖H(G + ρI)⁻¹‖ ≤ 1/(2√ρ).
+    exact = _Exact(w, b)
+    bounds = []
+    for way in (shortcut, autograd):
+        theta = way[1]
+        off = (exact.equation_error(theta, exact.ridge) / (2 * np.sqrt(exact.ridge))
+               + np.linalg.norm(exact.residual_rounding(theta)))  # ‖r̂ − r_ρ‖
+        norm = np.linalg.norm(exact.h @ theta - exact.y) + off
+        bounds.append((2 * norm * off + off**2) / POINTS + _gamma(POINTS) * way[0])
+    assert abs(shortcut[0] - autograd[0]) <= sum(bounds)
+    assert sum(bounds) < 1e-3 * autograd[0]
 
 
 # --- train -----------------------------------------------------------------------------
@@ -397,15 +576,15 @@ def test_plain_adam_baseline():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        (dict(units=3, steps=0), "steps: must be from 1 to 1,000,000 (got 0)"),
-        (dict(units=3, steps=1_000_001), "steps: must be from 1 to 1,000,000"),
+        (dict(units=3, steps=0), "steps: must be at least 1 (got 0)"),
+        (dict(units=3, steps=20_001), "steps: must be at most 20,000 (got 20,001)"),
         (dict(units=3, steps=2.5), "steps: must be a whole number"),
-        (dict(units=0), "units: need at least 1 (got 0)"),
-        (dict(units=10**6), "units: 1000000 is more than the"),
+        (dict(units=0), "units: must be at least 1 (got 0)"),
+        (dict(units=10**6), "units: 1,000,000 hidden units are more than the 1,000 that can be trained"),
         (dict(), "units/widths: give exactly one"),
         (dict(units=2, widths=[2]), "units/widths: give exactly one"),
-        (dict(widths=[3, 0]), "widths[1]: must be a positive whole number (got 0)"),
-        (dict(widths=[-2]), "widths[0]: must be a positive whole number (got -2)"),
+        (dict(widths=[3, 0]), "widths[1]: must be at least 1 (got 0)"),
+        (dict(widths=[-2]), "widths[0]: must be at least 1 (got -2)"),
         (dict(widths="8"), "widths: expected a list of hidden widths"),
         (dict(units=2, domain=(2, 0)), "domain: a must be smaller than b"),
         (dict(units=2, domain=(0, float("inf"))), "domain: ends must be finite"),
@@ -414,10 +593,10 @@ def test_plain_adam_baseline():
         (dict(units=2, target=lambda x: np.where(x > 1.5, np.nan, x)), "target: not finite"),
         (dict(units=2, target=3), "target: expected a function of x"),
         (dict(units=2, lr=-1.0), "lr: must be a positive number"),
-        (dict(units=2, seed=-1), "seed: must be a whole number from 0"),
-        (dict(units=2, seed=1.5), "seed: must be a whole number from 0"),
+        (dict(units=2, seed=-1), "seed: must be at least 0 (got -1)"),
+        (dict(units=2, seed=1.5), "seed: must be a whole number (got 1.5)"),
         (dict(units=2, target=lambda x: np.ones(3)), "target: does not give one number per x"),
-        (dict(units=2, history_points=1), "history_points: must be a whole number from 2"),
+        (dict(units=2, history_points=1), "history_points: must be at least 2 (got 1)"),
         (dict(units=2, progress="yes"), "progress: expected None, True, False or a callable"),
     ],
 )
@@ -428,7 +607,7 @@ def test_train_refusals(kwargs, message):
 
 
 def test_baseline_refusals():
-    with pytest.raises(ReluAnimError, match="units: need at least 1"):
+    with pytest.raises(ReluAnimError, match="units: must be at least 1"):
         plain_adam_baseline(square, (0, 2), 0)
     with pytest.raises(ReluAnimError, match="lr: must be a positive number"):
         plain_adam_baseline(square, (0, 2), 2, lr=0)

@@ -312,8 +312,8 @@ def _load_model(path: Path, activation: str, negative_slope: float,
     head = read_head(path, 4, what="model file")
     if head.startswith(b"PK\x03\x04") or (head[:1] == b"\x80" and head[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05")):
         # a zip (torch.save) or a pickle (torch.save's legacy format)
-        return _torch_adapter().load_state_dict(path, activation, negative_slope), None
-    raw = read_regular_file(path, MAX_FILE_BYTES, what="network file")
+        return _torch_adapter().load_state_dict(path, activation, negative_slope, scalar=True), None
+    raw = read_regular_file(path, MAX_FILE_BYTES, what="model file")
     if not looks_like_json(raw):
         _fail(f"{path}: neither a relu-anim network file (JSON text starting with '{{') nor a "
               "PyTorch state_dict (a zip file from torch.save, starting with 'PK')")
