@@ -57,7 +57,13 @@ def magnitude(net: Network, x: np.ndarray) -> np.ndarray:
 
 
 def evaluation_bound(net: Network, x: np.ndarray) -> np.ndarray:
-    """Bound on ``|net(x) − exact|``, elementwise, shape ``(N, out_features)``: ``γ₂N·M``."""
+    """Bound on ``|net(x) − exact|``, elementwise, shape ``(N, out_features)``: ``γ₂N·M``.
+
+    For a network with one hidden layer it also bounds ``|f(x) − exact|`` for
+    ``f = net.piecewise(a, b)``: each piece's slope and intercept is a running
+    sum of the same terms ``v·w`` and ``v·b`` (each unit enters once and leaves
+    at most once), so within ``2γ`` of ``Σ|v|·|w|`` and ``Σ|v|·|b| + |c|``.
+    """
     n = sum(layer.in_features + 2 for layer in net.layers)
     return gamma(2 * n) * magnitude(net, x)
 
