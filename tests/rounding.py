@@ -10,16 +10,18 @@ fused multiply-adds (Higham, *Accuracy and Stability of Numerical Algorithms*,
   rounding) is within ``γ_N·M`` of its exact output, where ``M`` is the stack
   evaluated with every input, weight and bias replaced by its absolute value and
   ``N = Σ (in_features + 2)`` over the layers (errors of one layer pass through
-  the next at most multiplied by ``|W|``, and ``(1 + γₐ)(1 + γ_b) ≤ 1 + γₐ₊_b``).
+  the next at most multiplied by ``|W|``, and ``(1 + γ_a)(1 + γ_b) ≤ 1 + γ_{a+b}``).
 
 Both computations being compared round, so two results of the same exact value
 differ by at most the sum of their bounds. ``M`` is itself computed in floating
-point (relative error below ``γ_N``): :func:`evaluation_bound` uses ``γ₂N``.
+point (relative error below ``γ_N``): :func:`evaluation_bound` uses ``γ_{2N}``.
+None of this covers underflow; the tests' networks stay far from it.
 
 numpy's transcendental functions (exp, sin, tanh, power, ...) are SIMD code chosen
 at run time and differ across CPUs in the last bits; the project assumes them
-accurate to :data:`LIBM_ULPS` units in the last place (:mod:`relu_anim.interval`
-widens their enclosures by as much). One ulp of ``v`` is at most ``2u·|v|``.
+accurate to :data:`~relu_anim.interval.LIBM_ULPS` units in the last place (and
+:mod:`relu_anim.interval` widens their enclosures by twice that). One ulp of ``v``
+is at most ``2u·|v|``.
 """
 
 from __future__ import annotations
@@ -27,15 +29,13 @@ from __future__ import annotations
 import numpy as np
 
 from relu_anim import Network
+from relu_anim.interval import LIBM_ULPS
 
 __all__ = ["U", "LIBM_ULPS", "gamma", "magnitude", "evaluation_bound", "product_magnitudes", "collapsed_bound",
            "assert_within"]
 
 #: Unit roundoff of float64: a correctly rounded operation is off by at most ``u·|result|``.
 U = 2.0**-53
-
-#: Accuracy assumed of numpy's exp, log, sin, ... on any CPU, in units in the last place.
-LIBM_ULPS = 4
 
 
 def gamma(n: int) -> float:
