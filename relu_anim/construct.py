@@ -61,6 +61,9 @@ _EPS = 2.0**-52
 #: Rounding of a target's values, relative to its largest value on the domain:
 #: bends smaller than this makes are not bends (see ``_straighten``).
 _NOISE = 64 * _EPS
+#: ... and in absolute terms at least this: below 2⁻¹⁰²² values are subnormal, rounded to
+#: multiples of 2⁻¹⁰⁷⁴ however small they are.
+_NOISE_FLOOR = 64 * 2.0**-1074
 #: Fewest floats one piece of an n-unit fit must span (see ``_check_fit_domain``).
 _MIN_FLOATS = 2**16
 
@@ -190,7 +193,9 @@ def _straighten(knots: np.ndarray, values: np.ndarray, noise: float, flat: Flat)
     differ by less than their rounding (``2·noise/h`` each) may be equal. A run of
     such pieces whose knot values all lie within ``4·noise`` of the run's chord
     gets the chord's slope: an affine target then gives an exactly affine
-    network, with no kinks made of rounding. A flat end piece is kept flat.
+    network, with no kinks made of rounding. A flat end piece is kept flat, and
+    the run beside it is made flat when all its values are within ``4·noise`` of
+    the flat level.
     """
     with np.errstate(all="ignore"):
         h = np.diff(knots)
@@ -214,7 +219,15 @@ def _straighten(knots: np.ndarray, values: np.ndarray, noise: float, flat: Flat)
     worst = np.zeros(len(first))
     np.maximum.at(worst, g, np.where(np.isfinite(off), off, np.inf))
     straight = (worst <= 4 * noise) & np.isfinite(chord)
-    return np.where(straight[run], chord[run], slopes)
+    straightened = np.where(straight[run], chord[run], slopes)
+    if flat != "none" and len(first) > 1:
+        # the run beside the flat end piece is flat too when all its values are within the noise
+        # of the flat level: its chord's slope would be rounding, and a bend where the flat piece ends
+        side = 1 if flat == "left" else len(first) - 2
+        level = values[0] if flat == "left" else values[-1]
+        if np.all(np.abs(values[first[side]: last[side] + 1] - level) <= 4 * noise):
+            straightened[run == side] = 0.0
+    return straightened
 
 
 def interpolant(target: Function, knots: Sequence[float]) -> Network:
@@ -513,7 +526,7 @@ def construct(target: Function, domain: tuple[float, float], units: int) -> Netw
     n = check_units(units)
     knots = _check_fit_domain(a, b, n)
     scale = _check_target(target, a, b)
-    noise = _NOISE * scale
+    noise = _NOISE * scale + _NOISE_FLOOR
     values = _values(target, knots)
     best = _network_from_slopes(knots, values, _straighten(knots, values, noise, "none"), "none")
     best_score = fit_metrics(best.piecewise(a, b), target)

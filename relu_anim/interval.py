@@ -8,9 +8,12 @@ prove a target finite on a domain (:meth:`relu_anim.target.Target.check_finite`)
 Soundness: ``+ − × ÷`` and ``sqrt`` are correctly rounded in IEEE 754, so one
 step outward (``nextafter``) covers their rounding; a sum or product known to
 be exact (by an error-free transformation, or a zero factor) is not widened, so
-``1 − 1`` stays ``[0, 0]``. The other elementary functions are widened by four
-units in the last place, which assumes numpy's libm is accurate to that (glibc
-documents at most a few ulp for them). Functions that can fail (division by an
+``1 − 1`` stays ``[0, 0]``. The other elementary functions are assumed accurate
+to :data:`LIBM_ULPS` units in the last place: numpy picks their code at run time
+(glibc, or SIMD versions such as SVML on AVX-512), and none documents more than a
+few ulp. Their end values are widened by twice that, so that the enclosure holds
+the exact values and also every value numpy computes inside it, which may be off
+the other way. Functions that can fail (division by an
 interval holding 0, ``log`` of one reaching 0, ``tan`` across a pole, ...) also
 return a mask of the intervals where they are defined; callers treat any other
 interval as unproven.
@@ -21,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
+    "LIBM_ULPS",
     "add",
     "sub",
     "neg",
@@ -37,7 +41,11 @@ __all__ = [
 
 Interval = tuple[np.ndarray, np.ndarray]
 
+#: Accuracy assumed of numpy's exp, log, sin, tanh, power, ..., in units in the last place.
+LIBM_ULPS = 4
+
 _U = 2.0**-53
+_ULP = 2.0**-52  # one unit in the last place of v is at most this times |v|
 _TINY = 2.0**-1074
 _NORMAL = 2.0**-1022
 _PI = np.pi
@@ -52,10 +60,14 @@ def _up(x: np.ndarray) -> np.ndarray:
     return np.nextafter(x, np.inf)
 
 
-def _widen(lo: np.ndarray, hi: np.ndarray, ulps: float = 4.0) -> Interval:
-    """Widen by ``ulps`` relative units (and one subnormal step below the normal range)."""
-    lo = lo - np.abs(lo) * (ulps * _U) - np.where((lo != 0) & (np.abs(lo) < _NORMAL), _TINY, 0.0)
-    hi = hi + np.abs(hi) * (ulps * _U) + np.where((hi != 0) & (np.abs(hi) < _NORMAL), _TINY, 0.0)
+def _widen(lo: np.ndarray, hi: np.ndarray, ulps: float = 2 * LIBM_ULPS) -> Interval:
+    """Widen by ``ulps`` units in the last place (and one subnormal step below the normal range).
+
+    The default covers an end value computed :data:`LIBM_ULPS` off, and a value
+    computed inside the interval as far off the other way.
+    """
+    lo = lo - np.abs(lo) * (ulps * _ULP) - np.where((lo != 0) & (np.abs(lo) < _NORMAL), _TINY, 0.0)
+    hi = hi + np.abs(hi) * (ulps * _ULP) + np.where((hi != 0) & (np.abs(hi) < _NORMAL), _TINY, 0.0)
     return lo, hi
 
 
@@ -159,8 +171,8 @@ def absolute(x: Interval) -> Interval:
 
 
 def monotone(fn, x: Interval, increasing: bool = True, low: float = -np.inf,
-             high: float = np.inf, ulps: float = 4.0) -> Interval:
-    """``fn(x)`` for a monotone ``fn`` with values in ``[low, high]``."""
+             high: float = np.inf, ulps: float = 2 * LIBM_ULPS) -> Interval:
+    """``fn(x)`` for a monotone ``fn`` with values in ``[low, high]``, widened by ``ulps`` (see :func:`_widen`)."""
     a, b = fn(x[0]), fn(x[1])
     lo, hi = (a, b) if increasing else (b, a)
     lo, hi = _widen(lo, hi, ulps)
@@ -211,8 +223,8 @@ def power(x: Interval, y: Interval) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     if np.all(whole & (y[0] == 2)):
         lo, hi = square(x)
         return lo, hi, np.ones(lo.shape, dtype=bool)
-    if np.all(whole & (y[0] == 3)):
-        lo, hi = mul(square(x), x)
+    if np.all(whole & (y[0] == 3)):  # numpy's x**3 is pow (SIMD on some CPUs), not x·x·x: widen as for pow
+        lo, hi = _widen(*mul(square(x), x))
         return lo, hi, np.ones(lo.shape, dtype=bool)
     holds_zero = (x[0] <= 0) & (x[1] >= 0)
     even = whole & (np.mod(y[0], 2) == 0)

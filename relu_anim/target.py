@@ -298,8 +298,10 @@ _ENCLOSE_TOTAL: dict[str, Callable] = {
     "abs": iv.absolute,
     "sign": lambda x: (np.sign(x[0]), np.sign(x[1])),
     "relu": lambda x: (np.maximum(x[0], 0.0), np.maximum(x[1], 0.0)),
-    "sigmoid": lambda x: iv.monotone(_sigmoid, x, low=0.0, high=1.0),
-    "softplus": lambda x: iv.monotone(lambda t: np.logaddexp(0.0, t), x, low=0.0),
+    # composites round more than once: exp, then 1 + z and a division (within LIBM_ULPS + 1 ulps); log1p
+    # of exp, then a sum (within 2·LIBM_ULPS + 1); widened by twice that, as iv.monotone's default is
+    "sigmoid": lambda x: iv.monotone(_sigmoid, x, low=0.0, high=1.0, ulps=2 * (iv.LIBM_ULPS + 1)),
+    "softplus": lambda x: iv.monotone(lambda t: np.logaddexp(0.0, t), x, low=0.0, ulps=2 * (2 * iv.LIBM_ULPS + 1)),
     "min": lambda x, y: (np.minimum(x[0], y[0]), np.minimum(x[1], y[1])),
     "max": lambda x, y: (np.maximum(x[0], y[0]), np.maximum(x[1], y[1])),
 }
@@ -320,6 +322,7 @@ _ENCLOSE_PARTIAL: dict[str, tuple[Callable, str]] = {
     "log": (_log_like(np.log), "log of {arg}, which can be 0 or negative there"),
     "log2": (_log_like(np.log2), "log2 of {arg}, which can be 0 or negative there"),
     "log10": (_log_like(np.log10), "log10 of {arg}, which can be 0 or negative there"),
+    # sqrt is correctly rounded: half an ulp at each end, and half an ulp inside
     "sqrt": (lambda x: (*iv.monotone(np.sqrt, x, low=0.0, ulps=1.0), x[0] >= 0),
              "sqrt of {arg}, which can be negative there"),
     "arcsin": (_arc(np.arcsin, True), "arcsin of {arg}, which can leave [-1, 1] there"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
 
@@ -13,7 +15,15 @@ from relu_anim.story.activations import (SIGMOID_DERIVATIVE_MAX, activation_netw
 from relu_anim.construct import random_network
 from relu_anim.story.units import dead_units
 
+from .rounding import LIBM_ULPS, U, assert_within
+
 XS = np.linspace(-8, 8, 2001)
+
+
+#: Relative error of sigmoid and tanh as computed: exp or tanh within LIBM_ULPS ulps (one ulp is at most
+#: 2u relative), then for sigmoid two more roundings (1 + e, the division).
+SIGMOID_ERROR = (2 * LIBM_ULPS + 2) * U
+TANH_ERROR = 2 * LIBM_ULPS * U
 
 
 def numeric_derivative(f, x, h=1e-5):
@@ -21,14 +31,21 @@ def numeric_derivative(f, x, h=1e-5):
 
 
 def test_sigmoid_matches_its_definition_and_does_not_overflow():
-    np.testing.assert_allclose(sigmoid(XS), 1 / (1 + np.exp(-XS)), rtol=1e-13)
+    # for x < 0 they are e/(1 + e) and 1/(1 + 1/e) with two exp calls: each side within SIGMOID_ERROR
+    np.testing.assert_allclose(sigmoid(XS), 1 / (1 + np.exp(-XS)), rtol=2 * SIGMOID_ERROR)
     with np.errstate(over="raise"):
         assert sigmoid([-1000.0, 1000.0]).tolist() == [0.0, 1.0]
 
 
-@pytest.mark.parametrize("f,df", [(sigmoid, sigmoid_derivative), (tanh, tanh_derivative)])
-def test_derivatives_are_the_slopes(f, df):
-    np.testing.assert_allclose(df(XS), numeric_derivative(f, XS), atol=1e-9)
+@pytest.mark.parametrize("f,df,error,third", [(sigmoid, sigmoid_derivative, SIGMOID_ERROR, 1 / 8),
+                                              (tanh, tanh_derivative, TANH_ERROR, 2.0)])
+def test_derivatives_are_the_slopes(f, df, error, third):
+    h = 1e-5
+    # central difference: truncation h²/6·max|f'''|; over 2h, f (at most 1) within `error` at each end
+    # and x ± h rounded by u·(|x| + h) each (times |f'| ≤ 1); the subtraction and division round once
+    # each (|difference| ≤ 1); σ(1 − σ) and 1 − tanh² are within 3·error + 2u of the derivatives
+    bound = h * h / 6 * third + (2 * error + 2 * U * np.abs(XS)) / (2 * h) + U + 2 * U + 3 * error + 2 * U
+    assert_within(df(XS), numeric_derivative(f, XS, h), bound, "derivative")
 
 
 def test_sigmoid_derivative_peaks_at_a_quarter():
@@ -55,7 +72,8 @@ def test_derivative_steps_follow_the_pieces():
 
 
 def test_bound_is_a_quarter_to_the_depth():
-    np.testing.assert_allclose(sigmoid_derivative_bound(10), 4.0 ** -np.arange(1, 11), rtol=0, atol=0)
+    # exactly: powers of 1/4 are floats, and the reference is rational arithmetic, not numpy's power
+    np.testing.assert_array_equal(sigmoid_derivative_bound(10), [float(Fraction(1, 4) ** L) for L in range(1, 11)])
     with pytest.raises(ReluAnimError, match="depth"):
         sigmoid_derivative_bound(0)
 
@@ -75,6 +93,8 @@ def test_path_product_is_the_best_path_and_vanishes(seed):
         grads.append(sigmoid_derivative(z))
         h = sigmoid(z)
     paths = np.array(np.meshgrid(*grads, indexing="ij")).reshape(depth, -1)
+    # the pre-activations differ by the two BLAS calls' rounding (a few u of terms below 3), which
+    # moves each σ' by as much relatively (|σ''/σ'| ≤ 1): over six layers well below 1e-13
     assert np.prod(paths, axis=0).max() == pytest.approx(p[-1], rel=1e-12)
 
 

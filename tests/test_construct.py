@@ -30,6 +30,8 @@ from relu_anim.metrics import (
     x2_optimal_mse,
 )
 
+from .rounding import assert_within, evaluation_bound
+
 
 def square(x):
     return x * x
@@ -59,7 +61,7 @@ def test_optimal_x2_networks_reach_the_design_table(n):
     g = best_mse.piecewise(0, 2)
     assert max_error(f, square) == pytest.approx(x2_optimal_max_error(n), rel=1e-9)
     assert mse(g, square) == pytest.approx(x2_optimal_mse(n), rel=1e-9)
-    np.testing.assert_allclose(f.breakpoints, x2_optimal_kinks(n), rtol=1e-12)
+    np.testing.assert_array_equal(f.breakpoints, x2_optimal_kinks(n))  # roots fl(−b/w) of ReLU(x − t): t
     assert f.slopes[0] == 0.0  # the flat first piece
 
 
@@ -98,7 +100,8 @@ def test_shifted_relu_sum_and_neuron_rewrite():
     net = shifted_relu_sum([2.0, -1.0], [0.5, 1.5], bias=0.25)
     x = np.linspace(-1, 3, 41)
     expected = 0.25 + 2 * np.maximum(x - 0.5, 0) - np.maximum(x - 1.5, 0)
-    np.testing.assert_allclose(net(x), expected, atol=1e-15)
+    # the same terms, summed in another order: each side within the network's rounding bound
+    assert_within(net(x), expected, 2 * evaluation_bound(net, x)[:, 0], "shifted ReLU sum")
     for w, b in [(2.0, -3.0), (-0.5, 1.0), (1.0, 0.0)]:
         scale, h, flipped = relu_as_shift(w, b)
         side = -1.0 if flipped else 1.0

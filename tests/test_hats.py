@@ -11,6 +11,8 @@ from relu_anim.story.hats import hat, hat_sum, hats, riemann_cells, split_units,
 from relu_anim.metrics import quadrature
 from relu_anim.network import Network
 
+from .rounding import assert_within, evaluation_bound, gamma, product_magnitudes
+
 
 def bump(x):
     return 2.0 * np.exp(-np.asarray(x, dtype=float) ** 2 / 2)
@@ -67,15 +69,26 @@ def test_hat_sum_is_the_interpolant(knots):
     assert net.hidden_units == 3 * len(knots)
     a, b = knots[0], knots[-1]
     f = net.piecewise(a, b)
-    g = interpolant(bump, knots).piecewise(a, b)
-    np.testing.assert_allclose(f.breakpoints, knots[1:-1], atol=1e-12)
-    np.testing.assert_allclose(f.breakpoints, g.breakpoints, atol=1e-12)
-    np.testing.assert_allclose(f.knot_values, bump(knots), atol=1e-12)
-    np.testing.assert_allclose(f.slopes, g.slopes, atol=1e-9)
+    interpolating = interpolant(bump, knots)
+    g = interpolating.piecewise(a, b)
+    # every kink is a unit's root fl(−b/w) = the knot itself (w = 1, b = −knot): exactly
+    np.testing.assert_array_equal(f.breakpoints, knots[1:-1])
+    np.testing.assert_array_equal(f.breakpoints, g.breakpoints)
+    # values and slopes are sums of 3·len(knots) units' terms (|terms| add up to ~300, cancelling to
+    # the bump's ~1): each within its rounding bound (tests/rounding.py), up to 3e-12 at the right end
+    assert_within(f.knot_values, bump(knots), evaluation_bound(net, knots)[:, 0], "knot values")
+    f_weight, _, n = product_magnitudes(net)
+    g_weight, _, m = product_magnitudes(interpolating)
+    assert_within(f.slopes, g.slopes, 2 * gamma(n) * f_weight[0, 0] + 2 * gamma(m) * g_weight[0, 0], "slopes")
     xs = np.linspace(a, b, 1001)
-    np.testing.assert_allclose(net(xs), g(xs), atol=1e-12)
-    # the sum of the drawn hats, one by one, is the same function
-    np.testing.assert_allclose(sum(h.network(xs) for h in hats(knots, bump(knots))), net(xs), atol=1e-12)
+    bound = evaluation_bound(net, xs)[:, 0]
+    assert_within(net(xs), g(xs), bound + evaluation_bound(interpolating, xs)[:, 0], "hat sum vs interpolant")
+    # the sum of the drawn hats, one by one, is the same function: each hat within its own bound, and
+    # the running sum of the hats' values rounds once per hat
+    drawn = [h.network for h in hats(knots, bump(knots))]
+    values = [h(xs) for h in drawn]
+    by_hats = sum(evaluation_bound(h, xs)[:, 0] for h in drawn) + gamma(len(drawn)) * sum(np.abs(v) for v in values)
+    assert_within(sum(values), net(xs), by_hats + bound, "sum of the hats")
 
 
 def test_riemann_cells_tile_the_knots_and_match_each_hats_area():

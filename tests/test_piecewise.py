@@ -11,6 +11,7 @@ from relu_anim import Layer, Network, PiecewiseLinear, ReluAnimError
 from relu_anim.construct import shifted_relu_sum, tent_map
 from relu_anim.piecewise import SLOPE_RTOL
 
+from .rounding import U, evaluation_bound, gamma, product_magnitudes
 from .strategies import scalar_networks
 
 DOMAINS = st.tuples(st.floats(-10, 9), st.floats(0.1, 20)).map(lambda t: (t[0], t[0] + t[1]))
@@ -41,14 +42,24 @@ def test_every_reported_kink_is_a_real_change_of_slope(net, domain):
     assert np.all((f.breakpoints > a) & (f.breakpoints < b))
     change = np.abs(np.diff(f.slopes))
     assert np.all(change > SLOPE_RTOL * np.maximum(np.abs(f.slopes[:-1]), np.abs(f.slopes[1:])))
-    # and the network itself bends there: one-sided secant slopes differ
-    for x in f.breakpoints:
-        knots = f.knots
-        i = np.searchsorted(knots, x)
+    # and the network itself bends there: its one-sided secants over a quarter of the neighbouring
+    # pieces differ by the reported change, up to rounding: three evaluations within their bounds
+    # e (tests/rounding.py) and x ± d rounded by u·|x ± d| (times the slope), over d; the secants'
+    # own subtraction and division; the analysed slopes, products of the weights along the active
+    # units, within γ of |W_L|⋯|W_1| each
+    weight, _, n = product_magnitudes(net)
+    slope_error = 2 * gamma(2 * n) * weight[0, 0]
+    knots = f.knots
+    for i, x in enumerate(f.breakpoints, start=1):
         d = 0.25 * min(x - knots[i - 1], knots[i + 1] - x)
-        left = (net(x) - net(x - d)) / d
-        right = (net(x + d) - net(x)) / d
-        assert abs(right - left) > 0.5 * abs(f.slopes[i] - f.slopes[i - 1])
+        points = np.array([x - d, x, x + d])
+        y = net(points)
+        left, right = (y[1] - y[0]) / d, (y[2] - y[1]) / d
+        e = evaluation_bound(net, points)[:, 0]
+        s_left, s_right = f.slopes[i - 1], f.slopes[i]
+        bound = ((e[0] + 2 * e[1] + e[2] + U * (abs(s_left * points[0]) + abs(s_right * points[2]))) / d
+                 + 3 * U * (abs(left) + abs(right)) + 2 * slope_error)
+        assert abs((right - left) - (s_right - s_left)) <= bound
 
 
 @settings(max_examples=150, deadline=None)

@@ -11,6 +11,8 @@ from relu_anim import Layer, Network, ReluAnimError
 from relu_anim.construct import random_network
 from relu_anim.regions import Region, affine_pieces, first_layer_lines, linear_regions, unit_lines
 
+from .rounding import assert_within, gamma, product_magnitudes
+
 BOX = (-1.0, 1.0, -1.0, 1.0)
 
 
@@ -141,8 +143,11 @@ def test_a_linear_network_is_one_region_the_whole_box():
     assert region.area == pytest.approx(8.0, rel=1e-12)
     assert sorted(map(tuple, region.vertices.tolist())) == [(0, -1), (0, 3), (2, -1), (2, 3)]
     collapsed = net.collapse()
-    np.testing.assert_allclose(region.gradient, collapsed.weight, rtol=1e-12)
-    np.testing.assert_allclose(region.offset, collapsed.bias, rtol=1e-12)
+    # the same products, composed layer by layer (einsum) and by Network.collapse (BLAS): each is
+    # within γ_N of |W₃||W₂||W₁| (and the stacked |b|) of the exact W₃W₂W₁ (and b)
+    weight, bias, n = product_magnitudes(net)
+    assert_within(region.gradient, collapsed.weight, 2 * gamma(n) * weight, "gradient")
+    assert_within(region.offset, collapsed.bias, 2 * gamma(n) * bias, "offset")
     assert first_layer_lines(net, BOX) == [] and unit_lines(net, BOX) == []
 
 

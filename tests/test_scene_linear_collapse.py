@@ -18,6 +18,7 @@ from relu_anim.visual import ErrorBand, PiecewiseGraph
 from relu_anim.visual.matrices import AffineEquation, NumberMatrix
 
 from .golden import PIXEL_FRACTION_TOLERANCE, assert_frame_matches, frame_difference, render_frame
+from .rounding import assert_within, collapsed_bound, evaluation_bound, gamma, product_magnitudes
 from .scenes import QUIET, assert_narrated, load_chapter, posed, scene_points, storyboard
 
 BEATS = ["A linear layer", "A second linear layer", "Two layers are one", "Deeper stacks stay straight",
@@ -55,14 +56,18 @@ def test_equations_show_the_networks_own_numbers(lc):
     np.testing.assert_array_equal(scene.f_eq.bias.shown(), f.bias[:, None])
     np.testing.assert_array_equal(scene.g_eq.weight.shown(), g.weight)
     np.testing.assert_array_equal(scene.g_eq.bias.shown(), g.bias[:, None])
-    # W₃ and b₃ on screen are the product and the folded bias of the two layers drawn above
-    np.testing.assert_allclose(scene.one_eq.weight.shown(), g.weight @ f.weight, rtol=0, atol=1e-15)
-    np.testing.assert_allclose(scene.one_eq.bias.shown()[:, 0], g.weight @ f.bias + g.bias, rtol=0, atol=1e-15)
+    # W₃ and b₃ on screen are the product and the folded bias of the two layers drawn above (each
+    # product, on screen and here, is within γ_N of |W₂||W₁| and |W₂||b₁| + |b₂| of the exact one)
+    net = lc.two_layers()
+    weight, bias, n = product_magnitudes(net)
+    assert_within(scene.one_eq.weight.shown(), g.weight @ f.weight, 2 * gamma(n) * weight, "W₃")
+    assert_within(scene.one_eq.bias.shown()[:, 0], g.weight @ f.bias + g.bias, 2 * gamma(n) * bias, "b₃")
     # the check: both routes, as computed by the network, agree on screen to the digits shown
     x = np.array(lc.EXAMPLE_INPUT)
     both, one = scene.check[3].shown()[:, 0], scene.check[5].shown()[:, 0]
-    np.testing.assert_allclose(both, g.weight @ (f.weight @ x + f.bias) + g.bias, rtol=0, atol=1e-15)
-    np.testing.assert_allclose(one, both, rtol=0, atol=1e-12)
+    through_both = evaluation_bound(net, x[None])[0]
+    assert_within(both, g.weight @ (f.weight @ x + f.bias) + g.bias, 2 * through_both, "g(f(X))")
+    assert_within(one, both, through_both + collapsed_bound(net, x[None])[0], "W₃X + b₃")
     assert [f"{v:.3f}" for v in both] == [f"{v:.3f}" for v in one]
     # everything inside the frame
     for mob in (scene.f_eq, scene.g_eq, scene.algebra, scene.naming, scene.one_eq, scene.check):

@@ -10,6 +10,8 @@ from relu_anim.construct import random_network, shifted_relu_sum
 from relu_anim.piecewise import PiecewiseLinear
 from relu_anim.story.steps import StepFunction, inactive_steps, kinks_within, slope_steps
 
+from .rounding import U, assert_within, evaluation_bound, gamma, product_magnitudes
+
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_slope_steps_are_the_derivative(seed):
@@ -17,10 +19,21 @@ def test_slope_steps_are_the_derivative(seed):
     f = net.piecewise(-5, 5)
     s = slope_steps(f)
     np.testing.assert_array_equal(s.jumps, f.breakpoints)
-    # a finite difference strictly inside each piece equals the step's value there
+    # a central difference over half of each piece, around its middle, equals the step's value there:
+    # the network is affine on the piece, so only rounding separates them. Each evaluation is within
+    # its bound e(x); the points m ± h are rounded by at most u·|m ± h|, which moves the value by the
+    # slope times that; the subtraction and the division round once more each. The step's value, the
+    # analysed slope, is a sum of at most 2·width + 2 rounded terms v·|w|.
     mids = 0.5 * (f.knots[:-1] + f.knots[1:])
-    h = 1e-6 * np.diff(f.knots).min()
-    np.testing.assert_allclose((net(mids + h) - net(mids - h)) / (2 * h), s(mids), rtol=1e-5, atol=1e-9)
+    h = 0.25 * np.diff(f.knots)
+    right, left = mids + h, mids - h
+    slope = s(mids)
+    difference = (net(right) - net(left)) / (2 * h)
+    e = evaluation_bound(net, right)[:, 0] + evaluation_bound(net, left)[:, 0]
+    weight, _, n = product_magnitudes(net)
+    bound = ((e + np.abs(slope) * U * (np.abs(right) + np.abs(left))) / (2 * h) + 3 * U * np.abs(difference)
+             + gamma(2 * n) * weight[0, 0])
+    assert_within(difference, slope, bound, "central differences")
 
 
 @pytest.mark.parametrize("seed", [0, 3])

@@ -33,9 +33,8 @@ def test_optima_are_the_design_table(n, max_error, mse):
 @given(st.integers(1, 500))
 def test_optimal_network_bends_at_the_optimal_kinks(n):
     f = optimal_x2(n).piecewise(*x2.DOMAIN)
-    # kinks (2j−1)·2/(2n+1) are computed in one rounding each; the analysis finds each root
-    # of w·x + b in a few more: a few ulps of 2
-    np.testing.assert_allclose(f.breakpoints, x2.optimal_kinks(n), rtol=0, atol=1e-13)
+    # the units are ReLU(x − t_j): weight 1, bias −t_j, so the analysis' root fl(−b/w) is t_j itself
+    np.testing.assert_array_equal(f.breakpoints, x2.optimal_kinks(n))
     assert len(x2.optimal_kinks(n)) == n
 
 

@@ -139,9 +139,13 @@ def derivative_steps(f: PiecewiseLinear) -> list[tuple[float, float, float]]:
 
 # ----------------------------------------------------------- vanishing products
 def sigmoid_derivative_bound(depth: int) -> np.ndarray:
-    """``0.25**L`` for ``L = 1 … depth``: the most a product of L sigmoid derivatives can be."""
+    """``0.25**L`` for ``L = 1 … depth``: the most a product of L sigmoid derivatives can be.
+
+    Exact on every CPU: ``2**(−2L)`` by ``ldexp``, not by ``power``, whose SIMD
+    implementation may be an ulp off.
+    """
     depth = check_whole(depth, "depth", low=1, high=MAX_DEPTH)
-    return SIGMOID_DERIVATIVE_MAX ** np.arange(1, depth + 1, dtype=float)
+    return np.ldexp(1.0, -2 * np.arange(1, depth + 1))
 
 
 def sigmoid_derivative_product(depth: int, *, width: int = 8, seed: int = 0, x: float = 1.0) -> np.ndarray:
