@@ -6,30 +6,19 @@ The subprocess imports the package from the repository root (never an installed
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
+
+from .hostile import ROOT, TIMEOUT, cli_command, cli_env
 
 __all__ = ["ROOT", "run_cli", "assert_refused"]
 
-ROOT = Path(__file__).resolve().parents[1]
-
-#: Generous: only catches a runaway, never times a healthy run.
-TIMEOUT = 300
-
 
 def run_cli(*args: object) -> subprocess.CompletedProcess[str]:
-    """``relu-anim ARGS...`` as a subprocess; its output and exit status."""
-    return subprocess.run(
-        [sys.executable, "-m", "relu_anim", *map(str, args)],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-    )
+    """``relu-anim ARGS...`` as a subprocess (:func:`tests.hostile.cli_command`); output as text."""
+    return subprocess.run(cli_command(*map(str, args)), cwd=ROOT, env=cli_env(), capture_output=True,
+                          text=True, timeout=TIMEOUT)
 
 
 def assert_refused(done: subprocess.CompletedProcess[str], pattern: str, output: Path | None = None) -> str:

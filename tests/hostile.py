@@ -32,8 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 NOBODY = 65534
 #: Address-space ceiling of a CLI run: numpy, click and rich fit in a fraction.
 MEMORY_LIMIT = 1536 * 2**20
-#: Only catches runaways; a normal run takes about a second.
-TIMEOUT = 120
+#: Only catches runaways (a normal run takes about a second; importing torch on a loaded machine, several).
+TIMEOUT = 300
 SETPRIV = shutil.which("setpriv")
 
 ERROR_LINE = re.compile(r"relu-anim: error: [^\n]+\n")
