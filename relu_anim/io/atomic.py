@@ -34,7 +34,7 @@ from typing import BinaryIO, Iterator
 from .reading import file_type
 from ..errors import ReluAnimError
 
-__all__ = ["atomic_file", "atomic_path", "file_mode", "output_target", "write_atomic"]
+__all__ = ["atomic_file", "atomic_path", "file_mode", "output_target", "write_atomic", "write_text_atomic"]
 
 #: How many symbolic links :func:`output_target` follows, as the kernel's ``ELOOP`` limit.
 MAX_LINKS = 40
@@ -192,3 +192,18 @@ def write_atomic(path: Path | str, payload: bytes) -> None:
     """Write ``payload`` to ``path`` atomically (flushed to disk before the rename)."""
     with atomic_file(path) as handle:
         handle.write(payload)
+
+
+def write_text_atomic(path: Path | str, text: str) -> None:
+    """Write UTF-8 ``text`` to ``path`` atomically, creating missing folders (render outputs, state).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> write_text_atomic(folder / "new" / "a.srt", "hello")
+    >>> (folder / "new" / "a.srt").read_text()
+    'hello'
+    """
+    with atomic_path(path, make_parents=True) as tmp:
+        Path(tmp).write_text(text, encoding="utf-8")

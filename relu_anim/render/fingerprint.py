@@ -30,10 +30,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from ..io.atomic import write_text_atomic
 from ..visual.theme import THEME_ENV
 from .chapters import REPO_ROOT
 from .clips import ChapterLike, chapter_outputs, story_path
-from .join import write_text_atomic
 
 __all__ = [
     "dependencies",

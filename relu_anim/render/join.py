@@ -15,11 +15,11 @@ from typing import Any, Iterator, Sequence
 import av
 
 from ..errors import ReluAnimError
-from ..io.atomic import atomic_path
+from ..io.atomic import atomic_path, write_text_atomic
 from .captions import combined_srt, milliseconds, vtt_chapters
 from .clips import ChapterClip, Probe, probe
 
-__all__ = ["join_clips", "write_text_atomic"]
+__all__ = ["join_clips"]
 
 _VIDEO_FIELDS = ("codec", "width", "height", "fps", "pixel format")
 
@@ -146,11 +146,6 @@ def _verify_markers(path: Path, titles: Sequence[str]) -> None:
         raise ReluAnimError(
             f"join: {path.name} should hold chapters {list(titles)} but holds {found}"
         )
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    with atomic_path(path, make_parents=True) as tmp:
-        tmp.write_text(text, encoding="utf-8")
 
 
 def join_clips(
