@@ -214,14 +214,9 @@ class FeaturePlane(ChapterScene):
 
     def narrate_steps(self, text: str, steps: list[list], *, step_time: float, wait: float = 0.6) -> None:
         """Like :meth:`narrate`, but plays ``steps`` one after another under one subcaption."""
-        start = self.time
-        for animations in steps:
-            self.play(*animations, run_time=step_time)
-        hold = max(wait, self.reading_time(text) - (self.time - start))
-        self.wait(hold)
-        shown = self.time - start
-        self.add_subcaption(text, duration=shown, offset=-shown)
-        self.narration.append((start, shown, text))
+        with self.narrating(text, wait=wait):
+            for animations in steps:
+                self.play(*animations, run_time=step_time)
 
     def second_layer(self) -> None:
         self.beat("The second layer bends")

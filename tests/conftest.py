@@ -2,7 +2,8 @@
 
 ``make test`` runs ``pytest -n <cores> --dist loadgroup``. Every test of a
 chapter (``tests/test_scene_<name>.py``; the x² chapter's are in
-``tests/test_visual.py``; and the per-chapter checks of ``tests/test_chapters.py``)
+``tests/test_visual.py``; and the per-chapter checks of ``tests/test_chapters.py``
+and ``tests/test_film.py``)
 goes into the xdist group of that chapter, so one
 worker renders the chapter once (:func:`tests.renders.rendered`) and runs all
 of its tests against that render.
@@ -32,7 +33,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         module = getattr(item, "module", None)
         module = module.__name__.rsplit(".", 1)[-1] if module is not None else ""
         chapter = _chapter_of(module)
-        if module == "test_chapters" and hasattr(item, "callspec"):  # one test per chapter, by name
+        if module in ("test_chapters", "test_film") and hasattr(item, "callspec"):  # one test per chapter, by name
             chapter = item.callspec.params.get("name")
         if chapter is not None:
             item.add_marker(pytest.mark.xdist_group(chapter))

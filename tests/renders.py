@@ -17,12 +17,28 @@ join) take each chapter's lock: a clip another worker rendered in this run
 here. Its TeX and text caches are shared by every worker
 (:mod:`relu_anim.visual.caches`), so TeX is compiled once.
 
+While a chapter renders, its scene's hooks record what the viewer sees: the
+frame at the end of every beat (:attr:`Rendered.beat_frames`, the golden
+frames), the text on screen then (:attr:`Rendered.beat_texts`), the text on
+screen as each narration ends (:attr:`Rendered.narration_texts`), and the
+result of every probe a test module registered with :func:`at_beat_end` — a
+function called on the live scene when that beat ends, returning what the test
+will check (:meth:`Rendered.probe`). Structural tests thus read the real film,
+not a pose rebuilt for the test.
+
 Example (in a test module)::
 
-    from .renders import rendered
+    from .renders import at_beat_end, rendered
+
+    @at_beat_end("x2", "Five units")
+    def five_unit_corners(scene):
+        return scene.view.graph.corners()
 
     def test_x2_is_long_enough():
         assert rendered("x2").clip.duration > 60
+
+    def test_five_units_drawn_at_the_kinks():
+        corners = rendered("x2").probe(five_unit_corners)
 """
 
 from __future__ import annotations
@@ -31,9 +47,11 @@ import fcntl
 import json
 import os
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
-from typing import Iterator
+from typing import Any, Callable, Iterator
+
+import numpy as np
 
 from manim import tempconfig
 
@@ -41,9 +59,27 @@ from relu_anim.render.chapters import CHAPTERS, REPO_ROOT, chapter
 from relu_anim.render.clips import MANIM_FLAGS, QUALITIES, ChapterClip, chapter_outputs, probe
 from relu_anim.visual import ChapterScene
 
+from .film import TextBox, snapshot_frame, text_boxes
 from .scenes import load_chapter
 
-__all__ = ["RENDER_MEDIA", "RENDER_QUALITY", "Rendered", "chapter_clips", "rendered"]
+__all__ = ["RENDER_MEDIA", "RENDER_QUALITY", "Rendered", "at_beat_end", "chapter_clips", "rendered"]
+
+#: Probes by (chapter, beat title): called on the live scene when that beat ends.
+_PROBES: dict[tuple[str, str], list[Callable[[ChapterScene], Any]]] = {}
+
+
+def at_beat_end(name: str, beat: str) -> Callable:
+    """Register ``probe(scene)`` to run when beat ``beat`` of chapter ``name`` ends.
+
+    Its return value is kept (:meth:`Rendered.probe`). Register at import time
+    of the test module, before the chapter renders.
+    """
+
+    def register(probe: Callable[[ChapterScene], Any]) -> Callable[[ChapterScene], Any]:
+        _PROBES.setdefault((name, beat), []).append(probe)
+        return probe
+
+    return register
 
 #: The quality every test render uses.
 RENDER_QUALITY = "t"
@@ -71,6 +107,20 @@ class Rendered:
 
     clip: ChapterClip
     scene: ChapterScene | None  # None: rendered by another worker, read from disk
+    #: The picture at the end of each beat, in beat order (uint8 RGB).
+    beat_frames: list[np.ndarray] = field(default_factory=list)
+    #: The visible text at the end of each beat, in beat order.
+    beat_texts: list[list[TextBox]] = field(default_factory=list)
+    #: ``(narration, visible text as it ends)`` for every narration, in order.
+    narration_texts: list[tuple[str, list[TextBox]]] = field(default_factory=list)
+    #: What each probe returned, by probe function, one entry per time its beat ended.
+    probes: dict[Callable, list[Any]] = field(default_factory=dict)
+
+    def probe(self, probe: Callable) -> Any:
+        """What ``probe`` returned (the first time its beat ended); an error if it never ran."""
+        if not self.probes.get(probe):
+            raise AssertionError(f"probe {probe.__name__} never ran: is its beat title in the chapter?")
+        return self.probes[probe][0]
 
     @property
     def story(self) -> dict:
@@ -107,12 +157,32 @@ def _clip(name: str) -> ChapterClip:
 def rendered(name: str) -> Rendered:
     """Chapter ``name`` rendered at :data:`RENDER_QUALITY` in this process, once per run."""
     with _locked(name):
-        cls = getattr(load_chapter(name), chapter(name).scene)
-        with tempconfig(_render_config(name)):
-            scene = cls()
-            scene.render()
+        base = getattr(load_chapter(name), chapter(name).scene)
+        seen = Rendered(None, None)  # filled in by the hooks while the chapter renders
+
+        def beat_ended(scene: ChapterScene, index: int, title: str) -> None:
+            base.beat_ended(scene, index, title)
+            seen.beat_frames.append(snapshot_frame(scene))
+            seen.beat_texts.append(text_boxes(scene))
+            for probe in _PROBES.get((name, title), []):
+                seen.probes.setdefault(probe, []).append(probe(scene))
+
+        def narration_ended(scene: ChapterScene, text: str) -> None:
+            base.narration_ended(scene, text)
+            seen.narration_texts.append((text, text_boxes(scene)))
+
+        # same name, so the files are the chapter's own
+        watched = type(base.__name__, (base,), {"beat_ended": beat_ended, "narration_ended": narration_ended})
+        theme = os.environ.pop("RELU_ANIM_THEME", None)  # golden frames are of the dark theme
+        try:
+            with tempconfig(_render_config(name)):
+                scene = watched()
+                scene.render()
+        finally:
+            if theme is not None:
+                os.environ["RELU_ANIM_THEME"] = theme
         _marker(name).write_text(_run_id())
-        return Rendered(_clip(name), scene)
+        return Rendered(_clip(name), scene, seen.beat_frames, seen.beat_texts, seen.narration_texts, seen.probes)
 
 
 def chapter_clips() -> dict[str, ChapterClip]:

@@ -94,7 +94,7 @@ def storyboard(scene_class: type[S], prepare: Callable[[S], object] | None = Non
 
 
 def assert_narrated(scene: ChapterScene) -> None:
-    """The rules of every storyboard: captions in order, each long enough, one at a time, 30 s to 2 min."""
+    """The rules of every storyboard: captions in order, each long enough, one at a time, 60 s to 2.5 min."""
     assert len(scene.narration) >= len(scene.beats)
     starts = [start for start, _, _ in scene.narration]
     assert starts == sorted(starts)
@@ -102,7 +102,7 @@ def assert_narrated(scene: ChapterScene) -> None:
         # the clock moves in whole frames, so a hold can end up to one frame short
         assert duration >= ChapterScene.reading_time(text) - 1 / scene.frame_rate - 1e-9
         assert start + duration <= nxt + 1e-6  # one caption at a time
-    assert 30 <= scene.time <= 120
+    assert 60 <= scene.time <= 150
 
 
 def scene_points(axes: Any, xs: Iterable[float], ys: Iterable[float] | None = None) -> np.ndarray:

@@ -7,6 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from manim import FadeIn, Square
+
+from relu_anim.errors import ReluAnimError
+from relu_anim.visual import ChapterScene
+
+from .scenes import storyboard
+
 ROOT = Path(__file__).resolve().parents[1]
 
 SCENE = '''
@@ -18,9 +26,10 @@ class Tiny(ChapterScene):
     def construct(self):
         self.beat("First")
         square = Square()
-        self.narrate("A square appears on the screen.", Create(square), run_time=0.4)
+        self.narrate("A square appears on the screen.", Create(square), run_time=0.4, fill=False)
         self.beat("Second")
-        self.play(FadeOut(square), run_time=0.2)
+        with self.narrating("It goes.", wait=0):
+            self.play(FadeOut(square), run_time=0.2)
 '''
 
 
@@ -38,9 +47,38 @@ def test_render_writes_beats_narration_and_timeline(tmp_path):
     assert [b["title"] for b in story["beats"]] == ["First", "Second"]
     first, second = story["beats"]
     assert first["start"] == 0 and first["end"] == second["start"] and second["end"] == story["duration"]
-    (cue,) = story["narration"]
+    cue, gone = story["narration"]
     assert cue["text"] == "A square appears on the screen." and cue["start"] == 0
     kinds = [(t["kind"], t["narration"]) for t in story["timeline"]]
-    # the play and the hold under the caption are narrated; the last fade is not
-    assert kinds == [("play", cue["text"]), ("wait", cue["text"]), ("play", None)]
+    # the play and the hold under the caption are narrated, and so is the fade with its hold
+    assert kinds == [("play", cue["text"]), ("wait", cue["text"]), ("play", "It goes."), ("wait", "It goes.")]
     assert story["timeline"][-1]["end"] == story["duration"]
+
+
+class _Bare(ChapterScene):
+    def construct(self):
+        self.beat("Only")
+        self.play(FadeIn(Square()))
+
+
+class _Filled(ChapterScene):
+    TEXT = "Twelve words are read in a little more than four and a half seconds."
+
+    def construct(self):
+        self.beat("Only")
+        self.narrate(self.TEXT, FadeIn(Square()), run_time=0.5, wait=0.5)
+
+
+def test_a_play_outside_narration_is_refused():
+    with pytest.raises(ReluAnimError, match="outside narrate"):
+        storyboard(_Bare)
+
+
+def test_narration_stretches_its_animation_over_its_reading_time():
+    scene = storyboard(_Filled)
+    (kind, start, end, text), *_ = scene.timeline
+    assert kind == "play" and text == _Filled.TEXT
+    reading = ChapterScene.reading_time(_Filled.TEXT)
+    assert reading > 4
+    # the fade lasts the reading time less the hold, to the frame
+    assert end - start == pytest.approx(reading - 0.5, abs=1 / scene.frame_rate)

@@ -52,7 +52,7 @@ from .readouts import Readout, relu_sum_tex
 from .scene import ChapterScene
 from .steps import StepGraph, nice_range, side_scale, step_vertices
 from .caches import locked_tex_to_svg_file  # makes manim's TeX and text caches safe to share
-from .theme import DARK, LIGHT, THEME_ENV, THEMES, Theme, current_theme, theme_named
+from .theme import DARK, LIGHT, MIN_FONT_SIZE, THEME_ENV, THEMES, Theme, current_theme, theme_named
 from .view import FitView, GraphView, View, fit_view, graph_view
 
 __all__ = [
@@ -61,6 +61,7 @@ __all__ = [
     "LIGHT",
     "THEMES",
     "THEME_ENV",
+    "MIN_FONT_SIZE",
     "current_theme",
     "theme_named",
     "ChapterScene",

@@ -15,6 +15,16 @@ A render that writes a video also writes that record beside it, as
 ``<Scene>.story.json`` (:data:`STORY_SUFFIX`), so tests and tools read what the
 film did without running the scene again.
 
+Picture and words stay in step by construction: every ``play`` and ``wait``
+happens inside a narration (:meth:`ChapterScene.narrate`, or
+:meth:`ChapterScene.narrating` for several plays under one caption) and a play
+outside one raises :class:`~relu_anim.errors.ReluAnimError`. By default a
+narration's animations are stretched to last while its words are read
+(``fill``), so the picture moves under the words instead of freezing after a
+quick animation. Two hooks, :meth:`ChapterScene.beat_ended` and
+:meth:`ChapterScene.narration_ended`, let tests look at the real scene at the
+end of every beat and narration (golden frames, text layout, quoted numbers).
+
 Examples
 --------
 A chapter reads like its storyboard::
@@ -31,12 +41,15 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from manim import UL, DecimalNumber, Integer, MathTex, Scene, SingleStringMathTex, Tex, Text, config
+from manim.animation.animation import prepare_animation
 
 from .theme import Theme, current_theme
+from ..errors import ReluAnimError
 
 __all__ = ["ChapterScene", "READING_WORDS_PER_SECOND", "STORY_SUFFIX", "STORY_VERSION"]
 
@@ -89,7 +102,9 @@ class ChapterScene(Scene):
             cls.set_default(color=self.theme.text)
 
     def tear_down(self) -> None:
-        """Write the storyboard record beside the video, restore manim's default text colours."""
+        """End the last beat, write the storyboard record beside the video, restore text colours."""
+        if self.beats:
+            self.beat_ended(len(self.beats) - 1, self.beats[-1])
         for cls in _TEXT_CLASSES:
             cls.set_default()
         self._write_story()
@@ -129,17 +144,25 @@ class ChapterScene(Scene):
         os.replace(temporary, target)
 
     # ------------------------------------------------------------- timeline
+    def _check_narrated(self, what: str) -> None:
+        if self._narrating is None:
+            raise ReluAnimError(f"{type(self).__name__}: {what} outside narrate() at {self.time:.2f} s "
+                                f"(beat {self.beats[-1] if self.beats else 'none'!r}); every animation "
+                                "plays under the narration that describes it")
+
     def play(self, *args: Any, **kwargs: Any) -> None:
-        """:meth:`manim.Scene.play`, recorded in :attr:`timeline`."""
+        """:meth:`manim.Scene.play`, recorded in :attr:`timeline`; only inside a narration."""
         if self._waiting:  # manim's wait() plays a Wait animation: recorded once, as the wait
             super().play(*args, **kwargs)
             return
+        self._check_narrated("play")
         start = self.time
         super().play(*args, **kwargs)
         self.timeline.append(("play", start, self.time, self._narrating))
 
     def wait(self, *args: Any, **kwargs: Any) -> None:
-        """:meth:`manim.Scene.wait`, recorded in :attr:`timeline`."""
+        """:meth:`manim.Scene.wait`, recorded in :attr:`timeline`; only inside a narration."""
+        self._check_narrated("wait")
         start = self.time
         self._waiting = True
         try:
@@ -155,6 +178,8 @@ class ChapterScene(Scene):
 
     def beat(self, title: str) -> None:
         """Start the beat ``title``: a new section, one clip with ``--save_sections``."""
+        if self.beats:
+            self.beat_ended(len(self.beats) - 1, self.beats[-1])
         self.beats.append(title)
         self.beat_starts.append(self.time)
         self.next_section(title)
@@ -164,8 +189,55 @@ class ChapterScene(Scene):
         """Seconds a viewer needs to read ``text`` at :data:`READING_WORDS_PER_SECOND`."""
         return len(text.split()) / READING_WORDS_PER_SECOND
 
+    def beat_ended(self, index: int, title: str) -> None:
+        """Called when beat ``index`` (``title``) ends: before the next begins, and at the end.
+
+        Does nothing; tests override it to look at the scene as the beat leaves it.
+        """
+
+    def narration_ended(self, text: str) -> None:
+        """Called when the narration ``text`` ends (its animations and hold are done).
+
+        Does nothing; tests override it to check what is on screen as it is said.
+        """
+
+    @contextmanager
+    def narrating(self, text: str, *, wait: float = 0.6) -> Iterator[None]:
+        """Play several animations, one after another, under the one subcaption ``text``.
+
+        Inside the ``with`` block ``play`` and ``wait`` may be called freely;
+        on leaving it the scene holds ``wait`` seconds, longer if the text
+        needs more reading time than the block took.
+
+        Examples
+        --------
+        ::
+
+            with self.narrating("Each unit in turn adds its kink."):
+                for kink in kinks:
+                    self.play(GrowFromCenter(kink), run_time=0.8)
+        """
+        if self._narrating is not None:
+            raise ReluAnimError(f"{type(self).__name__}: narration {text!r} starts inside {self._narrating!r}")
+        start = self.time
+        self._narrating = text
+        try:
+            yield
+            played = self.time - start
+            hold = max(wait, self.reading_time(text) - played)
+            if hold > 0:
+                self.wait(hold)
+        finally:
+            self._narrating = None
+        # measured, not computed: the clock advances in whole frames, and the
+        # caption must end exactly where the next one may begin
+        shown = self.time - start
+        self.add_subcaption(text, duration=shown, offset=-shown)
+        self.narration.append((start, shown, text))
+        self.narration_ended(text)
+
     def narrate(self, text: str, *animations: Any, run_time: float | None = None,
-                wait: float = 0.6, **play_kwargs: Any) -> None:
+                wait: float = 0.6, fill: bool = True, **play_kwargs: Any) -> None:
         """Play ``animations`` while ``text`` is the subcaption, then hold.
 
         The subcaption covers the animations and the hold after them; the hold
@@ -181,24 +253,18 @@ class ChapterScene(Scene):
             Duration of the animations (their own when omitted).
         wait
             Seconds to hold after the animations (at least).
+        fill
+            Stretch the animations so that they last while the text is read
+            (its reading time less ``wait``): the picture moves under the words.
         play_kwargs
             More keyword arguments for :meth:`~manim.Scene.play` (``rate_func``, …).
         """
-        start = self.time
-        self._narrating = text
-        try:
+        with self.narrating(text, wait=wait):
             if animations:
+                animations = tuple(prepare_animation(a) for a in animations)  # `.animate` builders too
+                if fill:
+                    own = run_time if run_time is not None else max(a.run_time for a in animations)
+                    run_time = max(own, self.reading_time(text) - wait)
                 if run_time is not None:
                     play_kwargs["run_time"] = run_time
                 self.play(*animations, **play_kwargs)
-            played = self.time - start
-            hold = max(wait, self.reading_time(text) - played)
-            if hold > 0:
-                self.wait(hold)
-        finally:
-            self._narrating = None
-        # measured, not computed: the clock advances in whole frames, and the
-        # caption must end exactly where the next one may begin
-        shown = self.time - start
-        self.add_subcaption(text, duration=shown, offset=-shown)
-        self.narration.append((start, shown, text))

@@ -24,10 +24,14 @@ from dataclasses import dataclass
 
 from ..errors import ReluAnimError
 
-__all__ = ["Theme", "DARK", "LIGHT", "THEMES", "THEME_ENV", "theme_named", "current_theme"]
+__all__ = ["Theme", "DARK", "LIGHT", "THEMES", "THEME_ENV", "MIN_FONT_SIZE", "theme_named", "current_theme"]
 
 #: The environment variable :func:`current_theme` reads.
 THEME_ENV = "RELU_ANIM_THEME"
+
+#: The smallest font size on screen: at 854×480 a TeX "x" is then 7 px high and a
+#: "b" 10 px, the least that reads without squinting (tests check every text).
+MIN_FONT_SIZE = 24
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,55 @@
+"""One colour per concept: colours are named in the theme and used by name, never written in a scene.
+
+Every colour of the film is a field of :class:`relu_anim.visual.theme.Theme`
+(``target``, ``output``, ``breakpoint``, …). This test reads ``scenes/`` and
+``relu_anim/visual/`` (the theme itself aside) with :mod:`ast` and fails on any
+colour literal: a hex string, a colour name given as a ``*color=`` string, or
+one of manim's colour constants (``RED``, ``BLUE_C``, ``WHITE``, …).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from manim.utils.color import manim_colors
+
+ROOT = Path(__file__).resolve().parents[1]
+FILES = sorted([*ROOT.glob("scenes/*.py"), *(ROOT / "relu_anim" / "visual").glob("*.py")])
+HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
+MANIM_COLOURS = {name for name in dir(manim_colors) if name.isupper() and not name.startswith("_")}
+
+
+def colour_literals(source: str) -> list[str]:
+    """Where ``source`` writes a colour instead of naming a theme field: ``["line: what", …]``."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and HEX.match(node.value):
+            found.append(f"{node.lineno}: {node.value}")
+        elif isinstance(node, ast.Name) and node.id in MANIM_COLOURS:
+            found.append(f"{node.lineno}: {node.id}")
+        elif isinstance(node, ast.alias) and node.name in MANIM_COLOURS:
+            found.append(f"{node.lineno}: import {node.name}")
+        elif (isinstance(node, ast.keyword) and node.arg and node.arg.endswith("color")
+              and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+              and not HEX.match(node.value.value)):
+            found.append(f"{node.value.lineno}: {node.arg}={node.value.value!r}")
+    return sorted(found, key=lambda entry: int(entry.split(":")[0]))
+
+
+def test_the_check_finds_each_kind_of_literal():
+    source = ('from manim import RED, Dot\n'
+              'a = Dot(color="#FF0000")\nb = Dot(fill_color="yellow")\nc = Dot(color=RED)\n'
+              'd = Dot(color=theme.output)\n')
+    assert colour_literals(source) == ["1: import RED", "2: #FF0000", "3: fill_color='yellow'", "4: RED"]
+
+
+def test_there_are_files_to_check():
+    assert any(p.parent.name == "scenes" for p in FILES) and any(p.name == "theme.py" for p in FILES)
+
+
+@pytest.mark.parametrize("path", [p for p in FILES if p.name != "theme.py"], ids=lambda p: p.name)
+def test_no_colour_literal_outside_the_theme(path):
+    assert colour_literals(path.read_text()) == [], f"{path.relative_to(ROOT)} writes colours; use theme fields"
