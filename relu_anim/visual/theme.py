@@ -64,6 +64,18 @@ class Theme:
         The error band and error readouts.
     accent
         Emphasis: the best possible value, a highlighted number.
+    slope
+        Slopes: slope numbers on pieces, derivatives, gradients.
+    active, inactive
+        A unit that is on (passes its input) and one that is off (outputs 0, dead).
+    pieces
+        Linear pieces and regions: their count, their outlines; ``piece_palette``
+        fills neighbouring regions.
+    piece_palette
+        Fills of linear regions (cycled).
+    layer_palette
+        One colour per layer's weights: W₁, b₁ in ``layer_palette[0]``, W₂, b₂ in
+        ``[1]``, …; the collapsed product W, b of a linear stack in ``[-1]``.
     error_opacity
         Fill opacity of error bands.
     """
@@ -80,6 +92,12 @@ class Theme:
     breakpoint: str
     error: str
     accent: str
+    slope: str
+    active: str
+    inactive: str
+    pieces: str
+    piece_palette: tuple[str, ...]
+    layer_palette: tuple[str, ...]
     error_opacity: float = 0.35
 
     def unit_color(self, i: int) -> str:
@@ -91,6 +109,20 @@ class Theme:
         True
         """
         return self.unit_palette[i % len(self.unit_palette)]
+
+    def layer_color(self, i: int) -> str:
+        """Colour of layer ``i``'s weights (0: the first layer; -1: the collapsed product).
+
+        Examples
+        --------
+        >>> DARK.layer_color(0) == DARK.layer_palette[0]
+        True
+        """
+        return self.layer_palette[i] if i < 0 else self.layer_palette[i % (len(self.layer_palette) - 1)]
+
+    def piece_color(self, i: int) -> str:
+        """Fill of the ``i``-th linear region (cycles through :attr:`piece_palette`)."""
+        return self.piece_palette[i % len(self.piece_palette)]
 
 
 #: The default: light strokes on a near-black background, for video.
@@ -107,6 +139,12 @@ DARK = Theme(
     breakpoint="#FF8A65",
     error="#EF5350",
     accent="#81C784",
+    slope="#AED581",
+    active="#4DB6AC",
+    inactive="#5C6670",
+    pieces="#4DD0E1",
+    piece_palette=("#26616E", "#3E4C7A", "#5B3F6E", "#2F6B4F", "#6E5A2E", "#6B3A3A"),
+    layer_palette=("#90CAF9", "#CE93D8", "#FFCC80"),
     error_opacity=0.35,
 )
 
@@ -124,6 +162,12 @@ LIGHT = Theme(
     breakpoint="#D84315",
     error="#C62828",
     accent="#2E7D32",
+    slope="#558B2F",
+    active="#00796B",
+    inactive="#9AA3AD",
+    pieces="#00838F",
+    piece_palette=("#B2EBF2", "#C5CAE9", "#E1BEE7", "#C8E6C9", "#FFE0B2", "#FFCDD2"),
+    layer_palette=("#1565C0", "#7B1FA2", "#E65100"),
     error_opacity=0.25,
 )
 
