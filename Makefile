@@ -10,7 +10,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 QUALITY ?= l
-# parallel test workers (pytest-xdist); default: one per core
+# parallel test workers (pytest-xdist) and chapters rendered at once by `make video`; default: one per core
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 SYSTEM_PACKAGES := pkg-config libcairo2-dev libpango1.0-dev \
 	texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm cm-super-minimal
@@ -21,7 +21,7 @@ test: install
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
 
 video: install
-	$(BIN)/relu-anim video --quality $(QUALITY)
+	$(BIN)/relu-anim video --quality $(QUALITY) --jobs $(JOBS)
 
 bench: install
 	$(BIN)/python bench/breakpoints.py

@@ -200,3 +200,10 @@ def test_version_and_help_exit_0(capsys):
     assert code == 0 and out.startswith("relu-anim, version ")
     code, out, _ = run(capsys, "breakpoints", "--help")
     assert code == 0 and "--all" in out and "state_dict" in out
+
+
+@pytest.mark.parametrize("jobs", ["0", "-2", "two", "1.5"])
+def test_video_refuses_a_bad_job_count_before_rendering(jobs, capsys):
+    code, out, err = run(capsys, "video", "--jobs", jobs)
+    assert code == 2 and out == ""
+    assert "--jobs" in err

@@ -8,6 +8,7 @@ made directly with PyAV, which is much faster than manim.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 from dataclasses import dataclass, replace
@@ -22,6 +23,8 @@ from relu_anim import ReluAnimError
 from relu_anim.render.chapter import render_chapter
 from relu_anim.render.clips import MANIM_FLAGS, QUALITIES, ChapterClip, chapter_outputs
 from relu_anim.render.join import join_clips
+from relu_anim.render.chapters import REPO_ROOT
+from relu_anim.render.fingerprint import is_up_to_date, load_state
 from relu_anim.render.video import VIDEO_NAME, render_video
 
 FPS = 15  # -ql
@@ -294,6 +297,52 @@ def test_failing_scene_names_the_chapter_and_its_log(tmp_path):
     log = tmp_path / "media" / "logs" / "render-broken-l.log"
     assert str(log) in message and log.is_file()
     assert "boom in the broken scene" in message  # the log's last lines
+
+
+TEX_SCENE = """\
+from manim import *
+import relu_anim.visual  # the shared, locked TeX cache
+
+
+class {scene}(Scene):
+    def construct(self):
+        self.add(MathTex(r"c + \\sum_i a_i \\, \\mathrm{{ReLU}}(x - h_i)", r"{own}"))
+        self.wait(0.4)
+"""
+
+
+def test_concurrent_renders_of_chapters_sharing_tex_succeed(tmp_path):
+    """Two chapters compile the same TeX into one cold cache at the same time, as --jobs 2 does."""
+    chapters = []
+    for name, own in (("left", "y_1"), ("right", "y_2")):
+        path = tmp_path / f"{name}.py"
+        path.write_text(TEX_SCENE.format(scene=name.title(), own=own), encoding="utf-8")
+        chapters.append(FakeChapter(name, name.title(), name, path))
+    media = tmp_path / "media"
+    out = render_video("l", chapters=chapters, progress=False, jobs=2, media_dir=media)
+    assert out.is_file()
+    state = load_state(media)["chapters"]
+    assert {key.split("|")[0] for key in state} == {"left", "right"}  # neither record lost the other
+    assert all(is_up_to_date(ch, "l", REPO_ROOT, media) for ch in chapters)
+    assert sorted(p.name for p in (media / "Tex").glob("*.svg"))  # compiled once, shared
+
+
+def test_one_job_and_two_jobs_give_the_same_frames(chapters, media, tmp_path):
+    serial = render_video("l", chapters=chapters, progress=False, jobs=1, force=True, media_dir=tmp_path)
+
+    def frames(path: Path) -> list[str]:
+        with av.open(str(path)) as container:
+            return [hashlib.sha256(f.to_ndarray(format="rgb24").tobytes()).hexdigest()
+                    for f in container.decode(video=0)]
+
+    assert frames(serial) == frames(outputs(media)[0])
+
+
+@pytest.mark.parametrize("jobs", [0, -1, True, 1.5])
+def test_jobs_must_be_a_whole_number_of_at_least_one(jobs, chapters, tmp_path):
+    with pytest.raises(ReluAnimError, match="jobs must be a whole number of at least 1"):
+        render_video("l", chapters=chapters, progress=False, jobs=jobs, media_dir=tmp_path)
+    assert not list(tmp_path.iterdir())
 
 
 def encode_clip(

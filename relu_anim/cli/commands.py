@@ -340,12 +340,14 @@ def _torch_adapter():
 @cloup.option("--quality", "-q", type=cloup.Choice(["l", "m", "h", "k"]), default="l", show_default=True,
               help="l 480p15 preview, m 720p30, h 1080p60, k 2160p60.")
 @cloup.option("--force", is_flag=True, help="Render every chapter again even if up to date.")
-def video(quality: str, force: bool) -> None:
+@cloup.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
+              help="Chapters rendered at once (default: the number of cores).")
+def video(quality: str, force: bool, jobs: int | None) -> None:
     """Render every chapter and join them into media/relu_explainer.mp4 (+ .srt, chapters .vtt)."""
     # lazy: the render pipeline loads av and is needed by video and stills only
     from ..render.video import render_video
 
-    path = render_video(quality, force=force)
+    path = render_video(quality, force=force, jobs=jobs)
     _emit(f"wrote {visible(str(path))}\n")
 
 

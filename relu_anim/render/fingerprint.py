@@ -22,13 +22,15 @@ Examples
 from __future__ import annotations
 
 import ast
+import fcntl
 import hashlib
 import json
 import os
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from ..io.atomic import write_text_atomic
 from ..visual.theme import THEME_ENV
@@ -43,9 +45,11 @@ __all__ = [
     "record_render",
     "save_state",
     "signature",
+    "state_locked",
 ]
 
 _STATE_FILE = ".render-state.json"
+_STATE_LOCK = ".render-state.lock"
 _STATE_VERSION = 2
 _PACKAGE = "relu_anim"
 
@@ -218,14 +222,33 @@ def is_up_to_date(chapter: ChapterLike, quality: str, root: Path, media_dir: Pat
     )
 
 
+@contextmanager
+def state_locked(media_dir: Path) -> Iterator[None]:
+    """Hold the media folder's render-state lock: one read-modify-write at a time.
+
+    Chapters rendered concurrently (``relu-anim video --jobs N``, or two
+    commands at once) each record their render; without the lock one record
+    could overwrite another's.
+    """
+    media_dir.mkdir(parents=True, exist_ok=True)
+    with open(media_dir / _STATE_LOCK, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def record_render(chapter: ChapterLike, quality: str, root: Path, media_dir: Path) -> None:
     """Remember that a chapter was just rendered from its current inputs."""
     mp4, srt = chapter_outputs(chapter, quality, media_dir=media_dir)
-    state = load_state(media_dir)
-    state["chapters"][_state_key(chapter, quality)] = {
+    record = {
         "fingerprint": fingerprint(chapter, quality, root),
         "mp4": signature(mp4),
         "srt": signature(srt),
         "story": signature(story_path(mp4)),
     }
-    save_state(media_dir, state)
+    with state_locked(media_dir):
+        state = load_state(media_dir)
+        state["chapters"][_state_key(chapter, quality)] = record
+        save_state(media_dir, state)

@@ -2,8 +2,11 @@
 
 ``make video`` (``relu-anim video --quality l``) calls :func:`render_video`, which
 
-1. renders each chapter of :data:`~relu_anim.render.chapters.CHAPTERS`, in story
-   order, unless it is up to date (:func:`~relu_anim.render.chapter.render_chapter`);
+1. renders each chapter of :data:`~relu_anim.render.chapters.CHAPTERS` unless it
+   is up to date (:func:`~relu_anim.render.chapter.render_chapter`), up to
+   ``jobs`` manim processes at a time (the TeX cache and the render state are
+   shared safely, see :mod:`relu_anim.visual.caches` and
+   :func:`~relu_anim.render.fingerprint.state_locked`);
 2. joins the chapter clips into ``media/relu_explainer.mp4`` without re-encoding,
    with chapter markers, ``relu_explainer.chapters.vtt`` and one
    ``relu_explainer.srt`` on the joined timeline
@@ -14,7 +17,9 @@ A second run with nothing changed renders nothing and skips the join.
 
 from __future__ import annotations
 
+import os
 import time
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -25,13 +30,27 @@ from ..errors import ReluAnimError
 from .chapter import render_chapter
 from .chapters import CHAPTERS, REPO_ROOT
 from .clips import ChapterClip, ChapterLike, check_quality, media_folder
-from .fingerprint import is_up_to_date, load_state, save_state, signature
+from .fingerprint import is_up_to_date, load_state, save_state, signature, state_locked
 from .join import join_clips
 
-__all__ = ["VIDEO_NAME", "render_video"]
+__all__ = ["VIDEO_NAME", "default_jobs", "render_video"]
 
 #: The joined video's file stem in the media folder.
 VIDEO_NAME = "relu_explainer"
+
+
+def default_jobs() -> int:
+    """How many chapters to render at once by default: the cores this process may use.
+
+    Examples
+    --------
+    >>> default_jobs() >= 1
+    True
+    """
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def _join_record(
@@ -117,9 +136,15 @@ def _render_all(
     root: Path,
     media: Path,
     report: _Report,
+    jobs: int,
 ) -> list[ChapterClip]:
-    clips = []
-    for i, ch in enumerate(chapters):
+    """Render the chapters, ``jobs`` at a time; the clips in story order.
+
+    On a failure no further chapter starts, those running finish, and the
+    first failure (in story order) is raised.
+    """
+
+    def one(i: int, ch: ChapterLike) -> ChapterClip:
         report.start(i)
         if force or not is_up_to_date(ch, quality, root, media):
             report.note(i, "rendering")
@@ -129,8 +154,17 @@ def _render_all(
             report.done(i, "failed")
             raise
         report.done(i, "rendered" if clip.rendered else "up to date")
-        clips.append(clip)
-    return clips
+        return clip
+
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="chapter") as pool:
+        futures = [pool.submit(one, i, ch) for i, ch in enumerate(chapters)]
+        wait(futures, return_when=FIRST_EXCEPTION)
+        for future in futures:
+            future.cancel()  # those not started yet
+    failures = [f.exception() for f in futures if not f.cancelled() and f.exception() is not None]
+    if failures:
+        raise failures[0]
+    return [f.result() for f in futures]
 
 
 def render_video(
@@ -139,6 +173,7 @@ def render_video(
     chapters: Sequence[ChapterLike] = CHAPTERS,
     force: bool = False,
     progress: bool = True,
+    jobs: int | None = None,
     root: Path | str = REPO_ROOT,
     media_dir: Path | str | None = None,
 ) -> Path:
@@ -159,6 +194,9 @@ def render_video(
         Render every chapter and join even if up to date.
     progress
         Show one line per chapter (status and seconds) on stderr.
+    jobs
+        Chapters rendered at once, each in its own manim process; default
+        :func:`default_jobs` (the cores available). The output does not depend on it.
     root
         The directory manim runs in; default the repository.
     media_dir
@@ -187,19 +225,23 @@ def render_video(
     check_quality(quality)
     if not chapters:
         raise ReluAnimError("video: no chapters to render")
+    jobs = default_jobs() if jobs is None else jobs
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ReluAnimError(f"video: jobs must be a whole number of at least 1 (got {jobs!r})")
     root = Path(root).resolve()
     media = media_folder(root, media_dir)
     outputs = [media / f"{VIDEO_NAME}{ext}" for ext in (".mp4", ".srt", ".chapters.vtt")]
     with _Report(chapters, progress) as report:
-        clips = _render_all(chapters, quality, force, root, media, report)
+        clips = _render_all(chapters, quality, force, root, media, report, jobs)
     unchanged = not force and not any(c.rendered for c in clips)
     if unchanged and load_state(media).get("join") == _join_record(quality, clips, outputs):
         report.line("joined video: up to date")
         return outputs[0]
     join_clips(clips, *outputs)
-    state = load_state(media)
-    state["join"] = _join_record(quality, clips, outputs)
-    save_state(media, state)
+    with state_locked(media):
+        state = load_state(media)
+        state["join"] = _join_record(quality, clips, outputs)
+        save_state(media, state)
     total = sum(c.duration for c in clips)
     report.line(f"joined video: {len(clips)} chapters, {total:.1f} s")
     return outputs[0]
