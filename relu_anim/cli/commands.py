@@ -352,6 +352,21 @@ def video(quality: str, force: bool, jobs: int | None) -> None:
 
 
 @cli.command()
+@cloup.argument("name")
+@cloup.argument("beat")
+@cloup.option("--quality", "-q", type=cloup.Choice(["l", "m", "h", "k", "t"]), default="l", show_default=True,
+              help="l 480p15, m 720p30, h 1080p60, k 2160p60, t 180p5 thumbnail.")
+def preview(name: str, beat: str, quality: str) -> None:
+    """Render one beat of a chapter alone, in seconds: preview x2 "Let the kinks move"."""
+    # lazy: the render pipeline loads av and manim, needed by the render commands only
+    from ..render.chapters import chapter
+    from ..render.preview import preview_beat
+
+    path = preview_beat(chapter(name), beat, quality)
+    _emit(f"wrote {visible(str(path))}\n")
+
+
+@cli.command()
 @cloup.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("media/readme"),
               show_default=True, help="Folder for the PNG stills and the GIF.")
 def stills(out: Path) -> None:

@@ -18,7 +18,7 @@ from .chapters import REPO_ROOT
 from .clips import MANIM_FLAGS, ChapterClip, ChapterLike, chapter_outputs, check_quality, media_folder, probe, story_path
 from .fingerprint import is_up_to_date, record_render
 
-__all__ = ["render_chapter"]
+__all__ = ["render_chapter", "run_manim"]
 
 _LOG_TAIL_LINES = 25
 
@@ -39,14 +39,19 @@ def _log_tail(log: Path, lines: int = _LOG_TAIL_LINES) -> str:
     return "\n".join(text[-lines:])
 
 
-def _run_manim(chapter: ChapterLike, quality: str, root: Path, media_dir: Path) -> None:
-    """Render one chapter with manim; raise with the log's tail if it fails."""
+def run_manim(chapter: ChapterLike, quality: str, root: Path, media_dir: Path, *,
+              env: dict[str, str] | None = None, log_name: str = "render") -> Path:
+    """Render one chapter with manim in a subprocess; raise with the log's tail if it fails.
+
+    ``env`` adds environment variables for manim (e.g. ``RELU_ANIM_BEAT``); the
+    log is ``<media_dir>/logs/<log_name>-<chapter>-<quality>.log``. Returns the video.
+    """
     mp4, srt = chapter_outputs(chapter, quality, media_dir=media_dir)
     srt.unlink(missing_ok=True)  # a scene that lost its subcaptions leaves none behind
     story_path(mp4).unlink(missing_ok=True)  # likewise its storyboard record
-    log = media_dir / "logs" / f"render-{chapter.name}-{quality}.log"
+    log = media_dir / "logs" / f"{log_name}-{chapter.name}-{quality}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "COLUMNS": "120"}  # readable tracebacks in the log
+    env = {**os.environ, "COLUMNS": "120", **(env or {})}  # readable tracebacks in the log
     with log.open("w", encoding="utf-8") as out:
         code = subprocess.run(
             _manim_command(chapter, quality, media_dir),
@@ -57,6 +62,7 @@ def _run_manim(chapter: ChapterLike, quality: str, root: Path, media_dir: Path) 
         raise ReluAnimError(
             f"render: chapter {chapter.name!r} failed ({why}); log: {log}\n{_log_tail(log)}"
         )
+    return mp4
 
 
 def render_chapter(
@@ -112,7 +118,7 @@ def render_chapter(
     media = media_folder(root, media_dir)
     rendered = force or not is_up_to_date(chapter, quality, root, media)
     if rendered:
-        _run_manim(chapter, quality, root, media)
+        run_manim(chapter, quality, root, media)
         record_render(chapter, quality, root, media)
     mp4, srt = chapter_outputs(chapter, quality, media_dir=media)
     return ChapterClip(

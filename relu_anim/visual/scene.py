@@ -25,6 +25,12 @@ quick animation. Two hooks, :meth:`ChapterScene.beat_ended` and
 :meth:`ChapterScene.narration_ended`, let tests look at the real scene at the
 end of every beat and narration (golden frames, text layout, quoted numbers).
 
+To preview one beat, set ``RELU_ANIM_BEAT`` to its title: the beats before it
+run as manim sections with ``skip_animations`` (the scene's state is built, no
+frame is drawn), the beat is rendered with its captions starting at 0, and the
+scene ends where the next beat would begin. An unknown title fails with the
+list of the chapter's beats.
+
 Examples
 --------
 A chapter reads like its storyboard::
@@ -47,11 +53,15 @@ from typing import Any, Iterator
 
 from manim import UL, DecimalNumber, Integer, MathTex, Scene, SingleStringMathTex, Tex, Text, config
 from manim.animation.animation import prepare_animation
+from manim.utils.exceptions import EndSceneEarlyException
 
 from .theme import Theme, current_theme
 from ..errors import ReluAnimError
 
-__all__ = ["ChapterScene", "READING_WORDS_PER_SECOND", "STORY_SUFFIX", "STORY_VERSION"]
+__all__ = ["BEAT_ENV", "ChapterScene", "READING_WORDS_PER_SECOND", "STORY_SUFFIX", "STORY_VERSION"]
+
+#: Set to a beat's title to render that beat only: ``RELU_ANIM_BEAT="Let the kinks move" manim -pql scenes/x2.py``.
+BEAT_ENV = "RELU_ANIM_BEAT"
 
 #: The storyboard record of a render: ``<Scene>.story.json`` beside ``<Scene>.mp4``.
 STORY_SUFFIX = ".story.json"
@@ -97,6 +107,8 @@ class ChapterScene(Scene):
         self.timeline: list[tuple[str, float, float, str | None]] = []
         self._narrating: str | None = None
         self._waiting = False
+        self.preview_beat: str | None = os.environ.get(BEAT_ENV, "").strip() or None
+        self._preview_start: float | None = None  # when the previewed beat began
         self.camera.background_color = self.theme.background
         for cls in _TEXT_CLASSES:
             cls.set_default(color=self.theme.text)
@@ -105,6 +117,12 @@ class ChapterScene(Scene):
         """End the last beat, write the storyboard record beside the video, restore text colours."""
         if self.beats:
             self.beat_ended(len(self.beats) - 1, self.beats[-1])
+        if self.preview_beat is not None and self._preview_start is None:
+            for cls in _TEXT_CLASSES:
+                cls.set_default()
+            known = "; ".join(repr(b) for b in self.beats)
+            raise ReluAnimError(f"{BEAT_ENV}: {type(self).__name__} has no beat {self.preview_beat!r}; "
+                                f"its beats: {known}")
         for cls in _TEXT_CLASSES:
             cls.set_default()
         self._write_story()
@@ -130,7 +148,7 @@ class ChapterScene(Scene):
         }
 
     def _write_story(self) -> None:
-        if config.dry_run:
+        if config.dry_run or self.preview_beat is not None:  # a preview is not the chapter
             return
         try:
             movie = Path(self.renderer.file_writer.movie_file_path)
@@ -180,9 +198,14 @@ class ChapterScene(Scene):
         """Start the beat ``title``: a new section, one clip with ``--save_sections``."""
         if self.beats:
             self.beat_ended(len(self.beats) - 1, self.beats[-1])
+        if self._preview_start is not None:  # the previewed beat is over
+            raise EndSceneEarlyException()
         self.beats.append(title)
         self.beat_starts.append(self.time)
-        self.next_section(title)
+        skip = self.preview_beat is not None and title.casefold() != self.preview_beat.casefold()
+        if self.preview_beat is not None and not skip:
+            self._preview_start = self.time
+        self.next_section(title, skip_animations=skip)
 
     @staticmethod
     def reading_time(text: str) -> float:
@@ -232,7 +255,10 @@ class ChapterScene(Scene):
         # measured, not computed: the clock advances in whole frames, and the
         # caption must end exactly where the next one may begin
         shown = self.time - start
-        self.add_subcaption(text, duration=shown, offset=-shown)
+        if self.preview_beat is None:
+            self.add_subcaption(text, duration=shown, offset=-shown)
+        elif self._preview_start is not None:  # the previewed beat's video starts at 0
+            self.add_subcaption(text, duration=shown, offset=-shown - self._preview_start)
         self.narration.append((start, shown, text))
         self.narration_ended(text)
 
