@@ -41,6 +41,7 @@ class Chapter:
 
 CHAPTERS: tuple[Chapter, ...] = (
     Chapter("relu_shift", "ReluShift", "ReLU, shifted"),
+    Chapter("units_sum", "UnitsSum", "Units become terms"),
     Chapter("bends", "Bends", "Sums that bend"),
     Chapter("x2", "X2Fit", "Fitting x² with 1 to 100 units"),
     Chapter("linear_collapse", "LinearCollapse", "Linear layers collapse"),

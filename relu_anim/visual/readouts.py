@@ -88,6 +88,9 @@ class Readout(VGroup):
         The number shown.
     style, digits
         How it is written (see :func:`~relu_anim.story.numbers.format_number`).
+    places
+        With ``style="fixed"`` only: this many decimal places instead of ``digits``
+        significant digits (numbers that are added up on screen share one resolution).
     equals
         Put ``=`` between label and number.
     color
@@ -119,12 +122,13 @@ class Readout(VGroup):
     """
 
     def __init__(self, label: str | Mobject, value: float, *, style: Style = "auto", digits: int = 3,
-                 equals: bool = True, color: Any = None, font_size: float = 34,
+                 places: int | None = None, equals: bool = True, color: Any = None, font_size: float = 34,
                  theme: Theme | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         theme = theme or current_theme()
         self.style: Style = style
         self.digits = digits
+        self.places = places
         self.font_size = font_size
         self.number_color = color or theme.text
         self.equals = equals
@@ -140,7 +144,7 @@ class Readout(VGroup):
 
     # ----------------------------------------------------------------- parts
     def _number(self, value: float) -> VGroup:
-        mantissa, exponent, places = format_number(value, self.style, self.digits)
+        mantissa, exponent, places = format_number(value, self.style, self.digits, places=self.places)
         kw = dict(font_size=self.font_size, color=self.number_color)
         first = (Integer(int(mantissa), **kw) if self.style == "integer"
                  else DecimalNumber(mantissa, num_decimal_places=places, **kw))
@@ -162,12 +166,12 @@ class Readout(VGroup):
     @property
     def tex(self) -> str:
         """The number as shown, in TeX."""
-        return format_tex(self.value, self.style, self.digits)
+        return format_tex(self.value, self.style, self.digits, places=self.places)
 
     @property
     def shown(self) -> float:
         """The number as shown (rounded), as a float."""
-        return format_number(self.value, self.style, self.digits).value
+        return format_number(self.value, self.style, self.digits, places=self.places).value
 
     # ---------------------------------------------------------------- update
     def set_value(self, value: float) -> "Readout":
