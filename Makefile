@@ -10,18 +10,26 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 QUALITY ?= l
+THEME ?= dark
 # parallel test workers (pytest-xdist) and chapters rendered at once by `make video`; default: one per core
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 SYSTEM_PACKAGES := pkg-config libcairo2-dev libpango1.0-dev \
-	texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm cm-super-minimal
+	texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm cm-super-minimal \
+	chromium
 
-.PHONY: test video install system bench clean lock
+.PHONY: test video pack slides install system bench clean lock
 
 test: install
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
 
 video: install
 	$(BIN)/relu-anim video --quality $(QUALITY) --jobs $(JOBS)
+
+pack: install
+	$(BIN)/relu-anim pack --quality $(QUALITY) --theme $(THEME) --jobs $(JOBS)
+
+slides: install
+	RELU_ANIM_THEME=$(THEME) $(BIN)/relu-anim slides --quality $(QUALITY) --jobs $(JOBS)
 
 bench: install
 	$(BIN)/python bench/breakpoints.py

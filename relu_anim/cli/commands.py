@@ -352,6 +352,40 @@ def video(quality: str, force: bool, jobs: int | None) -> None:
 
 
 @cli.command()
+@cloup.option("--quality", "-q", type=cloup.Choice(["l", "m", "h", "k"]), default="l", show_default=True,
+              help="l 480p15, m 720p30, h 1080p60, k 2160p60.")
+@cloup.option("--theme", type=cloup.Choice(["dark", "light"]), default="dark", show_default=True,
+              help="dark for video, light for white pages and slides.")
+@cloup.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
+              help="Chapters rendered at once (default: the number of cores).")
+@cloup.option("--out", "-o", type=click.Path(path_type=Path), default=None,
+              help="The pack's folder (default: media/pack, media/pack-light).")
+def pack(quality: str, theme: str, jobs: int | None, out: Path | None) -> None:
+    """Build the course pack: per-chapter MP4/WebM/captions/posters/GIFs, index.html, manifest."""
+    # lazy: the render pipeline loads av and manim, needed by the render commands only
+    from ..render.pack import build_pack
+
+    path = build_pack(quality, theme, out=out, jobs=jobs)
+    _emit(f"wrote {visible(str(path))}\n")
+
+
+@cli.command()
+@cloup.option("--quality", "-q", type=cloup.Choice(["l", "m", "h", "k"]), default="l", show_default=True,
+              help="l 480p15, m 720p30, h 1080p60, k 2160p60.")
+@cloup.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
+              help="Chapters rendered at once (default: the number of cores).")
+@cloup.option("--out", "-o", type=click.Path(path_type=Path), default=None,
+              help="The slides' folder (default: media/slides).")
+def slides(quality: str, jobs: int | None, out: Path | None) -> None:
+    """Lecture slides: one slide per beat of every chapter, as .pptx and .html (theme: RELU_ANIM_THEME)."""
+    # lazy: the render pipeline loads av and manim, needed by the render commands only
+    from ..render.slides import build_slides
+
+    path = build_slides(quality, out=out, jobs=jobs)
+    _emit(f"wrote {visible(str(path))}\n")
+
+
+@cli.command()
 @cloup.argument("name")
 @cloup.argument("beat")
 @cloup.option("--quality", "-q", type=cloup.Choice(["l", "m", "h", "k", "t"]), default="l", show_default=True,

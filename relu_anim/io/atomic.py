@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import stat
 import tempfile
 from pathlib import Path
@@ -34,7 +35,7 @@ from typing import BinaryIO, Iterator
 from .reading import file_type
 from ..errors import ReluAnimError
 
-__all__ = ["atomic_file", "atomic_path", "file_mode", "output_target", "write_atomic", "write_text_atomic"]
+__all__ = ["atomic_file", "atomic_folder", "atomic_path", "file_mode", "output_target", "write_atomic", "write_text_atomic"]
 
 #: How many symbolic links :func:`output_target` follows, as the kernel's ``ELOOP`` limit.
 MAX_LINKS = 40
@@ -207,3 +208,49 @@ def write_text_atomic(path: Path | str, text: str) -> None:
     """
     with atomic_path(path, make_parents=True) as tmp:
         Path(tmp).write_text(text, encoding="utf-8")
+
+
+@contextlib.contextmanager
+def atomic_folder(target: Path | str) -> Iterator[Path]:
+    """Build a folder in a temporary place beside ``target``; put it in place only when complete.
+
+    Yields the empty folder to fill. When the block ends normally, the old
+    ``target`` (if any) is moved aside, the new folder renamed to ``target``,
+    and the old one removed; when it raises, the new folder is removed and
+    ``target`` is as it was. A ``target`` that is a file or a symbolic link is
+    refused (it is not replaced).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> where = Path(tempfile.mkdtemp()) / "pack"
+    >>> with atomic_folder(where) as building:
+    ...     _ = (building / "index.html").write_text("hello")
+    >>> sorted(p.name for p in where.iterdir())
+    ['index.html']
+    """
+    target = Path(target)
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise ReluAnimError(f"{target}: exists and is not a folder; move it away")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    try:
+        yield building
+        umask = os.umask(0)
+        os.umask(umask)
+        building.chmod(0o777 & ~umask)  # mkdtemp made it private; the folder is for sharing
+        old = None
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+            os.rmdir(old)
+            target.rename(old)
+        try:
+            building.rename(target)
+        except OSError:
+            if old is not None:
+                old.rename(target)
+            raise
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)

@@ -20,7 +20,8 @@ from typing import Any, Sequence
 
 from .clips import ChapterClip
 
-__all__ = ["combined_srt", "milliseconds", "parse_srt", "srt_time", "vtt_chapters", "vtt_time"]
+__all__ = ["beat_chapters_vtt", "combined_srt", "milliseconds", "parse_srt", "srt_time", "srt_to_vtt",
+           "vtt_chapters", "vtt_time"]
 
 _SRT_TIME = re.compile(
     r"(\d+):(\d\d):(\d\d)[,.](\d{3})\s*-->\s*(\d+):(\d\d):(\d\d)[,.](\d{3})"
@@ -50,6 +51,47 @@ def vtt_chapters(markers: Sequence[dict[str, Any]], names: Sequence[str]) -> str
         text = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         timing = f"{vtt_time(marker['start'])} --> {vtt_time(marker['end'])}"
         cues.append(f"{name}\n{timing}\n{text}")
+    return "\n\n".join(cues) + "\n"
+
+
+def _vtt_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("-->", "→")
+
+
+def srt_to_vtt(text: str) -> str:
+    r"""WebVTT captions with the cues of an SRT file (browsers read WebVTT, not SRT).
+
+    Examples
+    --------
+    >>> print(srt_to_vtt("1\n00:00:01,000 --> 00:00:02,500\nx < y & z\n"), end="")
+    WEBVTT
+    <BLANKLINE>
+    1
+    00:00:01.000 --> 00:00:02.500
+    x &lt; y &amp; z
+    """
+    cues = ["WEBVTT"]
+    for i, (start, end, body) in enumerate(parse_srt(text), start=1):
+        cues.append(f"{i}\n{vtt_time(start)} --> {vtt_time(end)}\n{_vtt_text(body)}")
+    return "\n\n".join(cues) + "\n"
+
+
+def beat_chapters_vtt(beats: Sequence[dict[str, Any]]) -> str:
+    """WebVTT chapters of one chapter: a cue per beat (``title``, ``start``, ``end`` in seconds).
+
+    Examples
+    --------
+    >>> print(beat_chapters_vtt([{"title": "ReLU", "start": 0, "end": 2.5}]), end="")
+    WEBVTT
+    <BLANKLINE>
+    beat-1
+    00:00:00.000 --> 00:00:02.500
+    ReLU
+    """
+    cues = ["WEBVTT"]
+    for i, beat in enumerate(beats, start=1):
+        timing = f"{vtt_time(milliseconds(beat['start']))} --> {vtt_time(milliseconds(beat['end']))}"
+        cues.append(f"beat-{i}\n{timing}\n{_vtt_text(beat['title'])}")
     return "\n\n".join(cues) + "\n"
 
 

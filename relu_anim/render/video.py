@@ -33,7 +33,7 @@ from .clips import ChapterClip, ChapterLike, check_quality, media_folder
 from .fingerprint import is_up_to_date, load_state, save_state, signature, state_locked
 from .join import join_clips
 
-__all__ = ["VIDEO_NAME", "default_jobs", "render_video"]
+__all__ = ["VIDEO_NAME", "default_jobs", "render_chapters", "render_video"]
 
 #: The joined video's file stem in the media folder.
 VIDEO_NAME = "relu_explainer"
@@ -167,6 +167,39 @@ def _render_all(
     return [f.result() for f in futures]
 
 
+def render_chapters(
+    quality: str = "l",
+    *,
+    chapters: Sequence[ChapterLike] = CHAPTERS,
+    force: bool = False,
+    progress: bool = True,
+    jobs: int | None = None,
+    root: Path | str = REPO_ROOT,
+    media_dir: Path | str | None = None,
+) -> list[ChapterClip]:
+    """Render every chapter that is not up to date, ``jobs`` at a time; the clips in story order.
+
+    Parameters as for :func:`render_video`, which joins what this returns.
+
+    Examples
+    --------
+    >>> render_chapters("l", jobs=0)
+    Traceback (most recent call last):
+    ...
+    relu_anim.errors.ReluAnimError: video: jobs must be a whole number of at least 1 (got 0)
+    """
+    check_quality(quality)
+    if not chapters:
+        raise ReluAnimError("video: no chapters to render")
+    jobs = default_jobs() if jobs is None else jobs
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ReluAnimError(f"video: jobs must be a whole number of at least 1 (got {jobs!r})")
+    root = Path(root).resolve()
+    media = media_folder(root, media_dir)
+    with _Report(chapters, progress) as report:
+        return _render_all(chapters, quality, force, root, media, report, jobs)
+
+
 def render_video(
     quality: str = "l",
     *,
@@ -222,17 +255,12 @@ def render_video(
     >>> render_video("l")  # doctest: +SKIP
     PosixPath('.../media/relu_explainer.mp4')
     """
-    check_quality(quality)
-    if not chapters:
-        raise ReluAnimError("video: no chapters to render")
-    jobs = default_jobs() if jobs is None else jobs
-    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
-        raise ReluAnimError(f"video: jobs must be a whole number of at least 1 (got {jobs!r})")
+    clips = render_chapters(quality, chapters=chapters, force=force, progress=progress, jobs=jobs,
+                            root=root, media_dir=media_dir)
     root = Path(root).resolve()
     media = media_folder(root, media_dir)
     outputs = [media / f"{VIDEO_NAME}{ext}" for ext in (".mp4", ".srt", ".chapters.vtt")]
-    with _Report(chapters, progress) as report:
-        clips = _render_all(chapters, quality, force, root, media, report, jobs)
+    report = _Report(chapters, progress)
     unchanged = not force and not any(c.rendered for c in clips)
     if unchanged and load_state(media).get("join") == _join_record(quality, clips, outputs):
         report.line("joined video: up to date")

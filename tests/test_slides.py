@@ -1,0 +1,77 @@
+"""Lecture slides: one slide per beat, cut from the chapter's own clip (PowerPoint and HTML)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import pytest
+from pptx import Presentation
+
+from relu_anim.render.slides import build_slides
+
+SCENE = '''
+from manim import Circle, Create, Square, Transform
+from relu_anim.visual import ChapterScene
+
+
+class Deck(ChapterScene):
+    def construct(self):
+        self.beat("A square")
+        square = Square()
+        self.narrate("First, a square.", Create(square), run_time=1.0, wait=0.2, fill=False)
+        self.beat("A circle")
+        self.narrate("It turns round.", Transform(square, Circle()), run_time=1.0, wait=0.2, fill=False)
+        self.narrate("And moves.", square.animate.shift([1, 0, 0]), run_time=0.6, wait=0.2, fill=False)
+        self.beat("Gone")
+        self.narrate("Then it shrinks.", square.animate.scale(0.3), run_time=0.8, wait=0.2, fill=False)
+'''
+
+
+@dataclass(frozen=True)
+class TinyChapter:
+    name: str
+    scene: str
+    title: str
+    path: Path
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("deck")
+    (folder / "deck.py").write_text(SCENE)
+    media = folder / "media"
+    chapter = TinyChapter("deck", "Deck", "A deck", folder / "deck.py")
+    slides = build_slides("t", chapters=[chapter], progress=False, media_dir=media)
+    return slides, media / "videos" / "deck" / "180p5" / "Deck.mp4"
+
+
+def _frames(path: Path) -> list[str]:
+    with av.open(str(path)) as c:
+        return [hashlib.sha256(f.to_ndarray(format="rgb24").tobytes()).hexdigest() for f in c.decode(video=0)]
+
+
+def test_one_slide_per_beat_with_its_clip_and_narration(made):
+    slides, _ = made
+    deck = Presentation(str(slides / "01-deck.pptx"))
+    assert len(deck.slides) == 3
+    assert [s.name for s in deck.slides] == ["A square", "A circle", "Gone"]
+    for slide in deck.slides:
+        assert any(shape.shape_type == 16 for shape in slide.shapes)  # MSO_SHAPE_TYPE.MEDIA
+    notes = [s.notes_slide.notes_text_frame.text for s in deck.slides]
+    assert "It turns round." in notes[1] and "And moves." in notes[1] and "First, a square." not in notes[1]
+    assert json.loads((slides / "slides.json").read_text())[0]["beats"] == ["A square", "A circle", "Gone"]
+    page = (slides / "01-deck.html").read_text()
+    assert page.count("<section") == 3 and 'lang="en"' in page
+
+
+def test_the_beats_are_the_chapter_frame_for_frame(made):
+    slides, chapter_mp4 = made
+    beats = sorted((slides / "01-deck").glob("beat-*.mp4"))
+    assert [b.name for b in beats] == ["beat-01.mp4", "beat-02.mp4", "beat-03.mp4"]
+    joined = [h for b in beats for h in _frames(b)]
+    assert joined == _frames(chapter_mp4)
+    assert [len(_frames(b)) for b in beats] == [6, 10, 5]  # 1.2 s, 1.2 + 0.8 s, 1.0 s at 5 fps
