@@ -61,7 +61,8 @@ from typing import Callable
 import numpy as np
 
 from .checks import check_domain
-from .construct import _check_fit_domain, _check_target, _values, check_units, network_from_knots, shifted_relu_sum
+from .construct import (_check_fit_domain, _check_target, _values, check_units, construct, network_from_knots,
+                        shifted_relu_sum)
 from .errors import ReluAnimError
 from .metrics import Function, max_error
 from .network import Network
@@ -598,19 +599,49 @@ def minimax_fit(target: Function, domain: tuple[float, float], units: int) -> Mi
     for (pieces, flat), (lo, hi, _) in sorted(zip(layouts, coarse), key=lambda item: item[1][0]):
         # the coarse levels used 33 points: widen the bracket for what 129 points may add
         if (1 - 1e-3) * lo > best_hi + _EPS * scale or (best is not None and (1 - 1e-3) * lo > best.max_error):
-            bounds.append(lo)
+            bounds.append((1 - 1e-3) * lo)
             continue
         bound, _, knots = _discontinuous(target, a, b, pieces, flat, 0.0, 1.02 * hi + _EPS * scale,
                                          2 * _EPS, _PIECE_POINTS)
         bounds.append(bound)
         values = _joined(target, knots, flat)
-        net = _network(knots, values, flat, n)
-        error = _measure(target, net, a, b)
-        if error > bound * (1 + 1e-9) + 64 * _EPS * scale:
-            knots, values = _polish(target, knots, values, flat, scale)
-            net = _network(knots, values, flat, n)
-            error = _measure(target, net, a, b)
-        if best is None or error < best.max_error:
-            best = MinimaxFit(net, knots, values, flat, error, 0.0)
+        best = _better(best, target, knots, values, flat, n, bound, scale)
+    # the least-squares fit of --objective mse as a start too: the result is never worse than it
+    start = construct(target, (a, b), n).piecewise(a, b)
+    layout = _layout_of(start.knots, start.slopes, n)
+    if layout is not False and best is not None:
+        flat = layout
+        values = start(start.knots)
+        if flat is not None:
+            values[flat + 1] = values[flat]
+        best = _better(best, target, start.knots, values, flat, n, 0.0, scale)
     assert best is not None
     return MinimaxFit(best.network, best.knots, best.values, best.flat, best.max_error, float(min(bounds)))
+
+
+def _better(best: MinimaxFit | None, target: Function, knots: np.ndarray, values: np.ndarray,
+            flat: int | None, units: int, bound: float, scale: float) -> MinimaxFit:
+    """``best``, or the fit from this start (polished unless it already meets ``bound``) if that is better."""
+    a, b = knots[0], knots[-1]
+    net = _network(knots, values, flat, units)
+    candidates = [(_measure(target, net, a, b), knots, values, net)]
+    if candidates[0][0] > bound * (1 + 1e-9) + 64 * _EPS * scale:
+        knots, values = _polish(target, knots, values, flat, scale)
+        net = _network(knots, values, flat, units)
+        candidates.append((_measure(target, net, a, b), knots, values, net))
+    error, knots, values, net = min(candidates, key=lambda c: c[0])
+    if best is None or error < best.max_error:
+        return MinimaxFit(net, knots, values, flat, error, 0.0)
+    return best
+
+
+def _layout_of(knots: np.ndarray, slopes: np.ndarray, units: int) -> int | None | bool:
+    """The layout of a polyline with ``units`` units: its flat piece, ``None`` (linear unit) or False (neither)."""
+    kinks = len(knots) - 2
+    if kinks == units - 1:
+        return None
+    if kinks == units:
+        flat = np.flatnonzero(slopes == 0)
+        if len(flat):
+            return int(flat[0])
+    return False
