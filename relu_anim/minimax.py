@@ -67,12 +67,15 @@ from .errors import ReluAnimError
 from .metrics import Function, max_error
 from .network import Network
 
-__all__ = ["MAX_MINIMAX_UNITS", "MinimaxFit", "best_line", "minimax_fit"]
+__all__ = ["MAX_MINIMAX_UNITS", "POLISH_STOP", "MinimaxFit", "best_line", "minimax_fit"]
 
 #: Most units a minimax fit is attempted with: every layout is searched, so the
 #: cost grows with the square of the units (20 units: a few seconds).
 MAX_MINIMAX_UNITS = 50
 
+#: The polishing stops when its best step would lower the max error by less than this
+#: fraction of it (or a few ulps of the target): the error's peaks are then level to that.
+POLISH_STOP = 1e-13
 #: Points on which a piece's own best line is measured (odd: the middle is one).
 _PIECE_POINTS = 129
 #: Sample points per piece of the polishing step, before refinement.
@@ -379,22 +382,26 @@ def _lp_min(cost: np.ndarray, rows: np.ndarray, bounds: np.ndarray, max_pivots: 
     """Minimise ``cost·z`` subject to ``rows·z ≤ bounds`` (z free), by the revised simplex method on the dual.
 
     The dual ``min bounds·μ, rowsᵀμ = −cost, μ ≥ 0`` is solved in two phases
-    (artificial variables first), each iteration solving with the basis
-    afresh (no tableau to drift); Dantzig's rule, Bland's after a degenerate
-    pivot. The primal ``z`` is the simplex multipliers of the optimal basis.
-    Requires a feasible, bounded primal.
+    (artificial variables first), each iteration solving with the basis afresh
+    (no tableau to drift), Dantzig's rule in and Harris's ratio test out (the
+    largest pivot among near-ties). The dual of a minimax problem is highly
+    degenerate (its right-hand side is one 1 among zeros), so the right-hand
+    side is perturbed by ``2⁻⁴⁴·(i + 1)/k`` per equation: no ties, no cycling. The
+    primal ``z`` is the simplex multipliers of the final basis, so it satisfies
+    every constraint (to rounding); the perturbation can leave its objective
+    above the optimum by about ``2⁻⁴⁴`` times the bounds' size.
     """
     k, count = rows.shape[1], rows.shape[0]
     b_eq = -np.asarray(cost, dtype=float)
     flip = np.where(b_eq < 0, -1.0, 1.0)
-    # columns: the constraints' μ, then one artificial per equation (±1 so that it starts ≥ 0)
+    b_eq = b_eq + flip * 2.0**-44 * (np.arange(k) + 1) / k
+    # columns: the constraints' μ, then one artificial per equation (±1 so that it starts > 0)
     matrix = np.hstack([rows.T, np.diag(flip)])
     prices = np.concatenate([bounds.astype(float), np.zeros(k)])
     basis = np.arange(count, count + k)
 
     def run(costs: np.ndarray, allowed: int) -> np.ndarray:
         nonlocal basis
-        bland = False
         for _ in range(max_pivots):
             base = matrix[:, basis]
             try:
@@ -408,19 +415,17 @@ def _lp_min(cost: np.ndarray, rows: np.ndarray, bounds: np.ndarray, max_pivots: 
             candidates = np.flatnonzero(reduced < -size)
             if not len(candidates):
                 return multipliers
-            enter = int(candidates[0]) if bland else int(candidates[np.argmin(reduced[candidates])])
+            enter = int(candidates[np.argmin(reduced[candidates])])
             direction = np.linalg.solve(base, matrix[:, enter])  # base is regular: solved above
-            positive = direction > 1e-10 * max(1.0, float(np.max(np.abs(direction))))
+            positive = direction > 1e-9 * max(1.0, float(np.max(np.abs(direction))))
             if not positive.any():
                 raise ReluAnimError("minimax fit: a linear program is unbounded; use --objective mse")
             # Harris's ratio test: among the rows that nearly tie, the largest pivot (a well-conditioned basis)
-            ratios = np.full(k, np.inf)
-            ratios[positive] = np.maximum(level[positive], 0.0) / direction[positive]
+            ratios = np.maximum(level[positive], 0.0) / direction[positive]
             slack = 1e-12 * max(1.0, float(np.max(np.abs(level))))
             limit = np.min((np.maximum(level[positive], 0.0) + slack) / direction[positive])
-            tied = np.flatnonzero(positive & (ratios <= limit))
-            leave = int(tied[np.argmin(basis[tied])]) if bland else int(tied[np.argmax(direction[tied])])
-            bland = bool(ratios[leave] <= 0)
+            tied = np.flatnonzero(positive)[ratios <= limit]
+            leave = int(tied[np.argmax(direction[tied])])
             basis = basis.copy()
             basis[leave] = enter
         raise ReluAnimError("minimax fit: a linear program did not converge; use --objective mse")
@@ -498,8 +503,10 @@ def _polish(target: Function, knots: np.ndarray, values: np.ndarray, flat: int |
         """The grid, the peaks of this fit and those of the latest trials, as (piece, λ)."""
         pool.append(_peaks(target, kn, va))
         del pool[:-8]
-        return (np.concatenate([base_piece] + [p for p, _ in pool]),
-                np.concatenate([base_lam] + [lam for _, lam in pool]))
+        piece = np.concatenate([base_piece] + [p for p, _ in pool])
+        lam = np.concatenate([base_lam] + [lam for _, lam in pool])
+        _, first = np.unique(np.column_stack([piece, lam]), axis=0, return_index=True)  # no twin constraints
+        return piece[first], lam[first]
 
     def errors(kn: np.ndarray, va: np.ndarray, piece: np.ndarray, lam: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         x = kn[piece] + (kn[piece + 1] - kn[piece]) * lam
@@ -532,9 +539,15 @@ def _polish(target: Function, knots: np.ndarray, values: np.ndarray, flat: int |
             box[inner:, :inner] = -np.eye(inner)
             blocks.append(box)
             rhs.append(np.full(2 * inner, radius))
-        step = _lp_min(cost, np.vstack(blocks), np.concatenate(rhs))
+        try:
+            step = _lp_min(cost, np.vstack(blocks), np.concatenate(rhs))
+        except ReluAnimError:  # a numerically singular program: try a smaller step
+            radius *= 0.25
+            if radius <= 16 * _EPS * (b - a):
+                raise
+            continue
         predicted = current - step[-1]
-        if predicted <= max(floor, 1e-13 * current):
+        if predicted <= max(floor, POLISH_STOP * current):
             return knots, values
         new_knots = knots.copy()
         new_knots[1:-1] += step[:inner]
