@@ -25,22 +25,28 @@ the known optimum, ``2/(2n+1)²`` with a flat first piece (:mod:`relu_anim.x2`).
 
 How
 ---
-1. For each layout, the best *discontinuous* fit is found exactly by
-   bisection on the level ``E``: from the left, each piece is made as long as
-   its own best line (or constant, for the flat piece) keeps the error ≤ ``E``;
-   a piece's error only grows with its interval, so this greedy sweep is
-   optimal, and ``E`` is feasible when ``n + 1`` pieces reach ``b``. Piece errors
-   are measured on 129 points, which never overestimates them, so the level
-   found is a lower bound on every continuous fit of the layout
-   (:attr:`MinimaxFit.lower_bound`).
+1. For each layout, the best *discontinuous* fit (pieces need not meet) is
+   found by iterating on the level ``E`` (Illinois regula falsi): from the left,
+   each piece is made as long as its own best line (or constant, for the flat
+   piece) keeps the error ≤ ``E``; a piece's error only grows with its
+   interval, so this greedy sweep is optimal, and ``E`` is feasible when the
+   pieces reach ``b``. A piece's error is measured on 129 points plus its
+   residual's peaks refined by parabola steps, points where the target was
+   evaluated, so it is never overestimated: the level found is a lower bound
+   on every continuous fit of the layout (:attr:`MinimaxFit.lower_bound`),
+   and to rounding the exact one for smooth targets. A coarse pass (33
+   points, level to 10⁻³) first sets aside the layouts that cannot win.
 2. Where the target is convex or concave on each piece the pieces' best lines
-   meet at the kinks (each is the chord shifted by the level), so joining them
-   is already the continuous optimum: max error equal to the lower bound.
+   meet at the kinks (each is the chord shifted by ``E``), so joining them is
+   already the continuous optimum: max error equal to the lower bound.
 3. Otherwise the joined fit is polished by a trust-region sequential linear
    program in the kinks and values (Osborne–Watson), each linear program
-   solved exactly by a small simplex method, until a step no longer lowers the
-   max error; it stops at a fit whose error equioscillates on the sample
-   points. Failing to converge within its budget is refused, not returned.
+   solved by a small revised simplex method (:func:`_lp_min`), until no step
+   lowers the max error by :data:`POLISH_STOP` of it; the error's peaks are
+   then level to that (the tests check the alternation this implies). The
+   least-squares fit of :func:`relu_anim.construct.construct` is polished too,
+   so the result is never worse than it. Not converging within the budget is
+   refused, not returned.
 
 The max error reported is :func:`relu_anim.metrics.max_error` of the network's
 exact pieces, the package's one measure.
@@ -70,8 +76,8 @@ from .network import Network
 __all__ = ["MAX_MINIMAX_UNITS", "POLISH_STOP", "MinimaxFit", "best_line", "minimax_fit"]
 
 #: Most units a minimax fit is attempted with: every layout is searched, so the
-#: cost grows with the square of the units (20 units: a few seconds).
-MAX_MINIMAX_UNITS = 50
+#: cost grows with the square of the units (x² with 20 units: about 30 s of CPU).
+MAX_MINIMAX_UNITS = 20
 
 #: The polishing stops when its best step would lower the max error by less than this
 #: fraction of it (or a few ulps of the target): the error's peaks are then level to that.
@@ -98,7 +104,8 @@ class MinimaxFit:
         The fit's values at ``knots``.
     flat
         Index of the flat piece, or ``None`` for the layout with ``n − 1`` kinks
-        and a linear unit (see the module docstring).
+        and a linear unit (see the module docstring); also ``None`` in the rare
+        case that the least-squares fit, of neither layout, was best.
     max_error
         :func:`relu_anim.metrics.max_error` of the network against the target.
     lower_bound
@@ -360,17 +367,18 @@ def _joined(target: Function, knots: np.ndarray, flat: int | None) -> np.ndarray
 
 
 # ---------------------------------------------------------------- the network
-def _network(knots: np.ndarray, values: np.ndarray, flat: int | None, units: int) -> Network:
-    """The ``units``-unit network equal to the polyline (flat piece ``flat`` exactly flat)."""
+def _network(knots: np.ndarray, values: np.ndarray, flat: int | None) -> Network:
+    """The network equal to the polyline, flat piece ``flat`` exactly flat: ``len(knots) − 1`` units.
+
+    With ``flat=None`` the first unit ``ReLU(x − a)`` carries the first slope.
+    """
     if flat is None:
         return network_from_knots(knots, values, "none")
     slopes = np.diff(values) / np.diff(knots)
     slopes[flat] = 0.0
     jumps = np.diff(slopes)
     flipped = np.arange(1, len(knots) - 1) <= flat
-    net = shifted_relu_sum(jumps, knots[1:-1], values[flat], flipped=flipped)
-    assert net.hidden_units == units
-    return net
+    return shifted_relu_sum(jumps, knots[1:-1], values[flat], flipped=flipped)
 
 
 def _measure(target: Function, net: Network, a: float, b: float) -> float:
@@ -618,29 +626,32 @@ def minimax_fit(target: Function, domain: tuple[float, float], units: int) -> Mi
                                          2 * _EPS, _PIECE_POINTS)
         bounds.append(bound)
         values = _joined(target, knots, flat)
-        best = _better(best, target, knots, values, flat, n, bound, scale)
-    # the least-squares fit of --objective mse as a start too: the result is never worse than it
-    start = construct(target, (a, b), n).piecewise(a, b)
+        best = _better(best, target, knots, values, flat, bound, scale)
+    # the least-squares fit of --objective mse is a candidate as it is, and a start for polishing
+    least_squares = construct(target, (a, b), n)
+    start = least_squares.piecewise(a, b)
     layout = _layout_of(start.knots, start.slopes, n)
-    if layout is not False and best is not None:
-        flat = layout
+    error = _measure(target, least_squares, a, b)
+    if best is None or error < best.max_error:
+        best = MinimaxFit(least_squares, start.knots, start(start.knots), layout if layout is not False else None,
+                          error, 0.0)
+    if layout is not False:
         values = start(start.knots)
-        if flat is not None:
-            values[flat + 1] = values[flat]
-        best = _better(best, target, start.knots, values, flat, n, 0.0, scale)
-    assert best is not None
+        if layout is not None:
+            values[layout + 1] = values[layout]
+        best = _better(best, target, start.knots, values, layout, 0.0, scale)
     return MinimaxFit(best.network, best.knots, best.values, best.flat, best.max_error, float(min(bounds)))
 
 
 def _better(best: MinimaxFit | None, target: Function, knots: np.ndarray, values: np.ndarray,
-            flat: int | None, units: int, bound: float, scale: float) -> MinimaxFit:
+            flat: int | None, bound: float, scale: float) -> MinimaxFit:
     """``best``, or the fit from this start (polished unless it already meets ``bound``) if that is better."""
     a, b = knots[0], knots[-1]
-    net = _network(knots, values, flat, units)
+    net = _network(knots, values, flat)
     candidates = [(_measure(target, net, a, b), knots, values, net)]
     if candidates[0][0] > bound * (1 + 1e-9) + 64 * _EPS * scale:
         knots, values = _polish(target, knots, values, flat, scale)
-        net = _network(knots, values, flat, units)
+        net = _network(knots, values, flat)
         candidates.append((_measure(target, net, a, b), knots, values, net))
     error, knots, values, net = min(candidates, key=lambda c: c[0])
     if best is None or error < best.max_error:
@@ -654,7 +665,8 @@ def _layout_of(knots: np.ndarray, slopes: np.ndarray, units: int) -> int | None 
     if kinks == units - 1:
         return None
     if kinks == units:
-        flat = np.flatnonzero(slopes == 0)
+        # a piece made flat, up to the rounding of the running sums that give its slope
+        flat = np.flatnonzero(np.abs(slopes) <= 64 * _EPS * np.max(np.abs(slopes)))
         if len(flat):
             return int(flat[0])
     return False

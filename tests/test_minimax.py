@@ -258,7 +258,7 @@ def test_cli_fit_objective_max_writes_the_minimax_network(tmp_path):
 @pytest.mark.parametrize("args, pattern", [
     (["--objective", "max", "--method", "train"], r"--objective max goes with --method construct"),
     (["--objective", "l1"], r"Invalid value for '--objective'"),
-    (["--objective", "max", "-n", str(MAX_MINIMAX_UNITS + 1)], r"at most 50 units"),
+    (["--objective", "max", "-n", str(MAX_MINIMAX_UNITS + 1)], rf"at most {MAX_MINIMAX_UNITS} units"),
 ])
 def test_cli_refuses_what_minimax_cannot_do(tmp_path, args, pattern):
     out = tmp_path / "out.json"
