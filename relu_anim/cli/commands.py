@@ -17,6 +17,7 @@ Examples
 .. code-block:: console
 
     $ relu-anim fit "x**2" --domain 0 2 --units 10 --method construct -o x2.json
+    $ relu-anim fit "sin(3*x)" --domain 0 2 --units 5 --objective max -o sin.json
     $ relu-anim breakpoints x2.json
     $ relu-anim breakpoints model.pt --domain -1 1 --activation relu -o kinks.json
 """
@@ -50,6 +51,7 @@ from ..io.json_text import looks_like_json
 from ..io.network_file import MAX_FILE_BYTES, network_from_json, network_json
 from ..io.reading import read_head, read_regular_file
 from ..metrics import fit_metrics
+from ..minimax import MAX_MINIMAX_UNITS, minimax_fit
 from ..network import Network
 from ..piecewise import PiecewiseLinear
 from ..target import parse_target
@@ -203,24 +205,39 @@ def cli() -> None:
 @cloup.option("--domain", nargs=2, type=float, required=True, metavar="A B", help="Fit on [A, B].")
 @cloup.option("--units", "-n", type=int, required=True, metavar="N", help="Hidden ReLU units.")
 @cloup.option("--method", type=cloup.Choice(["construct", "train"]), default="construct", show_default=True,
-              help="construct: closed-form kinks + least squares; train: gradient descent (PyTorch).")
+              help="construct: no training (least squares, or minimax with --objective max); "
+                   "train: gradient descent (PyTorch).")
+@cloup.option("--objective", type=cloup.Choice(["mse", "max"]), default="mse", show_default=True,
+              help="mse: least squares; max: smallest max error (minimax, --method construct only, "
+                   f"at most {MAX_MINIMAX_UNITS} units).")
 @cloup.option("--seed", type=int, default=0, show_default=True, help="Random seed (train).")
 @cloup.option("--steps", type=int, default=None, metavar="K", help="Training steps (train).")
 @cloup.option("--history", is_flag=True, help="Record training snapshots for animations (train).")
 @cloup.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               metavar="FILE.json", help="Where to write the network JSON.")
-def fit(target: str, domain: tuple[float, float], units: int, method: str, seed: int,
+def fit(target: str, domain: tuple[float, float], units: int, method: str, objective: str, seed: int,
         steps: int | None, history: bool, output: Path) -> None:
-    """Fit TARGET (an expression in x, such as "x**2" or "sin(3*x)") with N ReLU units."""
+    """Fit TARGET (an expression in x, such as "x**2" or "sin(3*x)") with N ReLU units.
+
+    --objective max gives the network with the smallest max error among those
+    with one flat piece or a linear unit (all 1-unit networks; for x² on [0, 2]
+    the known optimum 2/(2n+1)²). Training minimises the mean squared error
+    only, so --method train takes --objective mse.
+    """
     _check_output(output)
+    if objective == "max" and method == "train":
+        _fail("--objective max goes with --method construct (training minimises the mean squared error)")
     a, b = _domain(domain)
     units = check_units(units)
+    if objective == "max" and units > MAX_MINIMAX_UNITS:
+        _fail(f"units: --objective max supports at most {MAX_MINIMAX_UNITS} units (got {units}); "
+              "use fewer units or --objective mse")
     func = parse_target(target)
     func.check_finite(a, b)
     if method == "construct":
         if history or steps is not None or seed != 0:
             _fail("--seed, --steps and --history go with --method train")
-        net = construct(func, (a, b), units)
+        net = construct(func, (a, b), units) if objective == "mse" else minimax_fit(func, (a, b), units).network
         snapshots: list[dict[str, Any]] | None = None
     else:
         train = _torch_adapter().train
@@ -230,12 +247,13 @@ def fit(target: str, domain: tuple[float, float], units: int, method: str, seed:
         snapshots = result.history if history else None
     metrics = fit_metrics(net.piecewise(a, b), func, units, func.text)
     payload = network_json(net, (a, b), target=func.text, metrics=metrics, history=snapshots)
-    _write_output(output, payload, [_fit_table(func.text, (a, b), units, method, metrics)])
+    _write_output(output, payload, [_fit_table(func.text, (a, b), units, method, objective, metrics)])
 
 
-def _fit_table(target: str, domain: tuple[float, float], units: int, method: str,
+def _fit_table(target: str, domain: tuple[float, float], units: int, method: str, objective: str,
                metrics: dict[str, float]) -> str:
-    title = Text(f"{visible(target)} on [{domain[0]:g}, {domain[1]:g}], {units} units ({method})")
+    how = method if objective == "mse" else f"{method}, minimax"
+    title = Text(f"{visible(target)} on [{domain[0]:g}, {domain[1]:g}], {units} units ({how})")
     table = Table(title=title, title_justify="left")
     table.add_column("metric")
     table.add_column("value", justify="right")
