@@ -1,9 +1,8 @@
 """Chapter "Units become terms" (scenes/units_sum.py) draws what relu_anim.story.units_sum computes.
 
-The whole chapter runs once with animations skipped (tests/scenes.py
-``storyboard``); while it runs, every ``play`` is followed by a look at what is
-on screen (text sizes, the frame's edges). Afterwards the final state is
-compared with the package: kink dots at the units' h, the shared axis' term
+The chapter as the suite renders it once (tests/renders.py; text sizes, the
+frame's edges and overlaps at every beat end are tests/test_film.py's). Its
+final state is compared with the package: kink dots at the units' h, the shared axis' term
 graphs through the terms' values, the running sum's corners, the formula's
 numbers, and the colours by theme name.
 """
@@ -12,18 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from manim import DecimalNumber, MathTex, SingleStringMathTex, Tex, config
 
 from relu_anim.story import units_sum as us
 from relu_anim.story.numbers import format_number, format_tex, words
 from relu_anim.visual import current_theme, relu_sum_tex
 
 from .rounding import U, gamma
-from .scenes import assert_narrated, load_chapter, scene_points, storyboard
-
-TEXT = (MathTex, SingleStringMathTex, Tex, DecimalNumber)
-#: The smallest font the film may use.
-MIN_FONT = 24
+from .renders import rendered
+from .scenes import assert_narrated, load_chapter, scene_points
 
 
 @pytest.fixture(scope="module")
@@ -32,38 +27,10 @@ def ch():
     return load_chapter("units_sum")
 
 
-def texts_on_screen(scene) -> list:
-    """The outermost text mobjects on screen (a Readout's digits count as its number)."""
-    found, todo = [], list(scene.mobjects)
-    while todo:
-        mob = todo.pop()
-        if isinstance(mob, TEXT):
-            found.append(mob)
-        else:
-            todo.extend(mob.submobjects)
-    return found
-
-
 @pytest.fixture(scope="module")
-def run(ch):
-    """The chapter run to its end; ``snapshots`` holds, after each play, the texts and the frame's extent."""
-    snapshots = []
-
-    def watch(scene):
-        play = scene.play
-
-        def play_and_look(*args, **kwargs):
-            play(*args, **kwargs)
-            texts = [(m.font_size, m.tex_string if isinstance(m, SingleStringMathTex) else str(m.number))
-                     for m in texts_on_screen(scene) if m.height > 0]
-            points = [m.get_all_points() for m in scene.mobjects if len(m.get_all_points())]
-            extent = np.abs(np.vstack(points)).max(axis=0) if points else np.zeros(3)
-            snapshots.append((scene.time, texts, extent))
-
-        scene.play = play_and_look
-
-    scene = storyboard(ch.UnitsSum, watch)
-    return scene, snapshots
+def run():
+    """The chapter as the suite rendered it (tests/renders.py): its scene in the final state."""
+    return rendered("units_sum").scene, None
 
 
 def test_every_beat_is_narrated(run):
@@ -84,16 +51,6 @@ def test_the_narration_quotes_the_packages_numbers(run):
         for value in (term.h, term.output_weight, term.coefficient):
             assert words(value) in text
     assert f"c = {words(d.bias)}" in text and "-" not in text  # true minus signs only
-
-
-def test_text_is_never_smaller_than_24_and_nothing_leaves_the_frame(run):
-    _, snapshots = run
-    assert snapshots
-    half_width, half_height = config.frame_width / 2, config.frame_height / 2
-    for time, texts, extent in snapshots:
-        small = [(size, tex) for size, tex in texts if size < MIN_FONT - 1e-6]
-        assert not small, f"at {time:.1f} s: text below {MIN_FONT}: {small}"
-        assert extent[0] <= half_width - 0.1 and extent[1] <= half_height - 0.1, f"at {time:.1f} s: {extent}"
 
 
 def test_kink_dots_sit_at_the_units_h(run):
