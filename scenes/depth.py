@@ -233,7 +233,10 @@ class Depth(ChapterScene):
             self.beat("Folding doubles the pieces")
             text = (f"Feed the tent into itself: each half is folded again, and {tent(m - 1).pieces} pieces "
                     f"become {step.pieces}.")
-            self.narrate(text, *animations, FadeIn(self.compose_formula), shallow, run_time=2.5)
+            with self.narrating(text, wait=0.3):
+                self.play(FadeIn(self.compose_formula), run_time=1.2)
+                self.play(*animations, shallow, run_time=2.8)
+                self.play(Indicate(self.pieces_readout, color=self.theme.accent), run_time=1.2)
             self.narrate(f"Yet one layer of the same {step.units} units could make {step.one_layer_max_pieces} "
                          f"pieces, one kink per unit: at {m} layers, width still wins.",
                          FadeIn(self.shallow_readout), Circumscribe(self.shallow_readout, color=self.theme.accent),
@@ -243,11 +246,12 @@ class Depth(ChapterScene):
         if m == TENT_DEPTHS[2]:
             text = (f"{m} layers, {step.pieces} pieces, against at most {step.one_layer_max_pieces} for one layer "
                     f"of {step.units} units. From here on depth wins.")
-            extra = [Indicate(self.pieces_readout, color=self.theme.accent)]
+            extra = [Indicate(self.pieces_readout, color=self.theme.accent),
+                     Indicate(self.shallow_readout, color=self.theme.accent)]
         else:
             if m == TENT_DEPTHS[3]:
                 self.beat("Doubling every layer")
-            extra = []
+            extra = [Indicate(self.pieces_readout, color=self.theme.accent)]
             if m == TENT_DEPTHS[3]:
                 text = (f"{m} layers: {step.pieces} pieces, against at most {step.one_layer_max_pieces}. Each layer "
                         "doubles them; each single-layer unit adds one.")
@@ -259,7 +263,10 @@ class Depth(ChapterScene):
                 text = (f"{m} layers, {step.units} units: {step.pieces} pieces, against at most "
                         f"{step.one_layer_max_pieces}. Doubling beats adding.")
                 extra = [Indicate(self.pieces_readout, color=self.theme.accent)]
-        self.narrate(text, *animations, shallow, *extra, run_time=2.5)
+        # the readouts change first, then are pointed at: one animation per mobject at a time
+        with self.narrating(text, wait=0.3):
+            self.play(*animations, shallow, run_time=max(2.5, self.reading_time(text) - 1.8))
+            self.play(*extra, run_time=1.4)
         self.view = new
 
     def deep_square(self) -> None:
@@ -267,10 +274,12 @@ class Depth(ChapterScene):
         self.build_x2_stage()
         row = deep(X2_DEPTHS[0])
         tents = VGroup(self.tent_axes, self.view.group, self.tent_readouts, self.compose_formula)
-        self.narrate("Folded tents are useful. Subtract them from 2x, scaled down by fours, and the result hugs "
-                     "x², exactly at the kinks.",
-                     FadeOut(tents), FadeTransform(self.tent_formula, self.yarotsky_formula),
-                     Create(self.x2_axes), Create(self.x2_target), FadeIn(self.x2_label), run_time=2.5)
+        with self.narrating("Folded tents are useful. Subtract them from 2x, scaled down by fours, and the result "
+                            "hugs x², exactly at the kinks.", wait=0.3):
+            self.play(FadeOut(tents), FadeTransform(self.tent_formula, self.yarotsky_formula), run_time=2.0)
+            self.play(Create(self.x2_axes), run_time=2.0)
+            self.play(Create(self.x2_target), FadeIn(self.x2_label), run_time=2.0)
+            self.play(Circumscribe(self.yarotsky_formula, color=self.theme.accent), run_time=1.6)
         self.view = self.x2_view(row)
         self.err_graph = self.error_graph(row)
         self.narrate(f"Depth {row.depth}, {row.deep_units} units. Below, the error, magnified "
@@ -295,7 +304,8 @@ class Depth(ChapterScene):
                      stroke_width=3)
         sag = DashedLine(ax.c2p(piece.middle, square(piece.middle)), ax.c2p(piece.middle, piece.chord),
                          color=t.accent, stroke_width=3)
-        sag_label = MathTex(r"\tfrac{w^2}{4}", font_size=30, color=t.accent).next_to(sag, LEFT, buff=0.1)
+        sag_label = MathTex(r"\tfrac{w^2}{4}", font_size=30, color=t.accent)
+        sag_label.move_to(ax.c2p(piece.middle - 0.35, piece.chord + 0.1))  # above the chord, left of the sag
         span = Line(ax.c2p(piece.a, 0), ax.c2p(piece.b, 0), color=t.unit, stroke_width=6)
         w_label = MathTex("w", font_size=30, color=t.unit).next_to(span, UP, buff=0.1)
         lowered = Line(ax.c2p(piece.a, square(piece.a) - piece.best), ax.c2p(piece.b, square(piece.b) - piece.best),
@@ -304,7 +314,7 @@ class Depth(ChapterScene):
         fit = PiecewiseGraph(ax, best, color=t.unit, stroke_width=4)
         rule = MathTex(r"n \text{ units: } w = \frac{4}{2n+1},\quad \frac{w^2}{8} = \frac{2}{(2n+1)^2}",
                        font_size=30, color=t.unit)
-        rule.move_to([COLUMN_X, 1.05, 0], aligned_edge=LEFT)
+        rule.move_to([COLUMN_X, 1.12, 0], aligned_edge=LEFT)
         with self.narrating("One hidden layer, at its best? Over a piece of width w, the chord of x² sags "
                             "w²/4 above it at the middle.", wait=0.3):
             self.play(FadeOut(self.view.group), Create(span), FadeIn(w_label), run_time=1.6)
