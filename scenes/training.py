@@ -3,18 +3,22 @@
 Real training runs on x² over [0, 2], recorded by :func:`relu_anim.torch_adapter.train`
 when the chapter renders (seeded, about a second each) and played back: one
 linear layer, one ReLU unit, two units with a linear output, twenty units. Every
-frame draws the exact graph of the network whose weights lie between two
-recorded snapshots (:mod:`relu_anim.story.history`), with a dot on each of its kinks,
-while a dot rides the recorded loss curve (log scale) at the same training step.
-Snapshots are log-spaced and every snapshot interval gets the same screen time,
-so the fast early changes stay visible. A last beat puts the four loss curves
-on one plot, with the best possible error for twenty units.
+frame draws the exact graph of the network at that moment of training
+(:mod:`relu_anim.story.history`), with a dot on each of its kinks, while a dot
+rides the recorded loss curve (log scale, the same decades for every run) at the
+same training step. Readouts follow what the narration names: the line's w and b
+and the highest w so far (its overshoot), the kink positions of the small
+networks, and for twenty units how many kinks sit inside [0, 2] and how many
+have left it (triangles at the edge they left by). The one- and two-unit loss
+plots carry the best possible loss for their size as a dashed level
+(:func:`relu_anim.x2.optimal_mse`). A last beat puts the four loss curves on one
+plot with the three best levels.
 
 The literals below are the story's choices (the problem itself, x² on [0, 2],
 is :mod:`relu_anim.x2`): for each run its
 architecture, number of steps, seed and (for the line, so that it visibly
 overshoots) its learning rate. Every number on screen or in the narration comes
-from the training results.
+from the training results or from :mod:`relu_anim.x2`.
 
 Preview::
 
@@ -26,10 +30,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedLine, FadeIn, FadeOut, FadeTransform,
+from manim import (DOWN, LEFT, RIGHT, UP, Circumscribe, Create, DashedLine, FadeIn, FadeOut, FadeTransform,
                    Indicate, MathTex, Tex, Transform, VGroup, VMobject)
 
 from relu_anim.story.history import decades, history_networks, output_range
@@ -37,11 +41,11 @@ from relu_anim.story.numbers import affine_words, words
 from relu_anim.story.units import first_layer_kinks
 from relu_anim.torch_adapter import TrainResult, train
 from relu_anim.visual import ChapterScene, Readout, View, make_axes, target_graph
-from relu_anim.visual.playback import LossAxes, TrainingPlayback, loss_curve
+from relu_anim.visual.playback import LossAxes, TrainingPlayback, loss_curve, set_in_place
 from relu_anim.x2 import DOMAIN, optimal_mse, square
 
 __all__ = ["Training", "DOMAIN", "RUNS", "ORDER", "square", "training", "output_axis_range",
-           "final_networks", "kinks_outside"]
+           "final_networks", "kinks_outside", "loss_decades", "best_loss", "peak_slope"]
 
 # --------------------------------------------------------------- the story's choices
 #: The four runs, in story order: arguments of :func:`relu_anim.torch_adapter.train`.
@@ -54,8 +58,10 @@ RUNS: dict[str, dict[str, Any]] = {
     "twenty": dict(units=20, steps=2000, seed=0, solve_output=False),
 }
 ORDER = ("line", "one", "two", "twenty")
-#: Seconds of screen time for each run's playback.
-PLAY_SECONDS = {"line": 8.0, "one": 9.0, "two": 9.0, "twenty": 10.0}
+#: Seconds of screen time for each run's playback (at least: the narration may hold it longer).
+PLAY_SECONDS = {"line": 9.0, "one": 9.0, "two": 9.0, "twenty": 11.0}
+#: The runs whose best possible loss is drawn while they train.
+WITH_BEST = ("one", "two")
 
 
 # ------------------------------------------------------------- the runs, from relu_anim
@@ -71,10 +77,27 @@ def output_axis_range() -> tuple[float, float, float]:
     return (float(math.floor(min(r[0] for r in ranges))), float(math.ceil(max(r[1] for r in ranges))), 1.0)
 
 
+def best_loss(name: str) -> float:
+    """The best possible loss (mean squared error) for run ``name``'s number of units."""
+    return optimal_mse(training(name).network.hidden_units)
+
+
+def loss_decades() -> tuple[int, int]:
+    """One log range for every loss plot: every run's losses and every ReLU run's best possible."""
+    values = [*np.concatenate([training(name).losses for name in ORDER]),
+              *(best_loss(name) for name in ORDER[1:])]
+    return decades(values)
+
+
 def final_networks(name: str):
     """First and last snapshot networks of a run."""
     nets = history_networks(training(name).history)
     return nets[0], nets[-1]
+
+
+def peak_slope(name: str = "line") -> float:
+    """The highest slope w the line reaches over its recorded history (its overshoot)."""
+    return float(max(net.layers[0].weight[0, 0] for net in history_networks(training(name).history)))
 
 
 def kinks_outside(name: str) -> int:
@@ -96,13 +119,19 @@ class RunView(View):
 
 @dataclass(frozen=True, eq=False)
 class SummaryView(View):
-    """Every run's loss curve on one plot, each tagged, and the best possible level for the last run."""
+    """Every run's loss curve on one plot, each tagged, and the best possible levels of the ReLU runs."""
 
     axes: LossAxes
     labels: VGroup
     curves: VGroup
     tags: VGroup
-    level: VGroup
+    levels: VGroup
+    legend: VGroup
+
+
+#: Where the right column's rows sit: model label, step/loss, the run's own readouts (two rows).
+ROW_Y = {"head": 2.95, "readouts": 1.6, "watch": 0.98, "watch2": 0.4}
+COLUMN_X = 0.75
 
 
 class Training(ChapterScene):
@@ -121,10 +150,10 @@ class Training(ChapterScene):
         """Title, output axes with the target, readouts: the parts every beat shares."""
         t = self.theme
         self.title = self.chapter_title("Training in motion")
-        self.axes = make_axes((DOMAIN[0], DOMAIN[1], 0.5), output_axis_range(), x_length=6.2, y_length=4.8,
+        self.axes = make_axes((DOMAIN[0], DOMAIN[1], 0.5), output_axis_range(), x_length=5.6, y_length=4.8,
                               y_label=None, theme=t,
                               y_axis_config={"decimal_number_config": {"num_decimal_places": 0}})
-        self.axes.move_to([-3.35, -0.45, 0])
+        self.axes.move_to([-3.2, -0.45, 0])
         self.target_curve = target_graph(self.axes, square, DOMAIN, theme=t)
         top = float(square(np.array([DOMAIN[1]]))[0])
         self.target_label = MathTex("x^2", font_size=36, color=t.target)
@@ -132,9 +161,10 @@ class Training(ChapterScene):
         self.step_readout = Readout(r"\text{step}", 0, style="integer", font_size=32, theme=t)
         self.loss_readout = Readout(r"\text{loss}", training(ORDER[0]).losses[0], color=t.error,
                                     font_size=32, theme=t)
-        self.step_readout.move_to([0.9, 1.55, 0], aligned_edge=LEFT)
-        self.loss_readout.move_to([3.7, 1.55, 0], aligned_edge=LEFT)
+        self.step_readout.move_to([COLUMN_X, ROW_Y["readouts"], 0], aligned_edge=LEFT)
+        self.loss_readout.move_to([COLUMN_X + 3.0, ROW_Y["readouts"], 0], aligned_edge=LEFT)
         self.readouts = VGroup(self.step_readout, self.loss_readout)
+        self.watch = VGroup()
 
     def model_label(self, name: str) -> VGroup:
         """What is being trained: a name and the network's form, top of the right column."""
@@ -152,72 +182,147 @@ class Training(ChapterScene):
             form = rf"y = c + \textstyle\sum_{{i=1}}^{{{n}}} a_i\,\mathrm{{ReLU}}(w_i x + b_i)"
         head = Tex(title, font_size=32, color=t.text)
         formula = MathTex(form, font_size=32, color=t.output)
-        if formula.width > 5.7:
-            formula.scale_to_fit_width(5.7)
-        head.move_to([0.9, 2.95, 0], aligned_edge=LEFT)
+        if formula.width > 6.1:
+            formula.scale_to_fit_width(6.1)
+        head.move_to([COLUMN_X, ROW_Y["head"], 0], aligned_edge=LEFT)
         formula.next_to(head, DOWN, buff=0.22, aligned_edge=LEFT)
         return VGroup(head, formula)
 
-    def loss_panel(self, steps: int, span: tuple[int, int]) -> tuple[LossAxes, VGroup]:
-        """Loss axes (log scale) for ``steps`` steps over the decades ``span``, with labels."""
+    def loss_panel(self, steps: int) -> tuple[LossAxes, VGroup]:
+        """Loss axes (log scale, the chapter's one range) for ``steps`` steps, with labels."""
         t = self.theme
-        axes = LossAxes(steps, span, x_length=4.9, y_length=2.75, theme=t,
+        span = loss_decades()
+        axes = LossAxes(steps, span, x_length=4.9, y_length=2.5, theme=t, font_size=24,
                         label_every=2 if span[1] - span[0] > 4 else 1)
-        axes.move_to([4.15, -1.45, 0])
+        axes.move_to([4.0, -1.75, 0])
         title = Tex("loss (mean squared error, log scale)", font_size=24, color=t.muted)
-        title.next_to(axes, UP, buff=0.2)
+        title.next_to(axes, UP, buff=0.16)
         xlabel = Tex("step", font_size=24, color=t.muted)
-        xlabel.next_to(axes.x_axis.get_end(), DOWN, buff=0.45).shift(0.1 * LEFT)
+        xlabel.next_to(axes.x_axis.get_end(), DOWN, buff=0.5).shift(0.1 * LEFT)
         return axes, VGroup(title, xlabel)
+
+    def best_level(self, axes: LossAxes, name: str, color: Any) -> VGroup:
+        """A dashed level at run ``name``'s best possible loss, with its value under its right end."""
+        best = best_loss(name)
+        line = DashedLine(axes.point(0, best), axes.point(axes.steps, best), color=color, stroke_width=2.5)
+        units = training(name).network.hidden_units
+        tag = Readout(rf"\text{{best possible, {units} unit{'s' if units > 1 else ''}}}", best, color=color,
+                      font_size=24, theme=self.theme)
+        tag.next_to(line, DOWN, buff=0.08).align_to(line, RIGHT)
+        return VGroup(line, tag)
+
+    def watch_readouts(self, name: str) -> tuple[VGroup, Callable[[TrainingPlayback], None]]:
+        """The readouts run ``name`` adds below step and loss, and the watcher keeping them current."""
+        t = self.theme
+        play = training(name)
+        first = history_networks(play.history)[0]
+        row, row2 = ROW_Y["watch"], ROW_Y["watch2"]
+        if name == "line":
+            w0, b0 = first.layers[0].weight[0, 0], first.layers[0].bias[0]
+            w = Readout("w", w0, font_size=32, color=t.slope, theme=t).move_to([COLUMN_X, row, 0], aligned_edge=LEFT)
+            b = Readout("b", b0, font_size=32, color=t.output, theme=t)
+            b.move_to([COLUMN_X + 3.0, row, 0], aligned_edge=LEFT)
+            peak = Readout(r"\text{highest } w \text{ so far}", w0, font_size=32, color=t.slope, theme=t)
+            peak.move_to([COLUMN_X, row2, 0], aligned_edge=LEFT)
+            group = VGroup(w, b, peak)
+            slopes = [net.layers[0].weight[0, 0] for net in history_networks(play.history)]
+
+            def watch(p: TrainingPlayback) -> None:
+                layer = p.network.layers[0]
+                set_in_place(w, layer.weight[0, 0])
+                set_in_place(b, layer.bias[0])
+                # w is straight between snapshots: its highest so far is at a snapshot passed, or now
+                passed = slopes[:int(math.floor(p.shown_at)) + 1]
+                set_in_place(peak, max(*passed, layer.weight[0, 0]))
+            return group, watch
+        if name in ("one", "two"):
+            kinks = np.sort(first_layer_kinks(first))
+            group = VGroup()
+            for i, k in enumerate(kinks):
+                label = "h" if len(kinks) == 1 else f"h_{i + 1}"
+                r = Readout(rf"\text{{kink }} {label}", k, font_size=32, color=t.breakpoint, theme=t)
+                r.move_to([COLUMN_X + 3.0 * i, row, 0], aligned_edge=LEFT)
+                group.add(r)
+
+            def watch(p: TrainingPlayback) -> None:
+                for r, k in zip(group, np.sort(p.kinks)):
+                    set_in_place(r, k)
+            return group, watch
+        units = first.hidden_units
+        inside = Readout(rf"\text{{kinks inside }} [{words(DOMAIN[0])}, {words(DOMAIN[1])}]", units,
+                         style="integer", font_size=32, color=t.breakpoint, theme=t)
+        inside.move_to([COLUMN_X, row, 0], aligned_edge=LEFT)
+        outside = Readout(r"\text{left it}", 0, style="integer", font_size=32, color=t.breakpoint, theme=t)
+        outside.move_to([COLUMN_X, row2, 0], aligned_edge=LEFT)
+        group = VGroup(inside, outside)
+
+        def watch(p: TrainingPlayback) -> None:
+            set_in_place(inside, len(p.kinks) - p.outside)
+            set_in_place(outside, p.outside)
+        return group, watch
 
     def run_view(self, name: str, start: float = 0.0) -> RunView:
         """Loss axes, their labels, the faint full loss curve and the playback of run ``name``."""
         result = training(name)
-        axes, labels = self.loss_panel(RUNS[name]["steps"], decades(result.losses))
+        axes, labels = self.loss_panel(RUNS[name]["steps"])
         full = loss_curve(axes, result.losses, color=self.theme.muted, stroke_width=2, theme=self.theme)
         full.set_stroke(opacity=0.6)
         playback = TrainingPlayback(self.axes, axes, result.history, result.losses, DOMAIN,
-                                    theme=self.theme, start=start)
+                                    theme=self.theme, start=start, edge_markers=name == "twenty",
+                                    edge_offsets=(0.75, 0.3))
         return RunView(axes, labels, full, playback)
 
     # ------------------------------------------------------------------- beats
     def introduce(self) -> None:
         self.beat("Watching training")
         self.build_stage()
-        a, b = (words(v) for v in DOMAIN)
-        self.narrate(f"Now, real training runs on x² over [{a}, {b}]. Every frame is a network whose "
-                     "weights lie between two recorded snapshots.",
-                     FadeIn(self.title), Create(self.axes), Create(self.target_curve),
-                     FadeIn(self.target_label), run_time=2.5)
+        with self.narrating("Now, real training runs on x², from zero to two. At every step gradient descent "
+                            "nudges each weight a little, and we watch the curve follow.", wait=0.4):
+            self.play(FadeIn(self.title), Create(self.axes), run_time=2.5)
+            self.play(Create(self.target_curve), FadeIn(self.target_label), run_time=2.5)
+            self.play(Indicate(self.target_curve, color=self.theme.accent, scale_factor=1.0), run_time=1.5)
+            self.play(Indicate(self.target_label, color=self.theme.accent), run_time=1.2)
         self.view = None
 
     def start_run(self, name: str, text: str) -> None:
-        """Swap in run ``name``: its label, loss panel and first snapshot, narrated by ``text``."""
+        """Swap in run ``name``: its label, loss panel, readouts and first snapshot, narrated by ``text``."""
         view = self.run_view(name)
         playback = view.playback
         label = self.model_label(name)
-        animations: list[Any] = [FadeIn(view.axes), FadeIn(view.labels), Create(view.curve),
+        watch, watcher = self.watch_readouts(name)
+        animations: list[Any] = [FadeIn(view.axes), FadeIn(view.labels),
                                  self.step_readout.change_to(0),
-                                 self.loss_readout.change_to(playback.loss)]
+                                 self.loss_readout.change_to(playback.loss), FadeIn(watch)]
         if self.view is None:
             animations += [FadeIn(label), FadeIn(self.readouts), Create(playback.graph),
                            FadeIn(playback.dots), FadeIn(playback.loss_dot)]
         else:
             old = self.view.playback
             old.clear_updaters()
-            animations += [FadeTransform(self.label, label),
+            animations += [FadeTransform(self.label, label), FadeOut(self.watch),
                            FadeOut(self.view.axes), FadeOut(self.view.labels), FadeOut(self.view.curve),
-                           FadeOut(old.trail), FadeOut(old.loss_dot), FadeOut(old.dots),
+                           FadeOut(old.trail), FadeOut(old.loss_dot), FadeOut(old.dots), FadeOut(old.edge_marks),
                            Transform(old.graph, playback.graph.copy()),
                            FadeIn(playback.dots), FadeIn(playback.loss_dot)]
-        self.narrate(text, *animations, run_time=1.5)
+            if self.best is not None:
+                animations.append(FadeOut(self.best))
+        self.best = self.best_level(view.axes, name, self.theme.accent) if name in WITH_BEST else None
+        with self.narrating(text, wait=0.4):
+            self.play(*animations, run_time=1.5)
+            self.play(Create(view.curve), run_time=2.0)  # the whole run's loss, faint: where the dot will ride
+            self.play(Circumscribe(label[1], color=self.theme.accent), run_time=1.5)
+            self.play(Indicate(watch, color=self.theme.accent), run_time=1.2)
+            if self.best is not None:
+                self.play(Create(self.best[0]), FadeIn(self.best[1]), run_time=1.5)
         if self.view is not None:
-            self.remove(self.view.playback, self.view.playback.graph)
-        self.remove(playback.graph, playback.dots, playback.loss_dot)
+            self.remove(self.view.playback, self.view.playback.graph, self.watch)
+        self.remove(playback.graph, playback.dots, playback.loss_dot, watch)
         self.add(playback)
+        self.add(watch)
         self.bring_to_front(self.readouts)  # after the playback, so they redraw while it plays
         playback.readouts = (self.step_readout, self.loss_readout)
-        self.label, self.view = label, view
+        playback.watchers.append(watcher)
+        self.label, self.view, self.watch = label, view, watch
 
     def play_run(self, name: str, text: str) -> None:
         """Play run ``name`` from its first snapshot to its last, narrated by ``text``."""
@@ -227,117 +332,115 @@ class Training(ChapterScene):
 
     def linear_layer(self) -> None:
         self.beat("One linear layer")
+        self.best = None
         first, last = final_networks("line")
-        slopes = [net.layers[0].weight[0, 0] for net in history_networks(training("line").history)]
-        self.start_run("line", "First, no ReLU: one linear layer, y = w·x + b. Its loss goes on the right.")
-        self.play_run("line", f"The slope starts at {words(slopes[0])}. Gradient descent swings it up, "
-                              f"past {words(max(slopes))}, then back down.")
+        self.start_run("line", "First, no ReLU: one linear layer, y = w·x + b. Its slope w and offset b are "
+                               "on the right, its loss below them.")
+        self.play_run("line", f"The slope w starts negative. Gradient descent swings it up, overshooting to "
+                              f"{words(peak_slope('line'))}, then back down.")
         line = affine_words(last.layers[0].weight[0], last.layers[0].bias[0], ["x"])
         self.narrate(f"It settles on y = {line}; the loss stalls at "
                      f"{words(training('line').losses[-1])}. A line cannot bend.",
-                     Indicate(self.view.playback.graph, color=self.theme.output, scale_factor=1.0), run_time=1.2)
+                     Circumscribe(self.watch[2], color=self.theme.accent),
+                     Indicate(self.view.playback.graph, color=self.theme.output, scale_factor=1.0), run_time=1.5)
 
     def one_unit(self) -> None:
         self.beat("One ReLU unit")
         first, last = final_networks("one")
-        k0, k1 = (net.piecewise(*DOMAIN).breakpoints[0] for net in (first, last))
-        self.start_run("one", "One ReLU unit and a linear output, with random output weights to start.")
-        self.play_run("one", f"The curve drops into place as the loss falls, and the kink slides from "
-                             f"x = {words(k0)} to x = {words(k1)}.")
-        line, one = training("line").losses[-1], training("one").losses[-1]
-        self.narrate(f"Flat, then a ramp: loss {words(one)}, {words(line / one)} times below the line's.",
-                     wait=1.0)
+        k1 = float(first_layer_kinks(last)[0])
+        self.start_run("one", "One ReLU unit and a linear output, with random output weights to start. "
+                              "Dashed: the best loss one unit can reach.")
+        self.play_run("one", f"The curve drops into place as the loss falls, and the kink h slides to "
+                             f"x = {words(k1)}.")
+        one = training("one").losses[-1]
+        self.narrate(f"Flat, then a ramp: loss {words(one)}, right on the dashed line, the best one unit "
+                     "can do.", Circumscribe(self.best, color=self.theme.accent), wait=1.0)
 
     def two_units(self) -> None:
         self.beat("Two units and a linear output")
         first, last = final_networks("two")
-        a0, b0 = first.piecewise(*DOMAIN).breakpoints
-        a1, b1 = last.piecewise(*DOMAIN).breakpoints
-        self.start_run("two", "Two units whose outputs a linear layer adds up: two kinks to place.")
-        self.play_run("two", f"They start at x = {words(a0)} and x = {words(b0)}. Watch them wander, "
-                             f"then settle at {words(a1)} and {words(b1)}.")
-        pieces = last.piecewise(*DOMAIN).num_pieces
-        self.narrate(f"{pieces} straight pieces now, and the loss is down to "
-                     f"{words(training('two').losses[-1])}.", wait=1.0)
+        a1, b1 = np.sort(first_layer_kinks(last))
+        self.start_run("two", "Two units whose outputs a linear layer adds up: two kinks to place. "
+                              "The dashed line drops to the best two units can do.")
+        self.play_run("two", f"Watch the two kinks wander, then settle at x = {words(a1)} and "
+                             f"x = {words(b1)}.")
+        self.narrate(f"Three straight pieces now, and the loss is down to "
+                     f"{words(training('two').losses[-1])}: again the best possible.",
+                     Circumscribe(self.best, color=self.theme.accent), wait=1.0)
 
     def twenty_units(self) -> None:
         self.beat("Twenty units")
         first, last = final_networks("twenty")
         n = last.hidden_units
         self.start_run("twenty", f"Finally {n} units, their kinks evenly spaced to begin with.")
-        self.play_run("twenty", "The curve catches up with x² early on; the kinks keep shuffling "
-                                "long after that, while the loss creeps down.")
+        self.play_run("twenty", "The curve catches up with x² early on; the kinks keep shuffling long "
+                                "after that, and some walk out of the interval: a triangle marks each one.")
         outside = kinks_outside("twenty")
         inside = len(self.view.playback.function.breakpoints)
         self.narrate(f"{outside} of the {n} kinks left [{words(DOMAIN[0])}, {words(DOMAIN[1])}]; the other "
-                     f"{inside} build the curve. Loss: {words(training('twenty').losses[-1])}.", wait=1.0)
+                     f"{inside} build the curve. Loss: {words(training('twenty').losses[-1])}.",
+                     Indicate(self.view.playback.edge_marks, color=self.theme.accent, scale_factor=1.6),
+                     Circumscribe(self.watch, color=self.theme.accent), wait=1.0)
 
     def summary_view(self) -> SummaryView:
-        """All four loss curves on one log plot, labelled, and the best possible for the last run."""
+        """All four loss curves on one log plot, tagged, and the best possible levels of the ReLU runs."""
         t = self.theme
         results = [training(name) for name in ORDER]
-        n = results[-1].network.hidden_units
-        best = optimal_mse(n)
-        span = decades([*np.concatenate([r.losses for r in results]), best])
-        axes, labels = self.loss_panel(max(RUNS[name]["steps"] for name in ORDER), span)
-        curves, tags = VGroup(), VGroup()
+        axes, labels = self.loss_panel(max(RUNS[name]["steps"] for name in ORDER))
+        curves, tags, levels = VGroup(), VGroup(), VGroup()
         for i, (name, result) in enumerate(zip(ORDER, results)):
             color = t.unit_color(i)
             curves.add(loss_curve(axes, result.losses, color=color, stroke_width=3, theme=t))
             units = result.network.hidden_units
             tag = Tex("line" if units == 0 else f"{units} unit" + ("s" if units > 1 else ""),
-                      font_size=22, color=color)
+                      font_size=24, color=color)
             end = axes.point(len(result.losses) - 1, result.losses[-1])
             tag.next_to(end, UP, buff=0.08).align_to(end, RIGHT)
             tags.add(tag)
-        level = DashedLine(axes.point(0, best), axes.point(axes.steps, best), color=t.accent, stroke_width=2.5)
-        level_tag = Tex(f"best possible, {n} units", font_size=22, color=t.accent)
-        level_tag.next_to(level, UP, buff=0.08).align_to(level, RIGHT)
-        return SummaryView(axes, labels, curves, tags, VGroup(level, level_tag))
+            if units:
+                best = best_loss(name)
+                levels.add(DashedLine(axes.point(0, best), axes.point(axes.steps, best), color=color,
+                                      stroke_width=2.5))
+        twenty = levels[-1]
+        n = results[-1].network.hidden_units
+        level_tag = Readout(rf"\text{{best possible, {n} units}}", best_loss(ORDER[-1]), font_size=24,
+                            color=t.unit_color(len(ORDER) - 1), theme=t)
+        level_tag.next_to(twenty, UP, buff=0.08).align_to(twenty, LEFT).shift(0.15 * RIGHT)
+        meaning = Tex("dashed: the best possible loss for that many units", font_size=24, color=t.muted)
+        meaning.move_to([COLUMN_X, ROW_Y["readouts"], 0], aligned_edge=LEFT)
+        last = Readout(rf"\text{{{n} units, last loss}}", results[-1].losses[-1], font_size=32,
+                       color=t.unit_color(len(ORDER) - 1), theme=t)
+        last.move_to([COLUMN_X, ROW_Y["watch"], 0], aligned_edge=LEFT)
+        legend = VGroup(level_tag, meaning, last)
+        return SummaryView(axes, labels, curves, tags, levels, legend)
 
     def four_runs(self) -> None:
         self.beat("Four runs, one plot")
         old = self.view.playback
         old.clear_updaters()
         summary = self.summary_view()
-        results = {name: training(name) for name in ORDER}
+        header = Tex("four runs compared", font_size=32, color=self.theme.text)
+        header.move_to([COLUMN_X, ROW_Y["head"], 0], aligned_edge=LEFT)
         self.narrate("All four loss curves on one plot: each extra unit buys a lower floor.",
                      FadeOut(self.view.axes), FadeOut(self.view.curve), FadeOut(old.trail), FadeOut(old.loss_dot),
-                     FadeOut(self.readouts), FadeTransform(self.view.labels, summary.labels), FadeIn(summary.axes),
+                     FadeOut(self.readouts), FadeOut(self.watch), FadeTransform(self.label, header),
+                     FadeTransform(self.view.labels[1], summary.labels[1]), FadeIn(summary.axes),
                      *(Create(c) for c in summary.curves), *(FadeIn(tag) for tag in summary.tags), run_time=2.5)
-        twenty = results["twenty"]
+        self.label = header
+        twenty = training("twenty")
         n = twenty.network.hidden_units
-        ratio = twenty.losses[-1] / optimal_mse(n)
-        self.narrate(f"One and two units reach the best possible loss for their size. {n} units stop "
-                     f"{words(ratio)} times above theirs (dashed): training does not find the best kinks.",
-                     Create(summary.level[0]), FadeIn(summary.level[1]), run_time=1.5, wait=1.5)
+        ratio = twenty.losses[-1] / best_loss("twenty")
+        with self.narrating("Dashed, in each colour, the best possible loss for that many units. One and two "
+                            "units reach theirs.", wait=0.5):
+            self.play(Create(summary.levels[0]), run_time=1.3)
+            self.play(Create(summary.levels[1]), run_time=1.3)
+            self.play(FadeIn(summary.legend[1]), Indicate(summary.tags[1], scale_factor=1.3), run_time=1.5)
+            self.play(Indicate(summary.tags[2], scale_factor=1.3), run_time=1.3)
+        above = "more than ten times above" if ratio > 10 else "above"
+        with self.narrating(f"{n} units stop at {words(twenty.losses[-1])}, {above} their best, "
+                            f"{words(best_loss('twenty'))}: training does not find the best kinks.", wait=1.0):
+            self.play(FadeIn(summary.legend[2]), Indicate(summary.tags[3], scale_factor=1.3), run_time=1.5)
+            self.play(Circumscribe(summary.legend[2], color=self.theme.accent), run_time=1.5)
+            self.play(Create(summary.levels[2]), FadeIn(summary.legend[0]), run_time=1.5)
+            self.play(Indicate(summary.legend[0], color=self.theme.accent), run_time=1.3)
         self.summary = summary
-
-    # ------------------------------------------------------------------ stills
-    # Final states of key beats, built with the same builders and added without
-    # animation: for golden-frame tests and stills.
-    def pose_run(self, name: str, s: float | None = None) -> TrainingPlayback:
-        """Run ``name`` at playback position ``s`` (its last snapshot when omitted)."""
-        self.build_stage()
-        result = training(name)
-        s = float(len(result.history) - 1) if s is None else s
-        view = self.run_view(name, start=s)
-        playback = view.playback
-        playback.readouts = (self.step_readout, self.loss_readout)
-        playback.show(s)
-        self.label = self.model_label(name)
-        self.add(self.title, self.axes, self.target_curve, self.target_label, self.label, self.readouts,
-                 *view.group)
-        self.view = view
-        return playback
-
-    def pose_four_runs(self) -> SummaryView:
-        """The end of the last beat: the twenty-unit fit and the four loss curves."""
-        playback = self.pose_run(ORDER[-1])
-        self.remove(self.view.axes, self.view.curve, self.readouts)
-        playback.remove(playback.trail, playback.loss_dot)
-        self.remove(self.view.labels)
-        summary = self.summary_view()
-        self.add(*summary.group)
-        self.summary = summary
-        return summary

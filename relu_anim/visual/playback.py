@@ -7,7 +7,10 @@ at a playback position ``s``: the exact graph of the network interpolated
 between snapshots (a :class:`~relu_anim.visual.graphs.PiecewiseGraph` rebuilt
 from the package's analysis at every frame, never sampled or morphed), a dot on
 each of its kinks, and a dot riding the loss curve at the same training step
-with the part of the curve already covered drawn over it.
+with the part of the curve already covered drawn over it. Optionally
+(``edge_markers``) a first-layer kink that has left the domain is shown as a
+triangle pointing out of the plot at that edge, one per unit, so kinks leaving
+the interval stay counted on screen.
 
 Import by module path (``from relu_anim.visual.playback import TrainingPlayback``).
 
@@ -30,16 +33,17 @@ import math
 from typing import Any, Sequence
 
 import numpy as np
-from manim import DOWN, LEFT, Axes, Dot, MathTex, ValueTracker, VGroup, VMobject, linear
+from manim import DOWN, LEFT, PI, Axes, Dot, MathTex, Triangle, ValueTracker, VGroup, VMobject, linear
 
 from ..story.history import check_position, loss_at, playback_state
 from ..checks import check_whole
 from ..piecewise import PiecewiseLinear
 from ..story.numbers import format_tex
+from ..story.units import first_layer_kinks
 from .graphs import OnAxes, PiecewiseGraph, breakpoint_dots, check_decades
 from .theme import Theme, current_theme
 
-__all__ = ["nice_tick", "LossAxes", "loss_curve", "TrainingPlayback"]
+__all__ = ["nice_tick", "LossAxes", "loss_curve", "TrainingPlayback", "set_in_place"]
 
 
 def nice_tick(span: float, most: int = 5) -> float:
@@ -147,7 +151,11 @@ class TrainingPlayback(OnAxes, VGroup):
     ``trail``
         the loss curve from step 0 to the current step, in the error colour;
     ``loss_dot``
-        at ``(step, loss_at(losses, step))`` on ``loss_axes``.
+        at ``(step, loss_at(losses, step))`` on ``loss_axes``;
+    ``edge_marks``
+        with ``edge_markers``: one triangle per first-layer unit whose kink
+        ``−b/w`` lies outside the domain, beside the plot at the edge it left
+        by, pointing outwards (empty otherwise).
 
     The playback follows :attr:`position` (a :class:`~manim.ValueTracker`)
     through an updater: play it with :meth:`play_through`. Every snapshot
@@ -173,18 +181,32 @@ class TrainingPlayback(OnAxes, VGroup):
     dot_radius
         Of the kink dots, fixed: kinks that pass close to each other during
         training overlap instead of shrinking every dot.
+    edge_markers
+        Show the kinks that left the domain as ``edge_marks`` (one-input networks).
+    edge_offsets
+        ``(left, right)``: how far beside the plot the first triangle sits at
+        each edge (clear of tick labels), in scene units.
+    watchers
+        Callables ``watcher(playback)`` run at the end of every :meth:`show`,
+        after the readouts: for more readouts following the state. They must
+        change mobjects in place (:func:`set_in_place`), never swap them.
 
     Attributes
     ----------
-    network, function, step, loss
-        The state shown: the interpolated network, its exact piecewise form, the
-        training step and the loss read from the curve there.
+    shown_at, network, function, step, loss
+        The state shown: the playback position, the interpolated network, its
+        exact piecewise form, the training step and the loss read from the curve there.
+    kinks
+        ``−b/w`` of every first-layer unit at that state (``nan`` for ``w = 0``).
+    outside
+        How many of ``kinks`` lie outside the domain (at or beyond an end).
     """
 
     def __init__(self, axes: Axes, loss_axes: LossAxes, history: Sequence[Any],
                  losses: Sequence[float], domain: tuple[float, float], *,
                  readouts: tuple[Any, Any] | None = None, theme: Theme | None = None,
-                 start: float = 0.0, dot_radius: float = 0.06) -> None:
+                 start: float = 0.0, dot_radius: float = 0.06, edge_markers: bool = False,
+                 edge_offsets: tuple[float, float] = (0.3, 0.3), watchers: Sequence[Any] = ()) -> None:
         super().__init__()
         self.theme = theme or current_theme()
         self.axes, self.loss_axes = axes, loss_axes
@@ -193,13 +215,21 @@ class TrainingPlayback(OnAxes, VGroup):
         self.domain = (float(domain[0]), float(domain[1]))
         self.readouts = readouts
         self.dot_radius = dot_radius
+        self.watchers = list(watchers)
+        self.edge_offsets = (float(edge_offsets[0]), float(edge_offsets[1]))
         self.position = ValueTracker(check_position(self.history, start))
         self.graph = PiecewiseGraph(axes, playback_state(self.history, start)[0].piecewise(*self.domain),
                                     theme=self.theme)
         self.dots = VGroup()
         self.trail = VMobject(color=self.theme.error, stroke_width=4)
         self.loss_dot = Dot(radius=0.07, color=self.theme.error)
-        self.add(self.trail, self.loss_dot, self.graph, self.dots)
+        self.edge_marks = VGroup()
+        if edge_markers:  # one per unit, made once: shown ones get points, the rest none
+            units = len(first_layer_kinks(playback_state(self.history, start)[0]))
+            self.edge_marks.add(*(Triangle(color=self.theme.breakpoint, fill_opacity=1.0, stroke_width=0)
+                                  for _ in range(units)))
+            self._mark_shape = [m.copy().scale_to_fit_height(0.2) for m in self.edge_marks[:1]]
+        self.add(self.trail, self.loss_dot, self.graph, self.dots, self.edge_marks)
         self.show(start)
         self.add_updater(lambda m: m.show(m.position.get_value()))
 
@@ -211,6 +241,7 @@ class TrainingPlayback(OnAxes, VGroup):
     def show(self, s: float) -> PiecewiseGraph:
         """Show the state at playback position ``s``; returns the output graph."""
         s = check_position(self.history, s)
+        self.shown_at = s
         self.network, self.step = playback_state(self.history, s)
         self.function: PiecewiseLinear = self.network.piecewise(*self.domain)
         self.loss = loss_at(self.losses, self.step)
@@ -221,11 +252,35 @@ class TrainingPlayback(OnAxes, VGroup):
         trail = loss_curve(self.loss_axes, self.losses, upto=self.step, theme=self.theme)
         self.trail.set_points(trail.points)
         self.loss_dot.move_to(self.loss_axes.point(self.step, self.loss))
+        self.kinks = first_layer_kinks(self.network) if self.network.in_features == 1 else np.array([])
+        a, b = self.domain
+        self.outside = int(np.sum((self.kinks <= a) | (self.kinks >= b)))
+        if len(self.edge_marks):
+            self._place_edge_marks()
         if self.readouts is not None:
             step_readout, loss_readout = self.readouts
-            _set_in_place(step_readout, round(self.step))
-            _set_in_place(loss_readout, self.loss)
+            set_in_place(step_readout, round(self.step))
+            set_in_place(loss_readout, self.loss)
+        for watcher in self.watchers:
+            watcher(self)
         return self.graph
+
+    def _place_edge_marks(self) -> None:
+        """Triangles beside the plot for the kinks outside the domain, stacked outwards from each edge."""
+        a, b = self.domain
+        count = {a: 0, b: 0}
+        gap = 0.26
+        for mark, kink in zip(self.edge_marks, self.kinks):
+            if not (kink <= a or kink >= b):
+                mark.clear_points()
+                continue
+            edge, direction = (a, -1.0) if kink <= a else (b, 1.0)
+            end = self.axes.c2p(edge, float(self.function(np.array([edge]))[0]))
+            shape = self._mark_shape[0].copy().rotate(-direction * PI / 2)  # apex outwards
+            offset = self.edge_offsets[0 if direction < 0 else 1]
+            shape.move_to(end + np.array([direction * (offset + gap * count[edge]), 0.0, 0.0]))
+            count[edge] += 1
+            mark.set_points(shape.points)
 
     # Every part is changed in place, never swapped for a new mobject: during a
     # play the Cairo renderer draws the family members it listed when the play
@@ -261,8 +316,9 @@ class TrainingPlayback(OnAxes, VGroup):
         return np.array([d.get_center() for d in self.dots]).reshape(-1, 3)
 
 
-def _set_in_place(readout: Any, value: float) -> None:
-    """Show ``value`` on ``readout`` by morphing its existing mobjects (see ``_place_dots``)."""
+def set_in_place(readout: Any, value: float) -> None:
+    """Show ``value`` on a :class:`~relu_anim.visual.readouts.Readout` by morphing its existing
+    mobjects, never swapping them (see ``TrainingPlayback._place_dots``): safe inside an updater."""
     if readout.value == float(value):
         return
     fresh = readout.copy().set_value(value)
