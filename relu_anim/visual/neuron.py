@@ -115,7 +115,7 @@ class NeuronDiagram(VGroup):
                 # right of a point on the arrow, away from the middle: a falling (upper) arrow
                 # passes below a label up and right of it, a rising (lower) one above a label down and right
                 side = UP if abs(ys[i]) < 1e-9 else (UP + RIGHT if ys[i] > 0 else DOWN + RIGHT)
-                label.next_to(arrow.point_from_proportion(0.35), side, buff=0.1)
+                label.next_to(arrow.point_from_proportion(0.4), side, buff=0.15)
             else:
                 label.move_to(arrow.point_from_proportion(0.45)).shift(0.28 * UP + (0.05 if ys[i] >= 0 else 0) * UP)
             self.arrows.add(arrow)
