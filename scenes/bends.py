@@ -25,8 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import (LEFT, UP, Axes, Create, Dot, FadeIn, FadeOut, FadeTransform, GrowFromCenter,
-                   Indicate, MathTex, Polygon, ReplacementTransform, VGroup, Write)
+from manim import (DL, LEFT, UP, Axes, Circumscribe, Create, Dot, FadeIn, FadeOut, FadeTransform,
+                   GrowFromCenter, Indicate, MathTex, Polygon, ReplacementTransform, ValueTracker, VGroup, Write)
 
 from relu_anim.construct import least_squares_output, shifted_relu_sum
 from relu_anim.story.hats import Hat, hat, hat_sum, hats, riemann_cells, split_units
@@ -34,12 +34,14 @@ from relu_anim.network import Network
 from relu_anim.story.fit import Fit
 from relu_anim.story.numbers import word_list, words
 from relu_anim.target import parse_target
-from relu_anim.visual import (ChapterScene, GraphView, PiecewiseGraph, Readout, View, graph_view, make_axes,
-                              relu_sum_tex, target_graph)
+from relu_anim.visual import (ChapterScene, GraphView, PiecewiseGraph, Readout, View, graph_view,
+                              make_axes, relu_sum_tex, target_graph)
 from relu_anim.visual.annotations import area_under, slope_labels
+from relu_anim.visual.tracer import Tracer
 
 __all__ = ["Bends", "DOMAIN", "TERMS", "CURVE", "CURVE_SHIFTS", "HAT", "BUMP", "BUMP_KNOTS",
-           "terms_sum", "curve_fit", "hat_network", "bump_knots", "bump_hats", "bump_cells", "bump_fit"]
+           "terms_sum", "curve_fit", "hat_network", "bump_knots", "bump_hats", "bump_cells", "bump_fit",
+           "panel_range"]
 
 # --------------------------------------------------------------- the story's choices
 #: The view.
@@ -96,6 +98,19 @@ def bump_fit() -> Fit:
     return Fit.of(hat_sum(knots, BUMP(knots)), BUMP, DOMAIN)
 
 
+def panel_range(units: list[Network]) -> tuple[float, float, float]:
+    """One y range ``(low, high, tick step)`` for the panels of ``units``: every term on one scale.
+
+    It spans every unit's values on :data:`DOMAIN` and zero; the tick step
+    (1, 2 or 5) keeps at most a dozen ticks, so equal tick spacing shows the
+    panels share their scale.
+    """
+    values = np.concatenate([u.piecewise(*DOMAIN).knot_values for u in units] + [np.zeros(1)])
+    low, high = float(np.floor(values.min())), float(np.ceil(values.max()))
+    step = next(s for s in (1.0, 2.0, 5.0, 10.0) if (high - low) / s <= 12)
+    return float(np.floor(low / step) * step), float(np.ceil(high / step) * step), step
+
+
 # ------------------------------------------------------------------------ drawing
 @dataclass(frozen=True, eq=False)
 class SumView(GraphView):
@@ -131,19 +146,19 @@ class Bends(ChapterScene):
 
     # ------------------------------------------------------------------ layout
     def build_stage(self) -> None:
-        """Title and main axes: the parts every beat shares."""
+        """Title and main axes (numbered on both axes, "0" at the origin): the parts every beat shares."""
         t = self.theme
         self.title = self.chapter_title("Sums that bend")
-        # no numbers on the y axis: they would sit inside the graphs; the kinks'
-        # positions (x) and the slopes are what the chapter reads
         self.axes = make_axes((DOMAIN[0], DOMAIN[1], 1), (-2, 3, 1), x_length=6.6, y_length=4.8,
-                              font_size=22, theme=t, y_axis_config={"include_numbers": False})
+                              font_size=24, theme=t)
+        # manim leaves out the origin's numbers; one "0" below-left of it serves both axes
+        self.axes.add(MathTex("0", font_size=24, color=t.text).next_to(self.axes.c2p(0, 0), DL, buff=0.1))
         self.axes.move_to([-3.05, -0.55, 0])
         self.formula_anchor = np.array([-6.3, 2.6, 0])
         #: centres of the right-hand term panels, top to bottom
         self.panel_slots = [np.array([4.3, y, 0]) for y in (1.9, 0.0, -1.9)]
-        #: left-centre anchors of the right-hand readouts
-        self.readout_slots = [np.array([1.6, y, 0]) for y in (1.2, 0.5, -0.2)]
+        #: left-centre anchors of the right-hand readouts, top to bottom
+        self.readout_slots = [np.array([1.4, y, 0]) for y in (1.7, 1.0, 0.3, -0.4, -1.1, -1.8)]
 
     def formula(self, tex: str, color=None) -> MathTex:
         """A formula above the main axes, left-aligned."""
@@ -152,37 +167,45 @@ class Bends(ChapterScene):
             mob.scale_to_fit_width(7.4)
         return mob.move_to(self.formula_anchor, aligned_edge=LEFT)
 
-    def sum_view(self, network: Network, slopes: bool = True) -> SumView:
-        """Exact graph, kink dots and slope labels of ``network`` on the main axes (no band)."""
+    def sum_view(self, network: Network, slopes: bool = True, target=None) -> SumView:
+        """Exact graph, kink dots and slope labels (in the slope colour) of ``network`` on the main axes.
+
+        With a ``target`` the view has the error band between the two.
+        """
         t = self.theme
         f = network.piecewise(*DOMAIN)
-        view = graph_view(self.axes, f, theme=t)
-        labels = (slope_labels(self.axes, f, theme=t, avoid=[self.axes.x_axis, self.axes.y_axis])
+        view = graph_view(self.axes, f, target, theme=t)
+        labels = (slope_labels(self.axes, f, t.slope, font_size=24, theme=t,
+                               avoid=[self.axes.x_axis, self.axes.y_axis])
                   if slopes else VGroup())
         return SumView(view.band, view.graph, view.dots, labels)
 
-    def term_view(self, network: Network, i: int, slot: int) -> TermView:
-        """Unit ``network`` (the ``i``-th term, in the ``i``-th unit colour) in panel ``slot``."""
+    def term_view(self, network: Network, i: int, slot: int, y_range: tuple[float, float, float]) -> TermView:
+        """Unit ``network`` (the ``i``-th term, in the ``i``-th unit colour) in panel ``slot``, on ``y_range``."""
         t = self.theme
         f = network.piecewise(*DOMAIN)
-        lo, hi = min(0.0, float(f.knot_values.min())), max(0.0, float(f.knot_values.max()))
-        axes = make_axes((DOMAIN[0], DOMAIN[1], 1), (lo, hi, hi - lo), x_length=3.6, y_length=0.95,
+        axes = make_axes((DOMAIN[0], DOMAIN[1], 1), y_range, x_length=3.6, y_length=1.2,
                          numbers=False, x_label=None, theme=t, axis_config={"tick_size": 0.04})
         axes.move_to(self.panel_slots[slot])
         color = t.unit_color(i)
         graph = PiecewiseGraph(axes, f, color=color, theme=t, stroke_width=4)
         dots = VGroup(*(Dot(axes.c2p(x, 0), radius=0.05, color=t.breakpoint) for x in f.breakpoints))
         label = MathTex(relu_sum_tex(network), font_size=28, color=color)
-        label.next_to(axes, UP, buff=0.12)
+        label.next_to(axes, UP, buff=0.08)
         return TermView(network, axes, graph, dots, label)
 
+    def panels_of(self, units: list[Network], k: int | None = None) -> list[TermView]:
+        """The first ``k`` of ``units`` (all by default), one panel each, all on the scale of ``units``."""
+        y_range = panel_range(units)
+        return [self.term_view(unit, i, i, y_range) for i, unit in enumerate(units[:k])]
+
     def example_panels(self, k: int) -> list[TermView]:
-        """The first ``k`` example terms, one panel each."""
-        return [self.term_view(unit, i, i) for i, unit in enumerate(split_units(terms_sum(k)))]
+        """The first ``k`` example terms, one panel each, on the scale of all example terms."""
+        return self.panels_of(split_units(terms_sum(len(TERMS))), k)
 
     def hat_panels(self) -> list[TermView]:
-        """The hat's three units, one panel each."""
-        return [self.term_view(unit, i, i) for i, unit in enumerate(split_units(hat_network()))]
+        """The hat's three units, one panel each, on one scale."""
+        return self.panels_of(split_units(hat_network()))
 
     def tent_views(self) -> list[VGroup]:
         """Each bump hat on the main axes: its area and its exact outline, in the unit colours."""
@@ -203,25 +226,21 @@ class Bends(ChapterScene):
                         color=t.unit_color(i), fill_opacity=0.3, stroke_width=2.5)
                 for i, (l, r, y) in enumerate(zip(left, right, height))]
 
-    def readouts(self, rows) -> VGroup:
-        """Readouts ``(label, value, style, colour)`` stacked in the right column."""
-        group = VGroup()
-        for (label, value, style, color), slot in zip(rows, self.readout_slots):
-            r = Readout(label, value, style=style, color=color, font_size=32, theme=self.theme)
-            group.add(r.move_to(slot, aligned_edge=LEFT))
-        return group
+    def knot_dots(self) -> VGroup:
+        """A dot at every knot, on the bump: where the hats peak and the polyline touches the bump."""
+        knots = bump_knots()
+        return VGroup(*(Dot(self.axes.c2p(x, y), radius=0.06, color=self.theme.accent)
+                        for x, y in zip(knots, BUMP(knots))))
 
-    def curve_readouts(self, fit: Fit) -> VGroup:
-        t = self.theme
-        return self.readouts([(r"\text{terms}", fit.units, "integer", t.unit),
-                              (r"\text{bends}", len(fit.function.breakpoints), "integer", t.breakpoint),
-                              (r"\text{max gap to curve}", fit.max_error, "auto", t.error)])
+    def readout(self, label: str, value: float, style: str, color, slot: int) -> Readout:
+        """A readout in the right column, in row ``slot``."""
+        r = Readout(label, value, style=style, color=color, font_size=30, theme=self.theme)
+        return r.move_to(self.readout_slots[slot], aligned_edge=LEFT)
 
-    def bump_readouts(self, fit: Fit) -> VGroup:
-        t = self.theme
-        return self.readouts([(r"\text{hats}", len(bump_hats()), "integer", t.unit),
-                              (r"\text{ReLU units}", fit.units, "integer", t.unit),
-                              (r"\text{max gap to bump}", fit.max_error, "auto", t.error)])
+    def slope_key(self) -> MathTex:
+        """What the small numbers on the graph are: a key under the main axes, in the slope colour."""
+        return MathTex(r"\text{numbers on the graph: slopes}", font_size=28,
+                       color=self.theme.slope).next_to(self.axes, direction=np.array([0, -1.0, 0]), buff=0.15)
 
     # ------------------------------------------------------------------- beats
     def two_terms(self) -> None:
@@ -229,10 +248,16 @@ class Bends(ChapterScene):
         self.build_stage()
         self.panels = self.example_panels(2)
         first, second = (p.network.piecewise(*DOMAIN).breakpoints[0] for p in self.panels)
-        self.narrate("Two ReLU units, each shifted and weighted. Each is flat, then a ramp, and turns "
-                     f"just once: at x = {words(first)} and at x = {words(second)}.",
-                     FadeIn(self.title), Create(self.axes),
-                     *(FadeIn(p.group) for p in self.panels), run_time=2.5)
+        with self.narrating("Two ReLU units, each shifted and weighted, drawn on one scale. Each is flat, then "
+                            f"a ramp, and turns just once: at x = {words(first)} and at x = {words(second)}."):
+            self.play(FadeIn(self.title), Create(self.axes), run_time=1.5)
+            for p in self.panels:  # a tracer walks each term: flat, then (past its kink) a ramp
+                tracer = Tracer(p.axes, p.graph.function, DOMAIN[0], p.graph.get_color(), radius=0.06,
+                                theme=self.theme)
+                self.play(FadeIn(p.axes), FadeIn(p.label), FadeIn(tracer), run_time=0.5)
+                self.play(Create(p.graph), tracer.x.animate.set_value(DOMAIN[1]), rate_func=lambda u: u,
+                          run_time=2.0)
+                self.play(FadeOut(tracer), GrowFromCenter(p.dots), run_time=0.5)
 
     def their_sum(self) -> None:
         self.beat("Their sum bends twice")
@@ -244,9 +269,11 @@ class Bends(ChapterScene):
                      f"exactly at x = {word_list(f.breakpoints)}.",
                      Write(self.formula_mob), Create(self.view.graph), GrowFromCenter(self.view.dots),
                      run_time=2)
-        self.narrate(f"The slopes read {word_list(f.slopes)}: each kink adds the weight of the term "
-                     "that starts there.",
-                     *(FadeIn(s) for s in self.view.slopes), run_time=1.2)
+        self.slope_legend = self.slope_key()
+        self.narrate(f"Written along it, the slopes of its pieces: {word_list(f.slopes)}. Each kink "
+                     "adds the weight of the term that starts there.",
+                     *(Write(s) for s in self.view.slopes), FadeIn(self.slope_legend),
+                     *(Indicate(p.label, scale_factor=1.1) for p in self.panels), run_time=2.5)
 
     def third_term(self) -> None:
         self.beat("A third term, another bend")
@@ -259,32 +286,55 @@ class Bends(ChapterScene):
         before, after = new.graph.function.slopes[i], new.graph.function.slopes[i + 1]
         self.narrate(f"A third term adds one more bend, at x = {words(kink)}, where the slope goes from "
                      f"{words(before)} to {words(after)}.",
-                     FadeIn(panel.group),
+                     FadeIn(panel.axes), FadeIn(panel.label), Create(panel.graph), GrowFromCenter(panel.dots),
                      ReplacementTransform(self.view.graph, new.graph),
                      ReplacementTransform(self.view.dots, new.dots),
                      ReplacementTransform(self.view.slopes, new.slopes),
-                     FadeTransform(self.formula_mob, formula), run_time=2)
+                     FadeTransform(self.formula_mob, formula), run_time=2.5)
         self.panels.append(panel)
         self.view, self.formula_mob = new, formula
 
     def many_terms(self) -> None:
         self.beat("Many terms: a curve")
+        t = self.theme
         fit = curve_fit()
-        new = self.sum_view(fit.network)
-        self.curve = target_graph(self.axes, CURVE, DOMAIN, theme=self.theme, stroke_width=3,
-                                  stroke_opacity=0.6)
+        f = fit.function
+        new = self.sum_view(fit.network, target=CURVE)
+        self.curve = target_graph(self.axes, CURVE, DOMAIN, theme=t, stroke_width=2.5)
+        self.curve.set_z_index(2)  # the target over the fit: where they part, the fit shows beneath
         formula = self.formula(r"y = c + \sum_{i=1}^{" + str(fit.units) + r"} a_i\,\mathrm{ReLU}(x - h_i)")
-        self.panel_readouts = self.curve_readouts(fit)
+        readouts = VGroup(self.readout(r"\text{terms}", fit.units, "integer", t.unit, 0),
+                          self.readout(r"\text{bends}", len(f.breakpoints), "integer", t.breakpoint, 1),
+                          self.readout(r"\text{pieces}", f.num_pieces, "integer", t.output, 2),
+                          self.readout(r"\text{max gap to curve}", fit.max_error, "auto", t.error, 3))
         self.narrate(f"Now {fit.units} terms, kinks spread out, weights fitted by least squares to a "
                      "smooth curve.",
-                     *(FadeOut(p.group) for p in self.panels), FadeIn(self.curve),
+                     *(FadeOut(p.group) for p in self.panels), Create(self.curve),
                      ReplacementTransform(self.view.graph, new.graph),
                      ReplacementTransform(self.view.dots, new.dots),
-                     FadeOut(self.view.slopes), FadeTransform(self.formula_mob, formula), run_time=2.5)
+                     FadeOut(self.view.slopes), FadeTransform(self.formula_mob, formula),
+                     FadeIn(readouts[0]), run_time=3)
         self.view, self.formula_mob = new, formula
-        self.narrate(f"{len(fit.function.breakpoints)} bends, {fit.function.num_pieces} straight pieces; "
-                     f"yet from afar it reads as a curve, never more than {words(fit.max_error)} away.",
-                     *(FadeIn(s) for s in new.slopes), FadeIn(self.panel_readouts), run_time=1.5)
+        self.narrate(f"{len(f.breakpoints)} bends, {f.num_pieces} straight pieces, each with its slope "
+                     "written beside it; each kink changes the slope by its term's weight.",
+                     *(Write(s) for s in new.slopes), FadeIn(readouts[1]), FadeIn(readouts[2]),
+                     *(Indicate(d, color=t.breakpoint, scale_factor=1.8) for d in new.dots), run_time=3)
+        tracer = Tracer(self.axes, f, DOMAIN[0], t.error, theme=t)
+        gap = ValueTracker(0.0)
+        gap.add_updater(lambda g: g.set_value(abs(float(f(tracer.x.get_value())) -
+                                                  float(CURVE(np.array([tracer.x.get_value()]))[0]))))
+        gap.update()
+        live = self.readout(r"\text{gap here}", gap.get_value(), "fixed", t.error, 4)
+        self.add(gap)
+        with self.narrating("Follow it along: from afar it reads as a curve, and the shaded sliver between them "
+                            f"is never wider than {words(fit.max_error)}."):
+            self.play(FadeIn(new.band), FadeIn(tracer), FadeIn(readouts[3]), FadeIn(live), run_time=1)
+            live.follow(gap)
+            self.play(tracer.x.animate.set_value(DOMAIN[1]), run_time=5)
+            live.clear_updaters()
+            self.play(FadeOut(tracer), FadeOut(live), run_time=0.5)
+        self.remove(gap)
+        self.panel_readouts = readouts
 
     def a_hat(self) -> None:
         self.beat("A hat from three ReLUs")
@@ -296,23 +346,32 @@ class Bends(ChapterScene):
         self.narrate("Three terms make a hat: one starts a climb, one turns it into a descent, one "
                      "stops it at zero.",
                      FadeOut(self.curve), FadeOut(self.panel_readouts), FadeOut(self.view.slopes),
-                     *(FadeIn(p.group) for p in self.panels),
+                     FadeOut(self.view.band),
+                     *(FadeIn(p.axes) for p in self.panels), *(FadeIn(p.label) for p in self.panels),
+                     *(Create(p.graph) for p in self.panels), *(FadeIn(p.dots) for p in self.panels),
                      ReplacementTransform(self.view.graph, new.graph),
                      ReplacementTransform(self.view.dots, new.dots),
-                     FadeTransform(self.formula_mob, formula), run_time=2.5)
+                     FadeTransform(self.formula_mob, formula), run_time=3)
         self.narrate(f"Its slopes: {word_list(f.slopes)}. Zero outside, a peak of "
-                     f"{words(f.values.max())} in the middle.", *(FadeIn(s) for s in new.slopes), run_time=1)
+                     f"{words(f.values.max())} in the middle.", *(Write(s) for s in new.slopes),
+                     *(Indicate(d, color=self.theme.breakpoint, scale_factor=2.0) for d in new.dots), run_time=2.5)
         self.view, self.formula_mob = new, formula
 
     def riemann_rectangles(self) -> None:
         self.beat("A bump, cut like a Riemann sum")
-        self.bump = target_graph(self.axes, BUMP, DOMAIN, theme=self.theme)
+        t = self.theme
+        self.bump = target_graph(self.axes, BUMP, DOMAIN, theme=t, stroke_width=3)
+        self.bump.set_z_index(2)
         self.rects = self.rectangles()
-        self.narrate("A smooth bump, cut as in a Riemann sum: a thin rectangle on each of "
-                     f"{BUMP_KNOTS} equally spaced points, as tall as the bump.",
-                     *(FadeOut(p.group) for p in self.panels), FadeOut(self.view.group),
-                     FadeOut(self.formula_mob), Create(self.bump),
-                     *(FadeIn(r) for r in self.rects), run_time=2.5)
+        self.knots_readout = self.readout(r"\text{knots}", BUMP_KNOTS, "integer", t.accent, 0)
+        self.knots = self.knot_dots()
+        with self.narrating("A smooth bump, cut as in a Riemann sum: a thin rectangle on each of "
+                            f"{BUMP_KNOTS} equally spaced knots, as tall as the bump there."):
+            self.play(*(FadeOut(p.group) for p in self.panels), FadeOut(self.view.group), FadeOut(self.slope_legend),
+                      FadeOut(self.formula_mob), Create(self.bump), run_time=2)
+            self.play(FadeIn(self.knots_readout), run_time=0.5)
+            for rect, dot in zip(self.rects, self.knots):
+                self.play(FadeIn(rect), GrowFromCenter(dot), run_time=0.3)
 
     def rectangles_become_hats(self) -> None:
         self.beat("Rectangles become hats")
@@ -321,79 +380,46 @@ class Bends(ChapterScene):
         self.narrate("Trade each rectangle for a hat of the same height: twice as wide, but pointed, "
                      "so exactly the same area.",
                      *(ReplacementTransform(r, tent) for r, tent in zip(self.rects, self.tents)),
-                     FadeIn(self.formula_mob), run_time=2.5)
+                     FadeIn(self.formula_mob), run_time=3)
 
     def hats_add_up(self) -> None:
         self.beat("The hats add up")
+        t = self.theme
         fit = bump_fit()
-        view = self.sum_view(fit.network, slopes=False)
-        readouts = self.bump_readouts(fit)
+        # its kinks are the inner knots, already dotted: the knot dots stand for both
+        plain = self.sum_view(fit.network, slopes=False)
+        view = SumView(plain.band, plain.graph, self.knots, plain.slopes)
+        readouts = VGroup(self.readout(r"\text{hats}", len(bump_hats()), "integer", t.unit, 1),
+                          self.readout(r"\text{ReLU units}", fit.units, "integer", t.unit, 2),
+                          self.readout(r"\text{max gap to bump}", fit.max_error, "auto", t.error, 3))
         self.narrate(f"Add the {len(self.tents)} hats. Where two overlap, one falls as the next rises, "
-                     "so the sum runs straight from peak to peak.",
-                     ReplacementTransform(VGroup(*self.tents), view.graph), GrowFromCenter(view.dots),
-                     FadeIn(readouts), run_time=2.5)
-        self.narrate(f"That polyline touches the bump at every knot and strays at most "
-                     f"{words(fit.max_error)} from it: {fit.units} ReLU units, drawn exactly.",
-                     Indicate(view.dots, color=self.theme.breakpoint), run_time=1.2)
-        self.view, self.panel_readouts = view, readouts
+                     "so the sum runs straight from knot to knot.",
+                     ReplacementTransform(VGroup(*self.tents), view.graph),
+                     FadeIn(readouts[0]), FadeIn(readouts[1]), run_time=3)
+        self.narrate(f"That polyline touches the bump at all {BUMP_KNOTS} knots and strays at most "
+                     f"{words(fit.max_error)} from it: {fit.units} ReLU units, three per hat, drawn exactly.",
+                     *(Indicate(d, color=t.accent, scale_factor=1.8) for d in self.knots), FadeIn(readouts[2]),
+                     Circumscribe(readouts[1], color=t.unit), run_time=3)
+        self.view, self.panel_readouts = view, VGroup(self.knots_readout, *readouts)
 
     def closing(self) -> None:
         self.beat("Bends where they are needed")
-        self.narrate("One ReLU bends once. Shift and weight enough of them, and they bend wherever a "
-                     "curve needs it.",
-                     Indicate(self.view.graph, color=self.theme.output, scale_factor=1.0), run_time=1.5,
-                     wait=1.5)
-
-    # ------------------------------------------------------------------ stills
-    # Final states of key beats, built with the same builders and added without
-    # animation: for golden-frame tests and stills.
-    def pose_terms(self, k: int) -> tuple[SumView, list[TermView]]:
-        """The end of the beat with ``k`` example terms (2 or 3)."""
-        self.build_stage()
-        net = terms_sum(k)
-        view = self.sum_view(net)
-        panels = self.example_panels(k)
-        self.add(self.title, self.axes, self.formula("y = " + relu_sum_tex(net)),
-                 *(p.group for p in panels), view.group)
-        return view, panels
-
-    def pose_many_terms(self) -> tuple[SumView, VGroup]:
-        """The end of the "Many terms" beat."""
-        self.build_stage()
-        fit = curve_fit()
-        view = self.sum_view(fit.network)
-        readouts = self.curve_readouts(fit)
-        self.add(self.title, self.axes, target_graph(self.axes, CURVE, DOMAIN, theme=self.theme,
-                                                     stroke_width=3, stroke_opacity=0.6),
-                 self.formula(r"y = c + \sum_{i=1}^{" + str(fit.units) + r"} a_i\,\mathrm{ReLU}(x - h_i)"),
-                 readouts, view.group)
-        return view, readouts
-
-    def pose_hat(self) -> tuple[SumView, list[TermView]]:
-        """The end of the "A hat" beat."""
-        self.build_stage()
-        net = hat_network()
-        view = self.sum_view(net)
-        panels = self.hat_panels()
-        self.add(self.title, self.axes, self.formula("y = " + relu_sum_tex(net)),
-                 *(p.group for p in panels), view.group)
-        return view, panels
-
-    def pose_tents(self) -> list[VGroup]:
-        """The end of "Rectangles become hats"."""
-        self.build_stage()
-        tents = self.tent_views()
-        self.add(self.title, self.axes, target_graph(self.axes, BUMP, DOMAIN, theme=self.theme),
-                 self.formula(r"\text{each hat} = 3\ \text{ReLUs}", color=self.theme.unit), *tents)
-        return tents
-
-    def pose_hat_sum(self) -> tuple[SumView, VGroup]:
-        """The end of "The hats add up"."""
-        self.build_stage()
-        fit = bump_fit()
-        view = self.sum_view(fit.network, slopes=False)
-        readouts = self.bump_readouts(fit)
-        self.add(self.title, self.axes, target_graph(self.axes, BUMP, DOMAIN, theme=self.theme),
-                 self.formula(r"\text{each hat} = 3\ \text{ReLUs}", color=self.theme.unit),
-                 readouts, view.group)
-        return view, readouts
+        t = self.theme
+        lines = VGroup(MathTex(r"\text{one ReLU: one bend, at its shift } h_i", font_size=28, color=t.breakpoint),
+                       MathTex(r"\text{its weight } a_i\text{: the change of slope there}", font_size=28,
+                               color=t.slope),
+                       MathTex(r"\text{many of them: bends where needed}", font_size=28,
+                               color=t.output))
+        for line, y in zip(lines, (-1.3, -2.0, -2.7)):
+            line.move_to([1.4, y, 0], aligned_edge=LEFT)
+        f = self.view.graph.function
+        tracer = Tracer(self.axes, f, DOMAIN[0], theme=t)
+        self.narrate("One ReLU bends once, at its shift.",
+                     Write(lines[0]), *(Indicate(d, color=t.breakpoint, scale_factor=2.0) for d in self.view.dots), run_time=2)
+        with self.narrating("Its weight says how much the slope changes there."):
+            self.play(Write(lines[1]), FadeIn(tracer), run_time=1)
+            self.play(tracer.x.animate.set_value(DOMAIN[1]), run_time=2.5)
+        with self.narrating("Shift and weight enough of them, and they bend wherever a curve needs it."):
+            self.play(Write(lines[2]), tracer.x.animate.set_value(0.0), run_time=2.5)
+            self.play(FadeOut(tracer), Indicate(self.view.graph, color=t.output, scale_factor=1.0), run_time=1.5)
+        self.recap = lines

@@ -26,21 +26,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Create, DecimalNumber, Dot, FadeIn, FadeOut,
-                   FadeTransform, GrowFromCenter, Indicate, MathTex, ReplacementTransform,
-                   ValueTracker, VGroup, Write)
+from manim import (DOWN, LEFT, RIGHT, UP, Circumscribe, Create, Dot, FadeIn, FadeOut, FadeTransform,
+                   GrowFromCenter, Indicate, MathTex, ReplacementTransform, ValueTracker, VGroup, Write)
 
 from relu_anim.render.chapters import chapter
 from relu_anim.construct import random_network, relu_as_shift, shifted_relu_sum
+from relu_anim.errors import ReluAnimError
 from relu_anim.network import Network
 from relu_anim.story.neuron import Additivity, additivity, single_unit
-from relu_anim.story.numbers import affine_tex, format_tex, words
+from relu_anim.story.numbers import affine_tex, format_number, format_tex, words
 from relu_anim.piecewise import PiecewiseLinear
-from relu_anim.visual import ChapterScene, NeuronDiagram, PiecewiseGraph, View, breakpoint_dots, make_axes
+from relu_anim.visual import (ChapterScene, NeuronDiagram, PiecewiseGraph, Readout, View, breakpoint_dots,
+                              make_axes)
+from relu_anim.visual.annotations import slope_labels
 from relu_anim.visual.live import LivePiecewiseGraph, live_breakpoint_dots
+from relu_anim.visual.tracer import Tracer
 
-__all__ = ["ReluShift", "DOMAIN", "Y_RANGE", "PROBES", "SLIDE", "SEED", "INPUTS", "relu", "shifted",
-           "relu_counterexample", "many_input_neuron", "ScalarNeuron", "scalar_neuron"]
+__all__ = ["ReluShift", "DOMAIN", "Y_RANGE", "PROBES", "SLIDE", "SEED", "INPUTS", "H_DIGITS", "relu", "shifted",
+           "relu_counterexample", "many_input_neuron", "ScalarNeuron", "scalar_neuron", "shown_digits",
+           "shown_h"]
 
 # --------------------------------------------------------------- the story's choices
 #: The x range drawn.
@@ -55,6 +59,8 @@ SLIDE = (2.0, -1.0, 1.0)
 SEED = 72
 #: Inputs of the many-input neuron.
 INPUTS = 3
+#: Significant digits of every h shown; w and b get as many as :func:`shown_digits` needs.
+H_DIGITS = 3
 
 
 # -------------------------------------------------------------- numbers, from relu_anim
@@ -103,28 +109,50 @@ def scalar_neuron(positive: bool) -> ScalarNeuron:
     return ScalarNeuron(w, b, scale, h, flipped, unit, unit.piecewise(*DOMAIN))
 
 
-def shift_tex(neuron: ScalarNeuron) -> str:
+def shown_h(weight: float, bias: float, digits: int) -> float:
+    """h = −b/w computed from w and b as shown with ``digits`` significant digits, then rounded as h is shown."""
+    w = format_number(weight, "fixed", digits).value
+    b = format_number(bias, "fixed", digits).value
+    return format_number(-b / w, "fixed", H_DIGITS).value
+
+
+def shown_digits() -> int:
+    """The fewest significant digits (from 3) of w and b with which both neurons' shown h follows.
+
+    With 3 digits the positive neuron reads w = 0.676, b = −0.537, and −b/w is
+    0.794, while its h (from the unrounded numbers) is 0.795: a viewer
+    checking by hand would find a wrong result. One more digit fixes it.
+    """
+    neurons = (scalar_neuron(True), scalar_neuron(False))
+    for digits in range(3, 9):
+        if all(shown_h(n.weight, n.bias, digits) == format_number(n.h, "fixed", H_DIGITS).value for n in neurons):
+            return digits
+    raise ReluAnimError("neurons: no number of digits up to 8 makes −b/w follow from the shown w and b")
+
+
+def shift_tex(neuron: ScalarNeuron, digits: int) -> str:
     """``|w|·ReLU(x − h)``, or ``|w|·ReLU(h − x)`` when flipped, with the neuron's numbers (as the diagram)."""
-    h = format_tex(neuron.h, "fixed")
+    h = format_tex(neuron.h, "fixed", H_DIGITS)
     inner = f"{h} - x" if neuron.flipped else (
-        f"x - {h}" if neuron.h >= 0 else f"x + {format_tex(-neuron.h, 'fixed')}")
-    return rf"{format_tex(neuron.scale, 'fixed')}\,\mathrm{{ReLU}}({inner})"
+        f"x - {h}" if neuron.h >= 0 else f"x + {format_tex(-neuron.h, 'fixed', H_DIGITS)}")
+    return rf"{format_tex(neuron.scale, 'fixed', digits)}\,\mathrm{{ReLU}}({inner})"
 
 
 @dataclass(frozen=True, eq=False)
 class SlideView(View):
-    """The slide beat's mobjects; graph, dots, label and the formula's number follow the tracker."""
+    """The slide beat's mobjects; graph, dots, label and the h readout follow the tracker."""
 
     graph: LivePiecewiseGraph
     dots: VGroup
     label: MathTex
-    formula: VGroup
+    formula: MathTex
+    readout: Readout
     general: MathTex
 
     @property
     def live(self) -> list:
         """Everything with an updater, graph first."""
-        return [self.graph, self.dots, self.label, *self.formula]
+        return [self.graph, self.dots, self.label, self.readout]
 
 
 @dataclass(frozen=True, eq=False)
@@ -141,6 +169,7 @@ class ReluShift(ChapterScene):
     """ReLU, its failed linearity test, its shift h, and one neuron as a shifted ReLU."""
 
     def construct(self) -> None:
+        self.digits = shown_digits()
         self.draw_relu()
         self.not_linear()
         self.slide_h()
@@ -192,13 +221,17 @@ class ReluShift(ChapterScene):
         """Dots on the graph at a, b and a + b, each labelled with ReLU's value there."""
         t = self.theme
         marks = VGroup()
-        # a + b's label goes below the tick numbers, clear of the y axis
-        for x, fx, side, buff in ((check.x, check.fx, UP, 0.15), (check.y, check.fy, LEFT, 0.15),
-                                  (check.x + check.y, check.fxy, DOWN + RIGHT, 0.4)):
+        # (a + b, 0) is the origin: its label goes right of it, in the wedge between
+        # the x axis and the ramp, clear of the tick numbers under the axis and of (a, 0)'s label
+        for x, fx, side in ((check.x, check.fx, UP), (check.y, check.fy, LEFT),
+                            (check.x + check.y, check.fxy, RIGHT)):
             dot = Dot(self.axes.c2p(x, fx), radius=0.08, color=t.accent)
             label = MathTex(f"({format_tex(x, trim=True)},\\,{format_tex(fx, trim=True)})", font_size=26,
                             color=t.accent)
-            label.next_to(dot, side, buff=buff)
+            if side is RIGHT:
+                label.next_to(dot, RIGHT, buff=0.4).shift(0.2 * UP)
+            else:
+                label.next_to(dot, side, buff=0.15)
             marks.add(VGroup(dot, label))
         return marks
 
@@ -217,52 +250,38 @@ class ReluShift(ChapterScene):
             self.at_column(mob, y)
         return lines
 
-    def live_formula(self, h: ValueTracker) -> VGroup:
-        """``y = ReLU(x − h)`` with h's number live (a DecimalNumber showing −h with its sign)."""
-        t = self.theme
-        head = MathTex(r"y = \mathrm{ReLU}(x", font_size=40, color=t.unit)
-        number = DecimalNumber(0.0 - h.get_value(), num_decimal_places=2, include_sign=True,
-                               font_size=40, color=t.unit)
-        tail = MathTex(")", font_size=40, color=t.unit)
-        x_glyph = head[0][-1]
-
-        def place(num: DecimalNumber) -> None:
-            num.set_value(0.0 - h.get_value())
-            num.next_to(head, RIGHT, buff=0.12).align_to(x_glyph, DOWN)
-
-        place(number)
-        number.add_updater(place)
-        tail.add_updater(lambda m: m.next_to(number, RIGHT, buff=0.06).match_y(head))
-        tail.update()
-        group = VGroup(head, number, tail)
-        group.number = number
-        return group
-
     def neuron_diagram(self, weights, bias: float, **kwargs) -> NeuronDiagram:
-        return NeuronDiagram(weights, bias, theme=self.theme, **kwargs)
+        """A diagram with small arrow tips and weights clear of the arrows; a diagram scaled down
+        to fit passes ``font_scale`` to keep its text at least MIN_FONT_SIZE."""
+        return NeuronDiagram(weights, bias, theme=self.theme, tip_ratio=0.08, labels_outside=True, **kwargs)
 
     def scalar_diagram(self, neuron: ScalarNeuron) -> NeuronDiagram:
         """The one-input diagram of ``neuron``, small, at the top of the right column."""
-        diagram = self.neuron_diagram([neuron.weight], neuron.bias)
-        diagram.scale(0.72)
+        diagram = self.neuron_diagram([neuron.weight], neuron.bias, digits=self.digits, font_scale=1.32,
+                                      input_x=-2.8)
+        diagram.scale(0.76)
         return self.at_column(diagram, 1.75)
 
     def shift_lines(self, neuron: ScalarNeuron) -> VGroup:
-        """The rule and this neuron's numbers: ``h = −b/w = …`` and the rewritten ReLU."""
+        """The rule and this neuron's numbers: ``h = −b/w = …`` and the rewritten ReLU.
+
+        w and b are written with :func:`shown_digits` digits, so the h shown is
+        −b/w of the numbers shown, rounded.
+        """
         t = self.theme
-        w, b = format_tex(neuron.weight, "fixed"), format_tex(neuron.bias, "fixed")
+        w, b = format_tex(neuron.weight, "fixed", self.digits), format_tex(neuron.bias, "fixed", self.digits)
         if neuron.flipped:
             rule = MathTex(r"w < 0:\ \mathrm{ReLU}(wx + b) = |w|\,\mathrm{ReLU}(h - x)", font_size=32,
                            color=t.muted)
         else:
             rule = MathTex(r"w > 0:\ \mathrm{ReLU}(wx + b) = w\,\mathrm{ReLU}(x - h)", font_size=32,
                            color=t.muted)
-        h_line = MathTex(rf"h = -\frac{{b}}{{w}} = -\frac{{{b}}}{{{w}}} = ", format_tex(neuron.h, "fixed"),
-                         font_size=34)
-        h_line[1].set_color(t.breakpoint)
-        weighted = affine_tex([neuron.weight], neuron.bias, ["x"], style="fixed", join="")
+        h_line = MathTex(r"h = -\frac{b}{w} = -\frac{", b, "}{", w, "} = ",
+                         format_tex(neuron.h, "fixed", H_DIGITS), font_size=34)
+        h_line[5].set_color(t.breakpoint)
+        weighted = affine_tex([neuron.weight], neuron.bias, ["x"], style="fixed", digits=self.digits, join="")
         identity = MathTex(rf"\mathrm{{ReLU}}({weighted})",
-                           "=", shift_tex(neuron), font_size=34, color=t.unit)
+                           "=", shift_tex(neuron, self.digits), font_size=34, color=t.unit)
         lines = VGroup(rule, h_line, identity)
         for mob, y in zip(lines, (0.45, -0.45, -1.45)):
             self.at_column(mob, y)
@@ -276,7 +295,7 @@ class ReluShift(ChapterScene):
         """Graph, kink dot and kink label of a neuron's own output."""
         graph = self.unit_graph(neuron.function)
         dots = breakpoint_dots(self.axes, neuron.function, theme=self.theme)
-        label = self.kink_label(neuron.h, "h = " + format_tex(neuron.h, "fixed"))
+        label = self.kink_label(neuron.h, "h = " + format_tex(neuron.h, "fixed", H_DIGITS))
         return NeuronView(graph, dots, label)
 
     # ------------------------------------------------------------------- beats
@@ -289,28 +308,38 @@ class ReluShift(ChapterScene):
                      "max(0, x).",
                      FadeIn(self.title), Create(self.axes), Write(self.formula), run_time=2)
         self.dots = breakpoint_dots(self.axes, self.graph.function, theme=self.theme)
+        self.tracer = Tracer(self.axes, self.graph.function, DOMAIN[0], theme=self.theme)
         kink = words(self.graph.function.breakpoints[0])
-        self.narrate(f"Two straight half-lines, meeting in a corner at x = {kink}. Is that linear?",
-                     Create(self.graph), GrowFromCenter(self.dots), run_time=2)
+        with self.narrating(f"Two straight half-lines, meeting in a corner at x = {kink}. Is that linear?"):
+            self.play(Create(self.graph), FadeIn(self.tracer), self.tracer.x.animate.set_value(DOMAIN[1]),
+                      run_time=3.5)
+            self.play(GrowFromCenter(self.dots), run_time=0.6)
 
     def not_linear(self) -> None:
         self.beat("Not linear")
         check = relu_counterexample()
         marks = self.probe_marks(check)
         lines = self.counterexample_lines(check)
-        self.narrate("A linear f always has f(a) + f(b) = f(a + b). "
-                     f"Try a = {words(check.x)} and b = {words(check.y)}.",
-                     FadeIn(lines[0]), *(FadeIn(m) for m in marks[:2]), run_time=1.5)
+        x = self.tracer.x
+        with self.narrating("A linear f always has f(a) + f(b) = f(a + b). "
+                            f"Try a = {words(check.x)} and b = {words(check.y)}."):
+            self.play(FadeIn(lines[0]), x.animate.set_value(check.x), run_time=2.2)
+            self.play(FadeIn(marks[0]), run_time=0.5)
+            self.play(x.animate.set_value(check.y), run_time=1.6)
+            self.play(FadeIn(marks[1]), run_time=0.5)
         self.narrate(f"ReLU gives {words(check.fx)} and {words(check.fy)}: together, "
                      f"{words(check.total)}.", Write(lines[1]), run_time=1.5)
-        self.narrate(f"But a + b = {words(check.x + check.y)}, and ReLU({words(check.x + check.y)}) is "
-                     f"{words(check.fxy)}.", FadeIn(marks[2]), Write(lines[2]), run_time=1.5)
+        with self.narrating(f"But a + b = {words(check.x + check.y)}, and ReLU({words(check.x + check.y)}) is "
+                            f"{words(check.fxy)}."):
+            self.play(x.animate.set_value(check.x + check.y), run_time=1.2)
+            self.play(FadeIn(marks[2]), Write(lines[2]), run_time=1.8)
         self.narrate(f"{words(check.total)} is not {words(check.fxy)}: the corner breaks the rule, so "
-                     "ReLU is not linear.", FadeIn(lines[3], scale=1.3), run_time=1)
+                     "ReLU is not linear.", FadeIn(lines[3], scale=1.3), Circumscribe(lines[3], color=self.theme.error),
+                     Indicate(marks[2], color=self.theme.error), run_time=2.5)
         self.probes = VGroup(marks, lines)
 
     def build_slide(self) -> SlideView:
-        """The live parts of the slide: graph, kink dot, "h" under it, formula; tracker at 0."""
+        """The live parts of the slide: graph, kink dot, "h" under it, formula, h readout; tracker at 0."""
         t = self.theme
         self.h = ValueTracker(0.0)
         graph = LivePiecewiseGraph(self.axes, shifted, self.h, color=t.unit, theme=t)
@@ -318,22 +347,27 @@ class ReluShift(ChapterScene):
         label = MathTex("h", font_size=34, color=t.breakpoint)
         label.add_updater(lambda m: self.under_kink(m, self.h.get_value()))
         label.update()
-        formula = self.at_column(self.live_formula(self.h), 2.3)
+        formula = self.at_column(MathTex(r"y = \mathrm{ReLU}(x - h)", font_size=40, color=t.unit), 2.3)
+        readout = Readout("h", self.h.get_value(), style="fixed", digits=H_DIGITS, color=t.breakpoint,
+                          font_size=40, theme=t)
+        self.at_column(readout, 1.45)
         general = self.at_column(MathTex(r"\mathrm{ReLU}(x - h) = \max(0,\,x - h)", font_size=34,
-                                         color=t.muted), 1.4)
-        return SlideView(graph, dots, label, formula, general)
+                                         color=t.muted), 0.6)
+        return SlideView(graph, dots, label, formula, readout, general)
 
     def slide_h(self) -> None:
         self.beat("Sliding the corner")
         slide = self.build_slide()
         self.remove(self.graph, self.dots)  # the same ReLU, now live
         self.add(slide.graph, slide.dots)
-        self.graph, self.dots, self.live_formula_mob = slide.graph, slide.dots, slide.formula
+        self.graph, self.dots, self.slide = slide.graph, slide.dots, slide
         self.narrate(f"Put a shift h inside: ReLU(x − h). At h = {words(self.h.get_value())} "
                      "nothing has moved.",
-                     FadeOut(self.probes), FadeTransform(self.formula, slide.formula),
-                     FadeIn(slide.general), FadeIn(slide.label), run_time=1.5)
+                     FadeOut(self.probes), FadeOut(self.tracer), FadeTransform(self.formula, slide.formula),
+                     FadeIn(slide.readout), FadeIn(slide.general), FadeIn(slide.label),
+                     Indicate(slide.dots, color=self.theme.breakpoint, scale_factor=2.0), run_time=1.5)
         self.formula = slide.formula
+        slide.readout.follow(self.h)  # after its fade-in: a following readout rebuilds itself every frame
         first, second, last = SLIDE
         self.narrate(f"Slide h to {words(first)}: the corner moves right with it.",
                      self.h.animate.set_value(first), run_time=2.5)
@@ -349,7 +383,7 @@ class ReluShift(ChapterScene):
         self.beat("A neuron")
         t = self.theme
         weights, bias = many_input_neuron()
-        diagram = self.neuron_diagram(weights, bias)
+        diagram = self.neuron_diagram(weights, bias, font_scale=1.1)
         diagram.scale(0.95).move_to([0, 0.45, 0])
         names = [f"x_{{{i + 1}}}" for i in range(len(weights))]
         formula = MathTex(r"y = \mathrm{ReLU}(", affine_tex(weights, bias, names, style="fixed", join=""), ")",
@@ -371,7 +405,8 @@ class ReluShift(ChapterScene):
         diagram = self.scalar_diagram(neuron)
         lines = self.shift_lines(neuron)
         view = self.neuron_view(neuron)
-        w, b, h = words(neuron.weight), words(neuron.bias), words(neuron.h)
+        w, b = words(neuron.weight, digits=self.digits), words(neuron.bias, digits=self.digits)
+        h = words(neuron.h, digits=H_DIGITS)
         if positive:
             self.beat("One input: a shifted ReLU")
             self.build_axes()
@@ -392,67 +427,55 @@ class ReluShift(ChapterScene):
                          ReplacementTransform(self.view.graph, view.graph),
                          ReplacementTransform(self.view.dots, view.dots),
                          ReplacementTransform(self.view.label, view.label), run_time=2.5)
-            self.narrate(f"It is {words(neuron.scale)}·ReLU({h} − x): zero right of the corner, "
-                         "rising to its left.",
-                         Indicate(lines[2], color=self.theme.unit, scale_factor=1.05), run_time=1.5)
+            tracer = Tracer(self.axes, neuron.function, DOMAIN[1], theme=self.theme)
+            with self.narrating(f"It is {words(neuron.scale, digits=self.digits)}·ReLU({h} − x): zero right "
+                                "of the corner, rising to its left."):
+                self.play(FadeIn(tracer), Indicate(lines[2], color=self.theme.unit, scale_factor=1.05),
+                          run_time=0.8)
+                self.play(tracer.x.animate.set_value(DOMAIN[0]), run_time=3.5)
+                self.play(FadeOut(tracer), run_time=0.5)
         self.diagram, self.shift_lines_mob, self.view = diagram, lines, view
+
+    def recap_lines(self) -> VGroup:
+        """The closing recap, one line per fact, in the right-hand column."""
+        t = self.theme
+        lines = VGroup(
+            MathTex(r"\mathrm{ReLU}(wx + b) = |w|\,\mathrm{ReLU}(\pm(x - h))", font_size=32),
+            MathTex(r"\text{corner at } h = -b/w", font_size=32, color=t.breakpoint),
+            MathTex(r"\text{slope of the ramp} = w", font_size=32, color=t.slope),
+            MathTex(r"w < 0:\ \text{flipped, rising to the left}", font_size=32, color=t.unit),
+            MathTex(r"\text{next: } y = c + \textstyle\sum_i a_i\,\mathrm{ReLU}(x - h_i)", font_size=32),
+        )
+        for mob, y in zip(lines, (2.3, 1.35, 0.55, -0.25, -1.4)):
+            self.at_column(mob, y)
+        return lines
 
     def closing(self) -> None:
         self.beat("Every neuron is a shifted ReLU")
-        self.narrate("So a one-input neuron is ReLU, shifted to h, scaled by |w|, maybe flipped. "
-                     "Next: adding several.",
-                     Indicate(self.view.dots, color=self.theme.breakpoint), run_time=1.5, wait=1.5)
-
-    # ------------------------------------------------------------------ stills
-    # Final states of key beats, built with the same builders and added without
-    # animation: for golden frames and structural tests.
-    def pose_relu(self) -> PiecewiseGraph:
-        """The end of the "ReLU" beat."""
-        self.build_stage()
-        graph = self.unit_graph(relu().piecewise(*DOMAIN))
-        self.add(self.title, self.axes, self.relu_formula(), graph,
-                 breakpoint_dots(self.axes, graph.function, theme=self.theme))
-        return graph
-
-    def pose_not_linear(self) -> VGroup:
-        """The end of the "Not linear" beat: probes and the three lines."""
-        self.pose_relu()
-        check = relu_counterexample()
-        marks, lines = self.probe_marks(check), self.counterexample_lines(check)
-        self.add(marks, lines)
-        return VGroup(marks, lines)
-
-    def pose_slide(self, h: float) -> LivePiecewiseGraph:
-        """The slide beat with the tracker at ``h`` (updaters run once, as in a frame)."""
-        self.build_stage()
-        slide = self.build_slide()
-        self.add(self.title, self.axes, *slide.group)
-        self.h.set_value(h)
-        for mob in slide.live:
-            mob.update()
-        self.graph, self.dots, self.live_formula_mob = slide.graph, slide.dots, slide.formula
-        return slide.graph
-
-    def pose_neuron(self) -> NeuronDiagram:
-        """The end of the "A neuron" beat."""
-        self.build_stage()
-        weights, bias = many_input_neuron()
-        diagram = self.neuron_diagram(weights, bias).scale(0.95).move_to([0, 0.45, 0])
-        names = [f"x_{{{i + 1}}}" for i in range(len(weights))]
-        formula = MathTex(r"y = \mathrm{ReLU}(", affine_tex(weights, bias, names, style="fixed", join=""), ")",
-                          font_size=36)
-        formula[1].set_color(self.theme.unit)
-        formula.next_to(diagram, DOWN, buff=0.45)
-        self.add(self.title, diagram, formula)
-        self.diagram, self.neuron_formula = diagram, formula
-        return diagram
-
-    def pose_scalar(self, positive: bool) -> NeuronView:
-        """The end of the one-input beat for the positive- or negative-weight neuron."""
-        self.build_stage()
-        neuron = scalar_neuron(positive)
-        self.diagram = self.scalar_diagram(neuron)
-        self.shift_lines_mob = self.shift_lines(neuron)
-        self.view = self.neuron_view(neuron)
-        self.add(self.title, self.axes, self.diagram, self.shift_lines_mob, *self.view.group)
-        return self.view
+        t = self.theme
+        first = self.neuron_view(scalar_neuron(True))
+        first.graph.set_stroke(opacity=0.85)
+        second = self.view
+        lines = self.recap_lines()
+        both = VGroup(*first.dots, *second.dots)
+        slopes = VGroup(*(label for v in (first, second)
+                          for label in slope_labels(self.axes, v.graph.function, t.slope, font_size=28,
+                                                    places=self.digits, avoid=[self.axes.x_axis, self.axes.y_axis],
+                                                    theme=t)
+                          if label.slope != 0))  # the ramps' slopes; the flat sides are plainly flat
+        self.closing_slopes = slopes
+        self.narrate("Both neurons of that network, side by side: each is ReLU with its corner moved.",
+                     FadeOut(self.diagram), FadeOut(self.shift_lines_mob), Create(first.graph),
+                     GrowFromCenter(first.dots), FadeIn(first.label), Write(lines[0]), run_time=2.5)
+        self.narrate("The corner sits at h = −b/w.",
+                     Write(lines[1]), *(Indicate(d, color=t.breakpoint, scale_factor=2.0) for d in both),
+                     *(Indicate(v.label, color=t.breakpoint) for v in (first, second)), run_time=2)
+        ws = [words(v.graph.function.slopes[i], digits=self.digits) for v, i in ((first, -1), (second, 0))]
+        self.narrate(f"Along the ramp the slope is w itself: {ws[0]} for the first, {ws[1]} for the second.",
+                     Write(lines[2]), *(Write(s) for s in slopes), run_time=2.5)
+        self.narrate("A negative w flips it: the ramp rises to the left.",
+                     Write(lines[3]), Indicate(second.graph, color=t.unit, scale_factor=1.0), run_time=2)
+        self.narrate("Next: a network with one input adds such ramps, one per unit.",
+                     Write(lines[4]), Circumscribe(lines[4], color=t.accent), run_time=2.5, wait=1.0)
+        self.recap = lines
+        self.both_views = (first, second)
