@@ -164,6 +164,9 @@ class X2Fit(ChapterScene):
         self.axes = make_axes((DOMAIN[0], DOMAIN[1], 0.5), (0, 4, 1), x_length=6.2, y_length=4.3,
                               y_label=None, theme=t)
         self.axes.move_to([-3.25, 0.45, 0])
+        # the axes number their ticks but not the origin, where the story starts (x = 0, the first kink)
+        self.axes.add(MathTex(format_tex(DOMAIN[0], trim=True), font_size=24, color=t.text)
+                      .next_to(self.axes.c2p(DOMAIN[0], 0), DOWN + LEFT, buff=0.1))
         self.target_curve = target_graph(self.axes, square, DOMAIN, theme=t)
         self.target_label = MathTex("x^2", font_size=36, color=t.target)
         self.target_label.next_to(self.axes.c2p(DOMAIN[1], square(np.array([DOMAIN[1]]))[0]), LEFT, buff=0.2)
@@ -226,7 +229,7 @@ class X2Fit(ChapterScene):
     def build_inset(self) -> None:
         """The log–log inset of max error against n."""
         t = self.theme
-        self.inset = LogLogAxes((0, 2), (-5, 0), x_length=3.9, y_length=2.45, plain_x=True, theme=t)
+        self.inset = LogLogAxes((0, 2), (-5, 0), x_length=3.9, y_length=2.45, plain_x=True, font_size=24, theme=t)
         self.inset.move_to([4.55, -1.85, 0])
         self.inset_title = Tex(r"max error vs.\ $n$ (log--log)", font_size=24, color=t.muted)
         self.inset_title.next_to(self.inset, UP, buff=0.12)

@@ -187,7 +187,7 @@ def _x2_state(scene):
             else None,
             "bound": scene.bound.get_tex_string() if hasattr(scene, "bound") and scene.bound in scene.mobjects
             else None,
-            "strip": (scene.strip.axes.x_range[:2].tolist(), scene.strip.title.get_tex_string(),
+            "strip": ([float(v) for v in scene.strip.axes.x_range[:2]], scene.strip.title.get_tex_string(),
                       scene.strip.band.function) if hasattr(scene, "strip") else None}
 
 
