@@ -24,9 +24,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Circumscribe, Create, DashedVMobject, Dot, FadeIn,
+from manim import (DOWN, LEFT, RIGHT, UP, Circumscribe, Create, DashedVMobject, Dot, FadeIn,
                    FadeOut, FadeTransform, GrowFromCenter, Indicate, LaggedStart, MathTex, MoveAlongPath,
-                   MoveToTarget, ReplacementTransform, Succession, SurroundingRectangle, Tex, Transform, VGroup,
+                   MoveToTarget, ReplacementTransform, SurroundingRectangle, Tex, Transform, VGroup,
                    Write, linear)
 
 from relu_anim.construct import least_squares_output, random_network
@@ -187,8 +187,8 @@ class LinearCollapse(ChapterScene):
                             font_size=font_size, theme=t)
         rows, cols = layer.weight.shape
         eq.names = VGroup(
-            MathTex(names[0] + rf":\ {rows}\times{cols}", font_size=28, color=color).next_to(eq.weight, DOWN, 0.12),
-            MathTex(names[1], font_size=28, color=color).next_to(eq.bias, DOWN, 0.12))
+            MathTex(names[0] + rf":\ {rows}\times{cols}", font_size=30, color=color).next_to(eq.weight, DOWN, 0.12),
+            MathTex(names[1], font_size=30, color=color).next_to(eq.bias, DOWN, 0.12))
         eq.add(eq.names)
         return eq
 
@@ -239,8 +239,8 @@ class LinearCollapse(ChapterScene):
         return mob.move_to([x - 2.6, -2.05 - 0.55 * row, 0], aligned_edge=LEFT)
 
     def caption_for_stack(self, depth: int, activation: str = "linear") -> Tex:
-        between = "ReLU between layers" if activation == "relu" else "all linear"
-        cap = Tex(f"${widths_tex(depth)}$, {between}", font_size=28, color=self.theme.muted)
+        between = "ReLU between" if activation == "relu" else "all linear"
+        cap = Tex(f"{depth} hidden layers, ${widths_tex(depth)}$, {between}", font_size=26, color=self.theme.muted)
         return cap.next_to(self.stack_axes, UP, buff=0.25)
 
     def stack_formula(self, layer: Layer) -> MathTex:
@@ -297,7 +297,6 @@ class LinearCollapse(ChapterScene):
         with self.narrating("Call them W and b."):
             self.play(FadeIn(self.naming, shift=0.2 * DOWN), run_time=1)
             self.play(Indicate(self.naming[0]), Indicate(self.naming[5]), run_time=1)
-        places = exact_places(PLACES)
         rows, cols = self.one_eq.weight.values.shape
         boxes = [self.entry_highlight(i, j) for i in range(rows) for j in range(cols)]
         with self.narrating("With this network's numbers: each entry of W is a row of W₂ times a column of W₁."):
@@ -306,8 +305,8 @@ class LinearCollapse(ChapterScene):
             for box in boxes[1:]:
                 self.play(*(Transform(a, b) for a, b in zip(boxes[0], box)), run_time=1)
             self.play(*(FadeOut(box) for box in boxes[0]), run_time=0.5)
-        with self.narrating(f"Two-decimal numbers multiply to {places} decimals, so every entry of W and b "
-                            "checks by hand."):
+        with self.narrating("Products of two-decimal numbers have twice as many decimals, so every entry of "
+                            "W and b checks by hand."):
             self.play(Circumscribe(self.one_eq.weight, color=t.layer_color(-1)), run_time=1.5)
             self.play(Circumscribe(self.one_eq.bias, color=t.layer_color(-1)), run_time=1.5)
         x = ", ".join(words(v) for v in EXAMPLE_INPUT)
@@ -354,15 +353,15 @@ class LinearCollapse(ChapterScene):
                      Create(self.x2_axes), FadeIn(self.x2_caption), Create(self.target_curve),
                      FadeIn(self.target_label), Create(self.x2_view.graph), FadeIn(self.x2_view.band),
                      FadeIn(self.step_readout), FadeIn(self.mse_readout), run_time=2.5)
-        # one mobject per part, transformed snapshot after snapshot (a chain of
-        # ReplacementTransforms inside a Succession leaves copies on screen)
+        # one mobject per part, transformed snapshot after snapshot, one play each (a chain of
+        # transforms of the same readout inside one Succession leaves copies on screen)
         views = [self.line_view(fit) for _, fit in snapshots[1:]]
-        morphs = [AnimationGroup(Transform(self.x2_view.graph, view.graph), Transform(self.x2_view.band, view.band),
-                                 self.step_readout.change_to(step), self.mse_readout.change_to(fit.mse))
-                  for (step, fit), view in zip(snapshots[1:], views)]
         last = snapshots[-1][1]
-        self.narrate(f"Training swings the line into place and settles at MSE {words(last.mse)}, "
-                     "the best straight line there is.", Succession(*morphs), run_time=0.8 * len(morphs))
+        with self.narrating(f"Training swings the line into place and settles at MSE {words(last.mse)}, "
+                            "the best straight line there is."):
+            for (step, fit), view in zip(snapshots[1:], views):  # one play per snapshot: no stray copies
+                self.play(Transform(self.x2_view.graph, view.graph), Transform(self.x2_view.band, view.band),
+                          self.step_readout.change_to(step), self.mse_readout.change_to(fit.mse), run_time=0.8)
         # swap in the last snapshot's own mobjects (same points): what is on screen is what it says
         self.remove(self.x2_view.band, self.x2_view.graph)
         self.x2_view = views[-1]

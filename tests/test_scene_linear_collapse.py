@@ -60,8 +60,9 @@ def collapse_page(scene):
         "names": {k: [n.get_tex_string() for n in e.names] for k, e in eqs.items()},
         "labels": {k: e.label.get_tex_string() for k, e in eqs.items()},
         "check": (shown_digits(scene.check[1]), shown_digits(scene.check[3]), shown_digits(scene.check[5])),
-        "on_screen": all(m in scene.mobjects for m in (scene.f_eq, scene.g_eq, scene.algebra, scene.naming,
-                                                        scene.one_eq, scene.check)),
+        # drawn: every part of each on screen (the algebra is written in two halves, each added by itself)
+        "on_screen": all(set(m.get_family()) & set(scene.get_mobject_family_members()) >= set(m.family_members_with_points())
+                         for m in (scene.f_eq, scene.g_eq, scene.algebra, scene.naming, scene.one_eq, scene.check)),
         "inside": all(-7.1 < m.get_left()[0] and m.get_right()[0] < 7.1 and -4 < m.get_bottom()[1]
                       and m.get_top()[1] < 4 for m in (*eqs.values(), scene.algebra, scene.naming, scene.check)),
         "algebra": scene.algebra.get_tex_string() + " " + scene.naming.get_tex_string(),
