@@ -1,8 +1,9 @@
 """Chapter "Linear layers collapse".
 
-Why a network needs its activation: two linear layers f(X) = W₁X + b₁ and
-g(X) = W₂X + b₂ compose to one, g(f(X)) = W₃X + b₃, shown with the weights of a
-real network; a deeper linear stack on a scalar input is still one straight
+Why a network needs its activation: two linear layers f(x) = W₁x + b₁ and
+g(x) = W₂x + b₂ compose to one, g(f(x)) = Wx + b, shown with the weights of a
+real network rounded to two decimals, so that W = W₂W₁ and b = W₂b₁ + b₂,
+written with four, are the exact products of the digits on screen; a deeper linear stack on a scalar input is still one straight
 line; a linear layer trained on x² settles on the best line and stops there.
 Then ReLU goes between the layers, and the same weights bend.
 
@@ -23,13 +24,15 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Create, FadeIn, FadeOut, FadeTransform,
-                   GrowFromCenter, Indicate, MathTex, ReplacementTransform, Succession, Tex, Transform, VGroup,
-                   Write)
+from manim import (DOWN, LEFT, RIGHT, UP, Circumscribe, Create, DashedVMobject, Dot, FadeIn,
+                   FadeOut, FadeTransform, GrowFromCenter, Indicate, LaggedStart, MathTex, MoveAlongPath,
+                   MoveToTarget, ReplacementTransform, SurroundingRectangle, Tex, Transform, VGroup,
+                   Write, linear)
 
 from relu_anim.construct import least_squares_output, random_network
 from relu_anim.network import Layer, Network
 from relu_anim.piecewise import PiecewiseLinear
+from relu_anim.story.collapse import exact_places, round_weights
 from relu_anim.story.fit import Fit
 from relu_anim.torch_adapter import train
 from relu_anim.story.numbers import affine_tex, words
@@ -46,6 +49,8 @@ __all__ = ["LinearCollapse", "LAYER_WIDTHS", "STACK_DEPTHS", "DOMAIN", "STACK_DO
 #: The two layers of the opening: f takes 2 numbers to 3, g takes 3 back to 2.
 LAYER_WIDTHS = (2, 3, 2)
 LAYER_SEED = 0
+#: Decimal places of the two layers' weights: their products, written with twice as many, are exact.
+PLACES = 2
 #: An input to push through both routes.
 EXAMPLE_INPUT = (1.0, -1.0)
 #: The scalar stack: hidden layers of this width, 1, 2 and 3 of them.
@@ -62,12 +67,12 @@ SNAPSHOTS = 6
 
 # ------------------------------------------------------- the numbers, from relu_anim
 def two_layers() -> Network:
-    """f then g: a seeded random network 2 → 3 → 2 with no activation anywhere."""
-    return random_network(LAYER_WIDTHS, seed=LAYER_SEED, activation="linear")
+    """f then g: a seeded random network 2 → 3 → 2 with no activation anywhere, weights of :data:`PLACES` places."""
+    return round_weights(random_network(LAYER_WIDTHS, seed=LAYER_SEED, activation="linear"), PLACES)
 
 
 def collapsed() -> Layer:
-    """The single layer equal to f then g: W₃ = W₂W₁, b₃ = W₂b₁ + b₂."""
+    """The single layer equal to f then g: W = W₂W₁, b = W₂b₁ + b₂."""
     return two_layers().collapse()
 
 
@@ -136,42 +141,64 @@ class LinearCollapse(ChapterScene):
         self.title = self.chapter_title("Linear layers collapse")
 
     def build_equations(self) -> None:
-        """f and g with their matrices, the algebra, the collapsed layer and a check."""
+        """f and g with their matrices and names, the algebra, the collapsed layer W, b, and a check."""
         t = self.theme
         net, one = two_layers(), collapsed()
         f, g = net.layers
-        c1, c2 = t.unit_color(0), t.unit_color(1)
-        self.f_eq = AffineEquation("f(X)", f.weight, f.bias, color=c1, font_size=28, theme=t)
-        self.g_eq = AffineEquation("g(X)", g.weight, g.bias, color=c2, font_size=28, theme=t)
-        layers = VGroup(self.f_eq, self.g_eq).arrange(RIGHT, buff=0.9)
-        if layers.width > 13.0:
-            layers.scale_to_fit_width(13.0)
-        layers.move_to([0, 2.0, 0])
-        colours = {"W_1": c1, "b_1": c1, "W_2": c2, "b_2": c2, "W_3": t.output, "b_3": t.output}
-        self.algebra = MathTex(r"g(f(X))", r"=", r"W_2", r"(", r"W_1", r"X+", r"b_1", r")+", r"b_2",
-                               r"=", r"(", r"W_2", r"W_1", r")X+(", r"W_2", r"b_1", r"+", r"b_2", r")",
-                               font_size=38, color=t.text)
-        self.algebra.move_to([0, 0.45, 0])
-        self.naming = MathTex(r"W_3", r"=", r"W_2", r"W_1", r",\qquad", r"b_3", r"=", r"W_2", r"b_1",
-                              r"+", r"b_2", font_size=38, color=t.text)
-        self.naming.next_to(self.algebra, DOWN, buff=0.3)
+        c1, c2, c0 = t.layer_color(0), t.layer_color(1), t.layer_color(-1)
+        places = exact_places(PLACES)
+        self.f_eq = self.named_equation("f(x)", f, ("W_1", "b_1"), c1, PLACES)
+        self.g_eq = self.named_equation("g(x)", g, ("W_2", "b_2"), c2, PLACES)
+        # f alone first, large in the middle; it moves to its place when g arrives
+        self.f_slot = self.f_eq.copy().scale(0.82)
+        g_slot = self.g_eq.copy().scale(0.82)
+        VGroup(self.f_slot, g_slot).arrange(RIGHT, buff=1.0, aligned_edge=UP).move_to([0, 2.05, 0])
+        self.g_eq.scale(0.82).move_to(g_slot)
+        self.f_eq.scale(1.3).move_to([0, 0.6, 0])  # alone on the page, at a size that fills it
+        colours = {"W_1": c1, "b_1": c1, "W_2": c2, "b_2": c2, "W": c0, "b": c0}
+        self.algebra = MathTex(r"g(f(x))", r"=", r"W_2", r"(", r"W_1", r"x+", r"b_1", r")+", r"b_2",
+                               r"=", r"(", r"W_2", r"W_1", r")x+(", r"W_2", r"b_1", r"+", r"b_2", r")",
+                               font_size=36, color=t.text)
+        self.algebra.move_to([0, 0.3, 0])
+        self.naming = MathTex(r"W", r"=", r"W_2", r"W_1", r",\qquad", r"b", r"=", r"W_2", r"b_1",
+                              r"+", r"b_2", font_size=36, color=t.text)
+        self.naming.next_to(self.algebra, DOWN, buff=0.25)
         for tex in (self.algebra, self.naming):
             for part in tex:
                 if part.tex_string in colours:
                     part.set_color(colours[part.tex_string])
-        self.one_eq = AffineEquation("g(f(X))", one.weight, one.bias, color=t.output, font_size=28, theme=t)
-        self.one_eq.move_to([0, -1.5, 0])
+        self.one_eq = self.named_equation("g(f(x))", one, ("W", "b"), c0, places, font_size=26)
+        self.one_eq.move_to([0, -1.7, 0])
         x = np.array(EXAMPLE_INPUT)
-        through_both = net(x)[0]
-        through_one = Network([one])(x)[0]
-        tex = dict(font_size=32, color=t.text)
-        self.check = VGroup(MathTex("X =", **tex),
+        tex = dict(font_size=30, color=t.text)
+        self.check = VGroup(MathTex("x =", **tex),
                             NumberMatrix(x, digits=0, font_size=24, theme=t),
-                            MathTex(r":\quad g(f(X)) =", **tex),
-                            NumberMatrix(through_both, digits=3, font_size=24, color=t.output, theme=t),
-                            MathTex(r",\quad W_3X + b_3 =", **tex),
-                            NumberMatrix(through_one, digits=3, font_size=24, color=t.output, theme=t))
-        self.check.arrange(RIGHT, buff=0.15).move_to([0, -2.95, 0])
+                            MathTex(r":\quad g(f(x)) =", **tex),
+                            NumberMatrix(net(x)[0], digits=places, font_size=24, color=c2, theme=t),
+                            MathTex(r",\quad Wx + b =", **tex),
+                            NumberMatrix(Network([one])(x)[0], digits=places, font_size=24, color=c0, theme=t))
+        self.check.arrange(RIGHT, buff=0.15).move_to([0, -3.35, 0])
+
+    def named_equation(self, label: str, layer: Layer, names: tuple[str, str], color: str, digits: int,
+                       font_size: float = 30) -> AffineEquation:
+        """``label = W x + b`` with the layer's numbers, each matrix named (and sized) underneath."""
+        t = self.theme
+        eq = AffineEquation(label, layer.weight, layer.bias, variable="x", digits=digits, color=color,
+                            font_size=font_size, theme=t)
+        rows, cols = layer.weight.shape
+        eq.names = VGroup(
+            MathTex(names[0] + rf":\ {rows}\times{cols}", font_size=30, color=color).next_to(eq.weight, DOWN, 0.12),
+            MathTex(names[1], font_size=30, color=color).next_to(eq.bias, DOWN, 0.12))
+        eq.add(eq.names)
+        return eq
+
+    def entry_highlight(self, i: int, j: int) -> tuple[SurroundingRectangle, ...]:
+        """Row i of W₂, column j of W₁ and entry W[i, j]: the boxes that show how W is multiplied."""
+        t = self.theme
+        row = self.g_eq.weight.get_rows()[i]
+        column = self.f_eq.weight.get_columns()[j]
+        entry = self.one_eq.weight.get_rows()[i][j]
+        return tuple(SurroundingRectangle(m, color=t.accent, buff=0.06) for m in (row, column, entry))
 
     def build_panels(self) -> None:
         """Left: the scalar stack's axes and readouts. Right: x² on [0, 2] with its readouts."""
@@ -182,10 +209,10 @@ class LinearCollapse(ChapterScene):
         lo, hi = np.floor(values.min() * 2) / 2, np.ceil(values.max() * 2) / 2
         # no numbers on its x axis: the lines cross it, and where they do is not the story
         self.stack_axes = make_axes((*STACK_DOMAIN, 1), (lo, hi, 0.5), x_length=5.6, y_length=3.4,
-                                    font_size=20, theme=t, x_axis_config={"include_numbers": False})
+                                    font_size=24, theme=t, x_axis_config={"include_numbers": False})
         self.stack_axes.move_to([-3.55, 0.45, 0])
         self.x2_axes = make_axes((DOMAIN[0], DOMAIN[1], 0.5), (-1, 4, 1), x_length=5.6, y_length=3.4,
-                                 font_size=20, theme=t)
+                                 font_size=24, theme=t)
         self.x2_axes.move_to([3.55, 0.45, 0])
         self.stack_caption = self.caption_for_stack(STACK_DEPTHS[0])
         self.x2_caption = Tex(r"one linear layer fitted to $x^2$", font_size=28, color=t.muted)
@@ -212,8 +239,8 @@ class LinearCollapse(ChapterScene):
         return mob.move_to([x - 2.6, -2.05 - 0.55 * row, 0], aligned_edge=LEFT)
 
     def caption_for_stack(self, depth: int, activation: str = "linear") -> Tex:
-        between = "ReLU between layers" if activation == "relu" else "all linear"
-        cap = Tex(f"${widths_tex(depth)}$, {between}", font_size=28, color=self.theme.muted)
+        between = "ReLU between" if activation == "relu" else "all linear"
+        cap = Tex(f"{depth} hidden layers, ${widths_tex(depth)}$, {between}", font_size=26, color=self.theme.muted)
         return cap.next_to(self.stack_axes, UP, buff=0.25)
 
     def stack_formula(self, layer: Layer) -> MathTex:
@@ -234,27 +261,63 @@ class LinearCollapse(ChapterScene):
         self.beat("A linear layer")
         self.build_title()
         self.build_equations()
-        rows, cols = two_layers().layers[0].weight.shape
-        self.narrate("Without an activation, a layer is f(X) = W₁X + b₁: a matrix times the input, plus a "
-                     f"vector. Here a real network's weights take {cols} numbers to {rows}.",
-                     FadeIn(self.title), Write(self.f_eq), run_time=2.5)
+        f = two_layers().layers[0]
+        rows, cols = f.weight.shape
+        eq = self.f_eq
+        self.narrate("Without an activation, a layer is f(x) = W₁x + b₁: a matrix times the input, plus a "
+                     "vector.", FadeIn(self.title), FadeIn(eq.label), FadeIn(eq.variable), FadeIn(eq.plus),
+                     Create(eq.weight), Create(eq.bias), run_time=2.5)
+        with self.narrating(f"A real network's weights, rounded to two decimals: W₁, {rows} × {cols}, takes "
+                            f"{cols} numbers to {rows}; b₁ adds one to each."):
+            self.play(Write(eq.names[0]), Indicate(eq.weight, color=self.theme.layer_color(0)), run_time=2)
+            self.play(Write(eq.names[1]), Indicate(eq.bias, color=self.theme.layer_color(0)), run_time=2)
+            row = SurroundingRectangle(eq.weight.get_rows()[0], color=self.theme.accent, buff=0.06)
+            self.play(Create(row), run_time=1)
+            self.play(row.animate.move_to(SurroundingRectangle(eq.weight.get_rows()[-1], buff=0.06)), run_time=1.5)
+            self.play(FadeOut(row), run_time=0.5)
 
     def second_layer(self) -> None:
         self.beat("A second linear layer")
         rows, cols = two_layers().layers[1].weight.shape
-        self.narrate(f"A second layer g(X) = W₂X + b₂ takes those {cols} numbers back to {rows}, "
-                     "with weights of its own.", Write(self.g_eq), run_time=2)
+        self.f_eq.generate_target()
+        self.f_eq.target.scale(0.82 / 1.3).move_to(self.f_slot)
+        with self.narrating(f"A second layer, g(x) = W₂x + b₂, takes those {cols} numbers back to {rows}, "
+                            "with weights of its own."):
+            self.play(MoveToTarget(self.f_eq), run_time=1.5)
+            self.play(FadeIn(self.g_eq, shift=0.3 * LEFT), run_time=2)
+            self.play(Indicate(self.g_eq.names), run_time=1.5)
 
     def two_are_one(self) -> None:
         self.beat("Two layers are one")
-        self.narrate("Feed f into g and multiply out. The product W₂W₁ is one matrix, and "
-                     "W₂b₁ + b₂ is one vector.", Write(self.algebra), FadeIn(self.naming, shift=0.2 * DOWN),
-                     run_time=2.5)
-        self.narrate("Call them W₃ and b₃. With this network's numbers, the two layers do exactly the "
-                     "work of one.", FadeIn(self.one_eq, shift=0.2 * DOWN), run_time=1.5)
+        t = self.theme
+        self.narrate("Feed f into g and multiply out: g(f(x)) = W₂(W₁x + b₁) + b₂.",
+                     Write(self.algebra[:9]), run_time=3)
+        self.narrate("Regroup: the product W₂W₁ is one matrix, and W₂b₁ + b₂ is one vector.",
+                     Write(self.algebra[9:]), run_time=3)
+        with self.narrating("Call them W and b."):
+            self.play(FadeIn(self.naming, shift=0.2 * DOWN), run_time=1)
+            self.play(Indicate(self.naming[0]), Indicate(self.naming[5]), run_time=1)
+        rows, cols = self.one_eq.weight.values.shape
+        boxes = [self.entry_highlight(i, j) for i in range(rows) for j in range(cols)]
+        with self.narrating("With this network's numbers: each entry of W is a row of W₂ times a column of W₁."):
+            self.play(FadeIn(self.one_eq, shift=0.2 * DOWN), run_time=1.5)
+            self.play(*(Create(box) for box in boxes[0]), run_time=1)
+            for box in boxes[1:]:
+                self.play(*(Transform(a, b) for a, b in zip(boxes[0], box)), run_time=1)
+            self.play(*(FadeOut(box) for box in boxes[0]), run_time=0.5)
+        with self.narrating("Products of two-decimal numbers have twice as many decimals, so every entry of "
+                            "W and b checks by hand."):
+            self.play(Circumscribe(self.one_eq.weight, color=t.layer_color(-1)), run_time=1.5)
+            self.play(Circumscribe(self.one_eq.bias, color=t.layer_color(-1)), run_time=1.5)
         x = ", ".join(words(v) for v in EXAMPLE_INPUT)
-        self.narrate(f"Check it with X = ({x}): through both layers or through the single one, "
-                     "the output is the same.", FadeIn(self.check), run_time=1.5)
+        with self.narrating(f"Check it with x = ({x}): through both layers, or through the single one, "
+                            "the output is the same."):
+            self.play(FadeIn(self.check, shift=0.2 * UP), run_time=1.5)
+            self.play(Indicate(self.check[3]), run_time=1.2)
+            self.play(Indicate(self.check[5]), run_time=1.2)
+        with self.narrating("Two linear layers do exactly the work of one: any x gives the same output."):
+            self.play(Circumscribe(VGroup(self.f_eq, self.g_eq), color=t.accent), run_time=1.5)
+            self.play(Circumscribe(self.one_eq, color=t.layer_color(-1)), run_time=1.5)
 
     def deeper_stacks(self) -> None:
         self.beat("Deeper stacks stay straight")
@@ -290,15 +353,15 @@ class LinearCollapse(ChapterScene):
                      Create(self.x2_axes), FadeIn(self.x2_caption), Create(self.target_curve),
                      FadeIn(self.target_label), Create(self.x2_view.graph), FadeIn(self.x2_view.band),
                      FadeIn(self.step_readout), FadeIn(self.mse_readout), run_time=2.5)
-        # one mobject per part, transformed snapshot after snapshot (a chain of
-        # ReplacementTransforms inside a Succession leaves copies on screen)
+        # one mobject per part, transformed snapshot after snapshot, one play each (a chain of
+        # transforms of the same readout inside one Succession leaves copies on screen)
         views = [self.line_view(fit) for _, fit in snapshots[1:]]
-        morphs = [AnimationGroup(Transform(self.x2_view.graph, view.graph), Transform(self.x2_view.band, view.band),
-                                 self.step_readout.change_to(step), self.mse_readout.change_to(fit.mse))
-                  for (step, fit), view in zip(snapshots[1:], views)]
         last = snapshots[-1][1]
-        self.narrate(f"Training swings the line into place and settles at MSE {words(last.mse)}, "
-                     "the best straight line there is.", Succession(*morphs), run_time=0.8 * len(morphs))
+        with self.narrating(f"Training swings the line into place and settles at MSE {words(last.mse)}, "
+                            "the best straight line there is."):
+            for (step, fit), view in zip(snapshots[1:], views):  # one play per snapshot: no stray copies
+                self.play(Transform(self.x2_view.graph, view.graph), Transform(self.x2_view.band, view.band),
+                          self.step_readout.change_to(step), self.mse_readout.change_to(fit.mse), run_time=0.8)
         # swap in the last snapshot's own mobjects (same points): what is on screen is what it says
         self.remove(self.x2_view.band, self.x2_view.graph)
         self.x2_view = views[-1]
@@ -308,74 +371,57 @@ class LinearCollapse(ChapterScene):
 
     def relu_between(self) -> None:
         self.beat("ReLU between the layers")
+        t = self.theme
         depth = STACK_DEPTHS[-1]
         bent = self.stack_graph(depth, "relu")
-        dots = breakpoint_dots(self.stack_axes, bent.function, theme=self.theme)
+        dots = breakpoint_dots(self.stack_axes, bent.function, theme=t)
         caption = self.caption_for_stack(depth, "relu")
-        pieces = Readout(r"\text{pieces}", bent.function.num_pieces, style="integer", theme=self.theme)
+        pieces = Readout(r"\text{pieces}", bent.function.num_pieces, style="integer", theme=t)
         self.place(pieces, -3.55, 1)
         kinks = len(bent.function.breakpoints)
         self.narrate(f"Keep every weight of the {depth}-layer stack and only put ReLU between the "
                      f"layers: the line breaks into {bent.function.num_pieces} pieces, with {kinks} kinks.",
                      ReplacementTransform(self.stack_line, bent), FadeTransform(self.stack_caption, caption),
                      self.kinks_readout.change_to(kinks), FadeTransform(self.line_formula, pieces),
-                     GrowFromCenter(dots), run_time=2)
+                     GrowFromCenter(dots), run_time=2.5)
         self.stack_line, self.stack_caption, self.stack_dots = bent, caption, dots
+        units = sum(stack(depth).widths[1:-1])
+        stack_units = Readout(r"\text{ReLU units}", units, style="integer", theme=t)
+        self.place(stack_units, -3.55, 2)
+        self.narrate(f"Why only {kinks} kinks from {units} ReLU units? Each unit switches off where its own "
+                     "input crosses zero; that bends the output only if the units after it pass the change "
+                     "on, and only switches inside this window show.",
+                     FadeIn(stack_units, shift=0.2 * UP),
+                     LaggedStart(*(Indicate(d, scale_factor=2.5) for d in dots), lag_ratio=0.5), run_time=4)
         fit = relu_fit()
         new = self.line_view(fit)
-        units = Readout(r"\text{ReLU units}", fit.units, style="integer", theme=self.theme)
-        self.place(units, 3.55, 0)
+        x2_units = Readout(r"\text{ReLU units}", fit.units, style="integer", theme=t)
+        self.place(x2_units, 3.55, 0)
         self.x2_caption_relu = Tex(rf"$1 \to {fit.units} \to 1$ with ReLU, fitted to $x^2$", font_size=28,
-                                   color=self.theme.muted).move_to(self.x2_caption)
+                                   color=t.muted).move_to(self.x2_caption)
         self.narrate(f"On x², {fit.units} ReLU units between input and output bend {len(fit.function.breakpoints)} "
                      f"times, and the MSE falls from {words(best_line().mse)} to {words(fit.mse)}.",
                      ReplacementTransform(self.x2_view.graph, new.graph),
                      ReplacementTransform(self.x2_view.band, new.band), GrowFromCenter(new.dots),
-                     FadeTransform(self.step_readout, units), FadeTransform(self.x2_caption, self.x2_caption_relu),
-                     self.mse_readout.change_to(fit.mse), run_time=2)
+                     FadeTransform(self.step_readout, x2_units), FadeTransform(self.x2_caption, self.x2_caption_relu),
+                     self.mse_readout.change_to(fit.mse), run_time=2.5)
         self.x2_view = new
 
     def closing(self) -> None:
         self.beat("Why the activation matters")
-        self.narrate("Without an activation, depth buys nothing: any stack is one layer in disguise. "
-                     "ReLU's single kink, repeated, is what lets a network bend.",
-                     Indicate(self.stack_dots), Indicate(self.x2_view.dots), run_time=1.5, wait=1.5)
-
-    # ------------------------------------------------------------------ stills
-    # Final states of key beats, built with the same builders and added without animation.
-    def pose_collapse(self) -> None:
-        """The end of "Two layers are one": f, g, the algebra, W₃ and b₃, the check."""
-        self.build_title()
-        self.build_equations()
-        self.add(self.title, self.f_eq, self.g_eq, self.algebra, self.naming, self.one_eq, self.check)
-
-    def pose_stack(self, depth: int = STACK_DEPTHS[-1]) -> PiecewiseGraph:
-        """The left panel at the end of "Deeper stacks stay straight", ``depth`` hidden layers."""
-        self.build_title()
-        self.build_panels()
-        graph = self.stack_graph(depth)
-        self.line_formula = self.stack_formula(stack(depth).collapse())
-        self.add(self.title, self.stack_axes, self.caption_for_stack(depth), graph, self.kinks_readout,
-                 self.line_formula)
-        return graph
-
-    def pose_relu(self) -> tuple[PiecewiseGraph, VGroup, FitView]:
-        """The end of "ReLU between the layers": both panels bent, kinks marked, readouts."""
-        self.build_title()
-        self.build_panels()
+        t = self.theme
         depth = STACK_DEPTHS[-1]
-        bent = self.stack_graph(depth, "relu")
-        dots = breakpoint_dots(self.stack_axes, bent.function, theme=self.theme)
-        self.kinks_readout.set_value(len(bent.function.breakpoints))
-        pieces = self.place(Readout(r"\text{pieces}", bent.function.num_pieces, style="integer",
-                                    theme=self.theme), -3.55, 1)
-        fit = relu_fit()
-        view = self.line_view(fit)
-        units = self.place(Readout(r"\text{ReLU units}", fit.units, style="integer", theme=self.theme), 3.55, 0)
-        self.mse_readout.set_value(fit.mse)
-        caption = Tex(rf"$1 \to {fit.units} \to 1$ with ReLU, fitted to $x^2$", font_size=28,
-                      color=self.theme.muted).move_to(self.x2_caption)
-        self.add(self.title, self.stack_axes, self.caption_for_stack(depth, "relu"), bent, dots,
-                 self.kinks_readout, pieces, self.x2_axes, caption, self.target_curve, self.target_label,
-                 *view.group, units, self.mse_readout, self.best_readout)
-        return bent, dots, view
+        lines = [self.stack_graph(depth).set_color(t.muted), self.line_view(best_line()).graph.set_color(t.muted)]
+        ghosts = VGroup(*(DashedVMobject(line, num_dashes=40) for line in lines))
+        ghost_tracers = [Dot(line.get_start(), radius=0.08, color=t.muted) for line in lines]
+        self.narrate("Without an activation, depth buys nothing: any linear stack is one layer in "
+                     "disguise, one straight line.", Create(ghosts),
+                     *(MoveAlongPath(d, line, rate_func=linear) for d, line in zip(ghost_tracers, lines)), run_time=3)
+        self.remove(*ghost_tracers)
+        tracers = [Dot(graph.get_start(), radius=0.08, color=t.accent)
+                   for graph in (self.stack_line, self.x2_view.graph)]
+        self.narrate("ReLU's single kink, repeated, is what lets a network bend.",
+                     *(MoveAlongPath(dot, graph, rate_func=linear)
+                       for dot, graph in zip(tracers, (self.stack_line, self.x2_view.graph))),
+                     LaggedStart(*(Indicate(d, scale_factor=2) for d in [*self.stack_dots, *self.x2_view.dots]),
+                                 lag_ratio=0.4), FadeOut(ghosts), run_time=4, wait=1.0)

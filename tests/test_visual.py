@@ -1,8 +1,9 @@
 """The visual layer draws exactly what the package computes; the x² chapter too.
 
 Structural tests build mobjects and compare their points with the package's
-numbers (no video). Two golden frames of the x² chapter guard the look
-(see tests/golden.py; regenerate with RELU_ANIM_UPDATE_GOLDEN=1).
+numbers (no video). The x² chapter's tests read the real render: probes
+(:func:`tests.renders.at_beat_end`) record what each beat leaves on screen;
+tests/test_film.py checks its golden frames.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from relu_anim.visual import (DARK, LIGHT, ChapterScene, ErrorBand, LogLogAxes, 
                               make_axes, relu_sum_tex)
 from relu_anim.visual.matrices import NumberMatrix
 from relu_anim.visual.playback import LossAxes
+from manim import MathTex
 
-from .golden import PIXEL_FRACTION_TOLERANCE, assert_frame_matches, frame_difference, render_frame
-from .renders import rendered
-from .scenes import assert_narrated, load_chapter, posed, scene_points, set_up
+from .renders import at_beat_end, rendered
+from .scenes import assert_narrated, load_chapter, scene_points, set_up
 
 UNITS = [1, 2, 5, 20, 100]
 
@@ -176,59 +177,123 @@ def test_neuron_diagram_shows_the_given_numbers():
 
 
 # --------------------------------------------------------------- x² chapter
+# Probes on the real render (tests/renders.py): what each beat leaves on screen.
+def _x2_state(scene):
+    view = scene.view
+    return {"axes": scene.axes, "function": view.graph.function, "corners": view.graph.corners(),
+            "dots": [d.get_center() for d in view.dots], "error": scene.error_readout.value,
+            "error_tex": scene.error_readout.tex,
+            "n": scene.n_readout.value if hasattr(scene, "n_readout") and scene.n_readout in scene.mobjects
+            else None,
+            "bound": scene.bound.get_tex_string() if hasattr(scene, "bound") and scene.bound in scene.mobjects
+            else None,
+            "strip": ([float(v) for v in scene.strip.axes.x_range[:2]], scene.strip.title.get_tex_string(),
+                      scene.strip.band.function) if hasattr(scene, "strip") else None}
+
+
+X2_BEATS = ["One ReLU", "Two ReLUs", "Adjusting the weights", "Letting the kinks move",
+            *(f"{n} units" for n in (3, 5, 10, 20, 50, 100))]
+X2_PROBES = {title: at_beat_end("x2", title)(lambda scene: _x2_state(scene)) for title in X2_BEATS}
+
+
+@at_beat_end("x2", "Two ReLUs")
+def x2_unit_label(scene):
+    return [m for m in scene.mobjects if isinstance(m, MathTex) and "ReLU}(x - 1)" in m.get_tex_string()]
+
+
+@at_beat_end("x2", "Zooming into a hundred units")
+def x2_zoom(scene):
+    axes, curve, graph, dots = scene.zoom
+    return {"axes": axes, "function": graph.function, "corners": graph.corners(),
+            "dots": [d.get_center() for d in dots], "on_screen": scene.zoom in scene.mobjects or
+            all(m in scene.mobjects for m in scene.zoom)}
+
+
 def test_x2_data_comes_from_the_package(x2):
     assert x2.two_relus().function.breakpoints.tolist() == [x2.SHIFTS[1]]
     assert x2.adjusted().max_error < x2.two_relus().max_error < x2.relu_alone().max_error
-    for n in x2.UNITS:
+    # moving the two kinks to their best places lowers the error of the adjusted pair (the story's step)
+    assert x2.best_fit(x2.BEST_FIRST).max_error < x2.adjusted().max_error
+    for n in (x2.BEST_FIRST, *x2.UNITS):
         fit = x2.best_fit(n)
         assert fit.units == n
         assert fit.max_error == pytest.approx(x2_optimal_max_error(n), rel=1e-9)
         assert fit.best_max_error == x2_optimal_max_error(n)
 
 
-@pytest.mark.parametrize("n", [1, 5, 100])
-def test_x2_scene_draws_the_package_breakpoints(x2, n):
-    scene, view = posed(x2.X2Fit, lambda s: s.pose_units(n))
+@pytest.mark.parametrize("title,fit", [("One ReLU", "relu_alone"), ("Two ReLUs", "two_relus"),
+                                       ("Adjusting the weights", "adjusted")])
+def test_x2_article_fits_are_drawn_with_every_kink(x2, title, fit):
+    """The article's fits: graph through the package's vertices, a dot on every unit's kink (the edge's too)."""
+    seen = rendered("x2").probe(X2_PROBES[title])
+    fit = getattr(x2, fit)()
+    f = fit.function
+    np.testing.assert_allclose(seen["corners"], scene_points(seen["axes"], f.knots, f.knot_values), rtol=0, atol=1e-9)
+    kinks = x2.unit_kinks(fit)
+    assert kinks[0] == x2.SHIFTS[0]  # ReLU(x) bends at the edge of the domain: a dot there too
+    values = fit.network(kinks[:, None])[:, 0]
+    np.testing.assert_allclose(seen["dots"], scene_points(seen["axes"], kinks, values), rtol=0, atol=1e-9)
+    assert seen["error"] == fit.max_error
+
+
+def test_x2_second_unit_label_stands_clear_of_the_axes(x2):
+    labels = rendered("x2").probe(x2_unit_label)
+    scene = rendered("x2").scene
+    assert len(labels) == 1
+    assert labels[0].get_left()[0] > scene.axes.x_axis.get_right()[0]
+
+
+@pytest.mark.parametrize("title,n", [("Letting the kinks move", 2), *((f"{n} units", n) for n in (3, 5, 100))])
+def test_x2_best_fits_are_drawn_at_the_package_kinks(x2, title, n):
+    seen = rendered("x2").probe(X2_PROBES[title])
     f = optimal_x2(n).piecewise(*x2.DOMAIN)
-    np.testing.assert_allclose(view.graph.function.breakpoints, f.breakpoints, rtol=0, atol=1e-12)
-    np.testing.assert_allclose(view.graph.corners(), scene_points(scene.axes, f.knots, f.knot_values),
-                               rtol=0, atol=1e-9)
-    np.testing.assert_allclose([d.get_center() for d in view.dots],
-                               scene_points(scene.axes, f.breakpoints, f.values), rtol=0, atol=1e-9)
-    assert view.graph in scene.mobjects and view.dots in scene.mobjects
-    assert scene.n_readout.value == n
-    assert scene.error_readout.value == max_error(view.graph.function, square)
-    assert scene.best_readout.value == x2_optimal_max_error(n)
-    assert scene.error_readout.tex == scene.best_readout.tex  # the best fit reaches the bound
+    np.testing.assert_allclose(seen["function"].breakpoints, f.breakpoints, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(seen["corners"], scene_points(seen["axes"], f.knots, f.knot_values), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(seen["dots"], scene_points(seen["axes"], f.breakpoints, f.values), rtol=0, atol=1e-9)
+    assert seen["n"] == n
+    assert seen["error"] == max_error(f, square)
+
+
+@pytest.mark.parametrize("n", [3, 5, 10, 20, 50, 100])
+def test_x2_bound_row_works_the_formula_out_for_n(x2, n):
+    """The third row is 2/(2n+1)² with this n put in, and its value: not a copy of the measured error."""
+    seen = rendered("x2").probe(X2_PROBES[f"{n} units"])
+    bound = x2_optimal_max_error(n)
+    assert seen["bound"] is not None and "(2n+1)^2" in seen["bound"]
+    assert f"{{2}}{{{2 * n + 1}^2}}" in seen["bound"] and seen["bound"].endswith(format_tex(bound))
+    assert 2 / (2 * n + 1) ** 2 == bound
+    assert seen["error_tex"] == format_tex(max_error(optimal_x2(n).piecewise(*x2.DOMAIN), square))
+
+
+@pytest.mark.parametrize("n", [3, 20, 50, 100])
+def test_x2_strip_shows_at_most_its_share_of_pieces(x2, n):
+    """The residual strip: the fit's own gap on the strip's window, which the title names; never moiré."""
+    seen = rendered("x2").probe(X2_PROBES[f"{n} units"])
+    window, title, function = seen["strip"]
+    assert window == list(x2.strip_window(n)) and window[0] == x2.DOMAIN[0]
+    assert f"[{format_tex(window[0], trim=True)}, {format_tex(window[1], trim=True)}]" in title
+    pieces = function.num_pieces
+    assert pieces <= x2.STRIP_PERIODS + 2
+    expected = optimal_x2(n).piecewise(*window)
+    np.testing.assert_allclose(function.breakpoints, expected.breakpoints, rtol=0, atol=1e-12)
+
+
+def test_x2_zoom_shows_the_hundred_unit_pieces(x2):
+    seen = rendered("x2").probe(x2_zoom)
+    a, b = x2.ZOOM
+    f = optimal_x2(x2.UNITS[-1]).piecewise(a, b)
+    assert len(f.breakpoints) >= 3  # several kinks in view
+    np.testing.assert_allclose(seen["corners"], scene_points(seen["axes"], f.knots, f.knot_values), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(seen["dots"], scene_points(seen["axes"], f.breakpoints, f.values), rtol=0, atol=1e-9)
+    assert seen["on_screen"]
 
 
 def test_x2_scene_every_beat_is_narrated(x2):
     """The chapter as rendered: beats, narration, duration."""
     scene = rendered("x2").scene
     assert len(scene.beats) >= 6 and len(set(scene.beats)) == len(scene.beats)
+    assert [b for b in scene.beats if b in X2_BEATS] == X2_BEATS
     assert_narrated(scene)
-
-
-# ------------------------------------------------------------ golden frames
-def test_x2_golden_two_relus(x2):
-    assert_frame_matches("x2", "two_relus", x2.X2Fit, lambda s: s.pose_two_relus())
-
-
-def test_x2_golden_five_units(x2):
-    assert_frame_matches("x2", "units_5", x2.X2Fit, lambda s: s.pose_units(5))
-
-
-def test_golden_comparison_sees_a_moved_kink(x2):
-    """A second unit at 1.1 instead of 1 must fail the comparison with the control frame."""
-    base = render_frame(x2.X2Fit, lambda s: s.pose_two_relus())
-    original = x2.SHIFTS
-    try:
-        x2.SHIFTS = (original[0], original[1] + 0.1)
-        moved = render_frame(x2.X2Fit, lambda s: s.pose_two_relus())
-    finally:
-        x2.SHIFTS = original
-    assert frame_difference(base, base) == 0.0
-    assert frame_difference(moved, base) > PIXEL_FRACTION_TOLERANCE
 
 
 def test_copies_of_graphs_share_their_axes_but_not_their_points():

@@ -54,7 +54,7 @@ CHAPTERS: tuple[Chapter, ...] = (
 
 
 #: The README's GIF: chapter name and the span in seconds (the x² morph from 2 to 5 units).
-README_GIF = ("x2", 67.0, 79.0)
+README_GIF = ("x2", 95.8, 103.8)
 
 
 def chapter(name: str) -> Chapter:
