@@ -212,7 +212,7 @@ class FeaturePlane(ChapterScene):
         def where(t: float) -> np.ndarray:
             return a + t * (b - a)
 
-        dot = Dot(self.plane.c2p(*a), radius=0.08, color=self.theme.accent).set_z_index(2)
+        dot = Dot(self.plane.c2p(*a), radius=0.11, color=self.theme.accent).set_z_index(2)
         dot.add_updater(lambda d: d.move_to(self.plane.c2p(*where(s.get_value()))))
         value = Readout(label, float(net(where(0.0)[None, :])[0, 0]), digits=3, font_size=30, theme=self.theme)
         self.at_column(value, -1.45)
@@ -232,8 +232,8 @@ class FeaturePlane(ChapterScene):
                      LaggedStart(*(Create(e) for e in d.edges), *(Create(n) for n in d.nodes), Write(d.labels),
                                  lag_ratio=0.25))
         w = WIDTHS
-        self.narrate(f"This one has {w[1]} ReLU units in a first layer and {w[2]} in a second, with random "
-                     "weights. We watch the square where both inputs run from −2 to 2.",
+        self.narrate(f"Here: {w[1]} ReLU units in a first layer, {w[2]} in a second, random weights. We watch "
+                     "the square where both inputs run from −2 to 2.",
                      Write(self.net_label), FadeIn(self.net_note),
                      LaggedStart(Indicate(d.nodes[1], color=self.theme.accent),
                                  Indicate(d.nodes[2], color=self.theme.accent), lag_ratio=0.6),
@@ -244,8 +244,8 @@ class FeaturePlane(ChapterScene):
         t, net = self.theme, self.net
         node = self.diagram.nodes[1][0]
         self.unit_formula = self.formula(unit_tex(net, 0))
-        self.narrate("Take the first unit of the first layer. It adds up w₁x₁ + w₂x₂ + b and passes the sum "
-                     "on only where it is positive.",
+        self.narrate("Take the first unit. It adds up w₁x₁ + w₂x₂ + b and passes the sum on only where it "
+                     "is positive.",
                      Indicate(node, color=t.accent, scale_factor=1.6),
                      self.diagram.into(1, 0).animate.set_stroke(t.accent, opacity=1, width=2.5),
                      Write(self.unit_formula))
@@ -253,9 +253,10 @@ class FeaturePlane(ChapterScene):
         line = self.crease(self.data.lines[0])
         s, dot, value = self.tracer(unit.net, self.first_walk(net), "h_1")
         self.add(value)  # not faded in: its glyphs change under the updater, an animation would lose count
-        self.narrate("The sum is zero along a straight line. On one side of it the unit gives zero, "
-                     "whatever the point.",
-                     Create(line), FadeIn(dot), s.animate(rate_func=linear).set_value(0.45))
+        with self.narrating("The sum is zero along a straight line. On one side of it the unit gives zero, "
+                            "whatever the point."):
+            self.play(Create(line), FadeIn(dot), run_time=1.5)
+            self.play(s.animate(rate_func=linear).set_value(0.45), Circumscribe(value, color=t.accent), run_time=3.5)
         self.unit_map, self.unit_lines = self.shaded(unit), self.contours(unit)
         self.bar = self.color_bar(unit, "h_1")
         self.narrate("On the other side it rises steadily: the colour grows and the contour lines run "
@@ -311,10 +312,10 @@ class FeaturePlane(ChapterScene):
         for k, poly in enumerate(pieces):
             poly.set_fill(t.piece_color(k), opacity=0.55)
         drawn = len(self.lines)
-        self.narrate(f"{drawn} straight lines cut it into {data.counts[-1]} pieces. Inside each piece every "
-                     "unit is either on or off, so all of them are linear there.",
-                     LaggedStart(*(FadeIn(p) for p in pieces), lag_ratio=0.15),
-                     Circumscribe(self.count, color=t.accent))
+        with self.narrating(f"{drawn} lines cut it into {data.counts[-1]} pieces; inside each, every unit is on "
+                            "or off, so each is linear there."):
+            self.play(LaggedStart(*(FadeIn(p) for p in pieces), lag_ratio=0.5), run_time=4)
+            self.play(Circumscribe(self.count, color=t.accent), run_time=1.5)
         self.narrate("The first layer's output is flat on each piece and creased along the lines.",
                      LaggedStart(*(FadeOut(p) for p in pieces), lag_ratio=0.1),
                      self.diagram.edges[0].animate.set_stroke(t.muted, opacity=0.7, width=1.2))
@@ -327,9 +328,8 @@ class FeaturePlane(ChapterScene):
         bent = VGroup(*(self.crease(p, width=4.5) for p in data.second[k]))
         formula = self.formula(rf"g_{{{k + 1}}} = \mathrm{{ReLU}}\big(\textstyle\sum_j v_{{{k + 1}j}}\,h_j"
                                rf" + c_{{{k + 1}}}\big)")
-        self.narrate("A second-layer unit adds up those creased outputs with its own weights. On each piece "
-                     "that sum is linear, so its zero line is straight inside a piece and bends at every "
-                     "crease it crosses.",
+        self.narrate("A second-layer unit adds up those creased outputs. The sum is linear on each piece, so "
+                     "its zero line is straight inside a piece and bends at every crease.",
                      ReplacementTransform(self.unit_formula, formula),
                      Indicate(self.diagram.nodes[2][k], color=t.accent, scale_factor=1.6),
                      self.diagram.into(2, k).animate.set_stroke(t.accent, opacity=1, width=2.5),
@@ -337,20 +337,24 @@ class FeaturePlane(ChapterScene):
         self.unit_formula = formula
         shade, lines = self.shaded(unit, stroke_width=0), self.contours(unit)
         self.bar = self.color_bar(unit, f"g_{{{k + 1}}}")
-        self.narrate("Where it is on, it rises, tilted differently on every piece: its contour lines bend "
-                     "at the creases. Where it is off, it is flat at zero.",
-                     FadeIn(shade), FadeIn(self.bar), Create(lines, lag_ratio=0.2))
+        with self.narrating("Where it is on, it rises, tilted differently on every piece: its contour lines "
+                            "bend at the creases. Where it is off, it is flat at zero."):
+            self.play(FadeIn(shade), FadeIn(self.bar), run_time=1.5)
+            self.play(Create(lines, lag_ratio=0.5), run_time=3)
+            self.play(Indicate(bent, color=t.accent, scale_factor=1.03), run_time=2)
         others = VGroup(*(self.crease(p, width=4.5) for j, polys in enumerate(data.second) if j != k
                           for p in polys))
         rs = regions(net)
         self.regions = rs
-        self.narrate(f"The other second-layer units bend their lines too. Straight and bent lines together cut "
-                     f"the square into {len(rs)} regions, one for each pattern of units on and off.",
+        label = self.count_readout("regions", len(rs))
+        self.narrate(f"With the other bent lines, the square is cut into {len(rs)} regions: one for each "
+                     "pattern of units on and off.",
                      FadeOut(shade), FadeOut(lines), FadeOut(self.bar),
                      LaggedStart(*(Create(o) for o in others),
                                  *(Indicate(n, color=t.accent, scale_factor=1.6) for n in self.diagram.nodes[2]),
                                  lag_ratio=0.3),
-                     self.count.change_to(len(rs)))
+                     ReplacementTransform(self.count, label))
+        self.count = label
         self.bent = VGroup(bent, others)
 
     def output_surface(self) -> None:
@@ -361,28 +365,29 @@ class FeaturePlane(ChapterScene):
         self.map = self.shaded(out)
         self.out_lines = self.contours(out)
         self.bar = self.color_bar(out, "y")
-        label = self.count_readout("regions", len(rs))
         formula = self.formula(r"y = \textstyle\sum_k u_k\, g_k + d", color=t.output)
         self.narrate("The output y adds up the second layer. On each region it is one flat, tilted facet: "
                      "the colour is its height, the contour lines show its tilt.",
                      ReplacementTransform(self.unit_formula, formula),
                      Indicate(self.diagram.nodes[-1], color=t.accent, scale_factor=1.6),
                      FadeIn(self.map), FadeIn(self.bar), FadeOut(self.lines), FadeOut(self.bent),
-                     ReplacementTransform(self.count, label), Create(self.out_lines, lag_ratio=0.15))
-        self.unit_formula, self.count = formula, label
+                     Circumscribe(self.count, color=t.accent),
+                     self.diagram.edges[1].animate.set_stroke(t.muted, opacity=0.7, width=1.2),
+                     Create(self.out_lines, lag_ratio=0.15))
+        self.unit_formula = formula
         s, dot, value = self.tracer(net, WALK, "y")
         self.add(value)
-        self.narrate("Walk across it: the height changes at a steady rate inside a facet and changes its "
-                     "rate at every crease. No jumps: one continuous surface of flat facets.",
+        self.narrate("Walk across: the height changes steadily inside a facet and changes rate at each crease, "
+                     "without jumps: one continuous surface.",
                      FadeIn(dot), s.animate(rate_func=linear).set_value(1.0))
         dot.clear_updaters()
         value.clear_updaters()
         groups = facets(rs)
         self.facet_count = self.count_readout("facets", len(groups), y=-2.25)
         same = len(groups) == len(rs)
-        tail = (f"here no two do, so the {len(rs)} regions are {len(groups)} different facets." if same else
-                f"here some do, so the {len(rs)} regions make {len(groups)} different facets.")
-        self.narrate("Two neighbouring regions could share one formula and make a single facet; " + tail,
+        tail = (f"here none do, so the {len(rs)} regions are {len(groups)} facets." if same else
+                f"here some do, so the {len(rs)} regions make {len(groups)} facets.")
+        self.narrate("Neighbouring regions could share one formula and merge into one facet; " + tail,
                      FadeIn(self.facet_count), FadeOut(VGroup(dot, value)),
                      LaggedStart(*(Indicate(self.map[i], color=t.accent, scale_factor=1.0)
                                    for i in range(0, len(rs), max(1, len(rs) // 8))), lag_ratio=0.3))
@@ -397,14 +402,14 @@ class FeaturePlane(ChapterScene):
         layer = net.collapse()
         formula = self.formula("y = " + affine_tex(layer.weight[0], layer.bias[0], ["x_1", "x_2"]), color=t.output)
         formula.layer = layer
-        note = Tex("the same weights, no ReLU", font_size=26, color=t.muted)
+        note = Tex("no ReLU", font_size=26, color=t.muted)
         note.move_to(self.net_note, aligned_edge=LEFT)
         self.narrate("Take the ReLUs out and keep the weights: every crease disappears.",
                      ReplacementTransform(self.map, new_map), FadeOut(self.out_lines),
                      ReplacementTransform(self.bar, bar), ReplacementTransform(self.net_note, note),
                      self.count.change_to(len(flat.regions)), self.facet_count.change_to(len(facets(flat.regions))))
-        self.narrate(f"{len(flat.regions)} region, a single tilted plane: straight, evenly spaced, parallel "
-                     "contour lines and one formula for the whole square.",
+        self.narrate(f"{len(flat.regions)} region: a single tilted plane, with straight parallel contours and "
+                     "one formula.",
                      Create(new_lines, lag_ratio=0.3), ReplacementTransform(self.unit_formula, formula))
         self.narrate("Every crease, every bend and every facet came from the ReLUs.",
                      Circumscribe(formula, color=t.accent), Indicate(self.count, color=t.accent), wait=1.0)
