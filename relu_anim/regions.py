@@ -21,9 +21,11 @@ as an affine map on it. Regions are *activation* regions: neighbours can carry
 the same map (a unit that switches but feeds nothing); :func:`affine_pieces`
 groups touching regions of equal map into the function's real pieces.
 
-:func:`first_layer_lines` and :func:`unit_lines` give the fold lines the
+:func:`first_layer_lines` and :func:`unit_lines` give the crease lines the
 feature-plane chapter draws: straight lines for the first layer, polylines
-bent where earlier units fold for deeper ones.
+bent where earlier units crease the plane for deeper ones.
+:func:`level_segments` gives the contour lines of the output: one straight
+segment per region, bending where the regions meet.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ __all__ = [
     "affine_pieces",
     "check_box",
     "first_layer_lines",
+    "level_segments",
     "linear_regions",
     "unit_lines",
 ]
@@ -550,3 +553,50 @@ def affine_pieces(regions: Sequence[Region], rtol: float = 1e-9) -> list[list[in
     for i in range(len(regions)):
         groups.setdefault(find(i), []).append(i)
     return sorted(groups.values(), key=lambda g: g[0])
+
+
+def level_segments(regions: Sequence[Region], level: float, output: int = 0) -> list[np.ndarray]:
+    """Where output ``output`` equals ``level``: one straight segment per region it crosses.
+
+    On a region the output is ``g · x + c``, so its level set there is the chord
+    of the convex polygon cut by the line ``g · x + c = level``, computed from
+    the vertices' values (no sampling). Chords of neighbouring regions meet on
+    their shared edge, so together they draw the contour line of the
+    continuous, piecewise-affine output, bent wherever two regions' maps differ.
+    Regions on which the output is constant have no chord.
+
+    Returns
+    -------
+    list of (2, 2) arrays
+        The chords' end points, in region order.
+
+    Examples
+    --------
+    ``ReLU(x)`` on ``[−1, 1]²``: the level ``0.5`` is the line ``x = 0.5``.
+
+    >>> from relu_anim import Layer, Network
+    >>> net = Network([Layer([[1.0, 0.0]], [0.0], "relu"), Layer([[1.0]], [0.0])])
+    >>> [seg.tolist() for seg in level_segments(linear_regions(net, (-1, 1, -1, 1)), 0.5)]
+    [[[0.5, -1.0], [0.5, 1.0]]]
+    """
+    level = float(level)
+    out = []
+    for region in regions:
+        v = region.vertices
+        d = region(v)[:, output] - level
+        if not np.any(region.gradient[output]):
+            continue
+        points = [v[i] for i in range(len(v)) if d[i] == 0.0]
+        for i in range(len(v)):
+            j = (i + 1) % len(v)
+            if d[i] * d[j] < 0:
+                points.append(v[i] + d[i] / (d[i] - d[j]) * (v[j] - v[i]))
+        if len(points) < 2:
+            continue
+        pts = np.array(points)
+        # the two ends of the chord: the farthest pair (extra points lie between them)
+        dist = np.linalg.norm(pts[:, None, :] - pts[None, :, :], axis=2)
+        i, j = np.unravel_index(int(np.argmax(dist)), dist.shape)
+        if dist[i, j] > 0:
+            out.append(np.array([pts[i], pts[j]]))
+    return out

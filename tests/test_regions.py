@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 
 from relu_anim import Layer, Network, ReluAnimError
 from relu_anim.construct import random_network
-from relu_anim.regions import Region, affine_pieces, first_layer_lines, linear_regions, unit_lines
+from relu_anim.regions import Region, affine_pieces, first_layer_lines, level_segments, linear_regions, unit_lines
 
-from .rounding import assert_within, gamma, product_magnitudes
+from .rounding import assert_within, evaluation_bound, gamma, product_magnitudes
 
 BOX = (-1.0, 1.0, -1.0, 1.0)
 
@@ -365,3 +365,40 @@ def test_refuses_bad_boxes(box, message):
     for fn in (linear_regions, first_layer_lines, unit_lines):
         with pytest.raises(ReluAnimError, match=message):
             fn(net, box)
+
+
+# ---------------------------------------------------------------- level segments
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 50), t=st.floats(0.02, 0.98))
+def test_level_segments_lie_on_the_level_inside_their_regions(seed, t):
+    net = random_network([2, 5, 3, 1], seed=seed)
+    box = (-2.0, 2.0, -1.0, 1.5)
+    rs = linear_regions(net, box)
+    values = np.concatenate([r(r.vertices)[:, 0] for r in rs])
+    level = float(values.min() + t * (values.max() - values.min()))
+    segments = level_segments(rs, level)
+    assert segments  # a level strictly between the extremes crosses the continuous output
+    scale = float(np.abs(values).max()) + abs(level)
+    for seg in segments:
+        assert seg.shape == (2, 2) and np.linalg.norm(seg[1] - seg[0]) > 0
+        # on the level: the network there equals it, up to the rounding of interpolating
+        # between two vertex values and of evaluating the network (a few γ of its depth)
+        bound = 2 * evaluation_bound(net, seg)[:, 0] + 8 * gamma(4) * scale
+        assert_within(net(seg)[:, 0], np.full(2, level), bound, "value at a segment end")
+        assert np.all(seg >= [box[0] - 1e-12, box[2] - 1e-12]) and np.all(seg <= [box[1] + 1e-12, box[3] + 1e-12])
+
+
+def test_level_segments_of_a_plane_are_one_straight_line():
+    net = Network([Layer([[1.0, 2.0]], [0.5]), Layer([[1.0]], [0.0])])
+    (seg,) = level_segments(linear_regions(net, (-1, 1, -1, 1)), 0.5)
+    np.testing.assert_allclose(seg @ [1.0, 2.0], [0.0, 0.0], atol=1e-15)
+    assert sorted(seg[:, 0].tolist()) == [-1.0, 1.0]
+
+
+def test_level_segments_skip_flat_regions_and_missed_levels():
+    net = Network([Layer([[1.0, 0.0]], [0.0], "relu"), Layer([[1.0]], [0.0])])
+    rs = linear_regions(net, (-1, 1, -1, 1))
+    # level 0: only the rising side's edge on the crease; the flat side has no chord
+    (seg,) = level_segments(rs, 0.0)
+    np.testing.assert_array_equal(seg[:, 0], [0.0, 0.0])
+    assert level_segments(rs, 2.0) == [] and level_segments(rs, -0.5) == []

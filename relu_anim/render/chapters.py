@@ -48,7 +48,7 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter("activations", "Activations", "Activations and their gradients", still_at=0.345),
     Chapter("random_net", "RandomNet", "A random network, read exactly"),
     Chapter("training", "Training", "Training in motion"),
-    Chapter("feature_plane", "FeaturePlane", "Two inputs: folding the plane"),
+    Chapter("feature_plane", "FeaturePlane", "Two inputs: creasing the plane"),
     Chapter("depth", "Depth", "What depth buys", still_at=0.85),
 )
 

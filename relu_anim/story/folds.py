@@ -1,16 +1,24 @@
-"""How the first layer of a two-input network folds the plane, unit by unit.
+"""How the units of a two-input network crease the plane, unit by unit.
 
-A first-layer unit ``act(w · x + b)`` with two inputs is active on the half-plane
-``w · x + b > 0`` and folds the plane along the line ``w · x + b = 0``
-(:func:`relu_anim.regions.first_layer_lines`). This module adds what the
-feature-plane chapter shows while the folds arrive one at a time:
+A first-layer unit ``ReLU(w · x + b)`` with two inputs is zero on one side of
+the line ``w · x + b = 0`` and rises linearly on the other: it creases the
+plane along that line, a hinge between two flat pieces
+(:func:`relu_anim.regions.first_layer_lines`). (The module keeps its first
+name, ``folds``: the chapter used to say "fold", which is not what a unit
+does.) This module adds what the feature-plane chapter shows while the creases
+arrive one at a time:
 
 * :func:`active_side` — the part of the box where one unit is active, a convex
   polygon (the box clipped by the unit's half-plane);
 * :func:`first_layer_network` — the first layer alone, its first ``k`` units
   summed, so that :func:`relu_anim.regions.linear_regions` can count the pieces
   those ``k`` lines cut the box into;
-* :func:`fold_region_counts` — that count after each unit.
+* :func:`fold_region_counts` — that count after each unit;
+* :func:`unit_network` — any one hidden unit's output as a network of its
+  own, so its value over the plane can be drawn like the network's output;
+* :func:`value_range` and :func:`contour_levels` — the lowest and highest
+  value of a piecewise-affine output on its regions, and round contour levels
+  between them.
 
 numpy only, like the rest of the math core.
 
@@ -22,6 +30,8 @@ Examples
 [[0.0, -1.0], [1.0, -1.0], [1.0, 1.0], [0.0, 1.0]]
 >>> fold_region_counts(net, (-1, 1, -1, 1))
 [2, 4]
+>>> contour_levels(-0.3, 2.2, 5)
+[0.0, 0.5, 1.0, 1.5, 2.0]
 """
 
 from __future__ import annotations
@@ -33,9 +43,10 @@ import numpy as np
 from ..checks import check_whole
 from ..errors import ReluAnimError
 from ..network import Layer, Network
-from ..regions import EDGE_RTOL, check_box, linear_regions
+from ..regions import EDGE_RTOL, Region, check_box, linear_regions
 
-__all__ = ["active_side", "first_layer_network", "fold_region_counts"]
+__all__ = ["active_side", "first_layer_network", "fold_region_counts", "unit_network", "value_range",
+           "contour_levels"]
 
 
 def _first_layer(net: Network) -> Layer:
@@ -110,3 +121,66 @@ def fold_region_counts(net: Network, box: Sequence[float]) -> list[int]:
     """
     layer = _first_layer(net)
     return [len(linear_regions(first_layer_network(net, k), box)) for k in range(1, layer.out_features + 1)]
+
+
+def unit_network(net: Network, layer: int, unit: int) -> Network:
+    """The output of hidden unit ``unit`` of layer ``layer`` as a network of its own.
+
+    The layers before ``layer`` unchanged, then that unit's row of ``layer``
+    (its activation kept), then a linear output that passes it on: its
+    :func:`~relu_anim.regions.linear_regions` draw the unit's value over the plane.
+
+    Examples
+    --------
+    >>> from relu_anim import Layer, Network
+    >>> net = Network([Layer([[1.0, 0.0], [0.0, 1.0]], [0.0, -1.0], "relu"), Layer([[1.0, 1.0]], [0.0])])
+    >>> unit_network(net, 0, 1)([[0.0, 3.0]]).tolist()
+    [[2.0]]
+    """
+    if not isinstance(net, Network):
+        raise ReluAnimError(f"network: expected a Network, got {type(net).__name__}")
+    hidden = len(net.layers) - 1
+    layer = check_whole(layer, "layer", low=0, high=hidden - 1)
+    chosen = net.layers[layer]
+    unit = check_whole(unit, "unit", low=0, high=chosen.out_features - 1)
+    row = Layer(chosen.weight[unit:unit + 1], chosen.bias[unit:unit + 1], chosen.activation,
+                chosen.negative_slope)
+    return Network([*net.layers[:layer], row, Layer([[1.0]], [0.0])])
+
+
+def value_range(regions: Sequence[Region], output: int = 0) -> tuple[float, float]:
+    """The lowest and highest value of output ``output`` over ``regions``.
+
+    An affine map on a convex polygon takes its extremes at vertices, so these
+    are exact: the smallest and largest value at any region's vertex.
+
+    Examples
+    --------
+    >>> r = Region([[0, 0], [2, 0], [0, 2]], [[1.0, -1.0]], [0.5], (True,))
+    >>> value_range([r])
+    (-1.5, 2.5)
+    """
+    if not regions:
+        raise ReluAnimError("regions: need at least one region to take a value range")
+    values = np.concatenate([r(r.vertices)[:, output] for r in regions])
+    return float(values.min()), float(values.max())
+
+
+def contour_levels(low: float, high: float, count: int = 8) -> list[float]:
+    """About ``count`` round levels strictly between ``low`` and ``high``, equally spaced.
+
+    The step is 1, 2 or 5 times a power of ten, the smallest such step giving at
+    most ``count`` levels; the levels are its multiples.
+    """
+    low, high = float(low), float(high)
+    count = check_whole(count, "count", low=1)
+    if not (np.isfinite(low) and np.isfinite(high)) or not low < high:
+        raise ReluAnimError(f"contour levels: need finite low < high (got {low:g}, {high:g})")
+    span = high - low
+    power = 10.0 ** np.floor(np.log10(span / count))
+    for factor in (1.0, 2.0, 5.0, 10.0, 20.0):
+        step = factor * power
+        first, last = int(np.floor(low / step)) + 1, int(np.ceil(high / step)) - 1
+        if last - first + 1 <= count:
+            break
+    return [float(round(k * step, 12)) + 0.0 for k in range(first, last + 1)]

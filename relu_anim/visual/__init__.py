@@ -29,7 +29,9 @@ draws with these:
 :class:`NumberMatrix`  a matrix or vector of a network's own numbers;
                        :class:`AffineEquation` draws ``label = W X + b``
 :class:`StepGraph`     an exact step function (slopes, unit counts)
-:class:`RegionMap`     the linear regions of a 2-input network as polygons
+:class:`RegionMap`     the linear regions of a 2-input network as polygons, flat or
+                       shaded by the output's value; :func:`contour_lines`
+:class:`LayerDiagram`  a whole network's shape: circles per layer, lines between
 =====================  ========================================================
 
 Examples
@@ -47,7 +49,8 @@ from .graphs import (AxesPolyline, ErrorBand, LogLogAxes, OnAxes, PiecewiseGraph
 from .live import LivePiecewiseGraph, live_breakpoint_dots
 from .matrices import AffineEquation, NumberMatrix
 from .neuron import NeuronDiagram
-from .plane import ColorBar, RegionMap, fold_line, plane_polygon, scale_colors
+from .diagram import LayerDiagram
+from .plane import ColorBar, RegionMap, affine_fill, contour_lines, fold_line, plane_polygon, scale_colors
 from .readouts import Readout, relu_sum_tex
 from .scene import ChapterScene
 from .steps import StepGraph, nice_range, side_scale, step_vertices
@@ -94,6 +97,9 @@ __all__ = [
     "side_scale",
     "step_vertices",
     "RegionMap",
+    "LayerDiagram",
+    "affine_fill",
+    "contour_lines",
     "ColorBar",
     "fold_line",
     "plane_polygon",

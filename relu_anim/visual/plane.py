@@ -1,13 +1,18 @@
-"""The input plane of a two-input network: fold lines, active sides, linear regions.
+"""The input plane of a two-input network: crease lines, active sides, linear regions.
 
 A two-input network is drawn on ordinary :func:`~relu_anim.visual.make_axes`
 axes whose coordinates are ``(x₁, x₂)``. Everything here is drawn through exact
 points from :mod:`relu_anim.regions` and :mod:`relu_anim.story.folds`, nothing sampled:
 
-:func:`fold_line`       a unit's zero set (a segment or a bent polyline)
+:func:`fold_line`       a unit's zero set, where it creases the plane (a segment
+                        or a bent polyline)
 :func:`plane_polygon`   a convex polygon from its vertices (an active side, a region)
-:class:`RegionMap`      every linear region filled by a colour scale of one number
-                        per region (e.g. the output at its centroid)
+:class:`RegionMap`      every linear region filled by a colour scale: one colour per
+                        region (``shading="flat"``), or the output's own value at
+                        every point (``shading="linear"``: an exact linear gradient
+                        per region, since the output is affine on it)
+:func:`contour_lines`   level segments (:func:`relu_anim.regions.level_segments`)
+                        drawn as thin lines
 :class:`ColorBar`       the colour scale with its two end values
 
 Examples
@@ -33,7 +38,8 @@ from .readouts import Readout
 from .theme import Theme, current_theme
 from ..errors import ReluAnimError
 
-__all__ = ["fold_line", "plane_polygon", "scale_colors", "RegionMap", "ColorBar"]
+__all__ = ["fold_line", "plane_polygon", "scale_colors", "RegionMap", "ColorBar", "contour_lines",
+           "affine_fill"]
 
 
 def fold_line(axes: Axes, points: np.ndarray, color: Any = None, *, theme: Theme | None = None,
@@ -71,6 +77,54 @@ def _scale_ends(theme: Theme) -> tuple[ManimColor, ManimColor]:
     return interpolate_color(ManimColor(theme.background), ManimColor(theme.output), 0.12), ManimColor(theme.output)
 
 
+def affine_fill(polygon: VMobject, values: Sequence[float], low: Any, high: Any,
+                limits: tuple[float, float]) -> VMobject:
+    """Fill ``polygon`` with the colour of an affine value at every point.
+
+    ``values`` are the value at each of the polygon's drawn vertices; the value
+    is affine on the polygon, so on the linear colour scale from ``low`` (at
+    ``limits[0]``) to ``high`` (at ``limits[1]``) its colour is affine too: a
+    linear gradient along the value's gradient, which is what manim's two-colour
+    fill draws. Manim puts the gradient's two ends symmetrically about the
+    centre of the mobject's bounding box; the ends must fall on the polygon's
+    lowest and highest points, or one end would lie beyond the scale and be
+    clamped. So an invisible one-point submobject (``polygon.gradient_anchor``)
+    widens the bounding box until its centre lies midway between those two
+    levels. A constant value gives one flat colour. Returns ``polygon``.
+    """
+    pts = np.asarray(polygon.get_vertices(), dtype=float)[:, :2]
+    v = np.asarray(values, dtype=float)
+    if len(v) != len(pts):
+        raise ReluAnimError(f"values: need one per vertex (got {len(v)} for {len(pts)})")
+    # the value as an affine map of the screen point: exact fit through the vertices
+    design = np.column_stack([pts, np.ones(len(pts))])
+    (gx, gy, c), *_ = np.linalg.lstsq(design, v, rcond=None)
+    grad = np.array([gx, gy])
+    lo, hi = limits
+    spread = max(abs(hi - lo), np.finfo(float).tiny)
+    norm = float(np.hypot(*grad))
+    lows, highs = pts.min(axis=0), pts.max(axis=0)
+    centre, half = 0.5 * (lows + highs), 0.5 * (highs - lows)
+    along = (pts - centre) @ (grad / norm) if norm else np.zeros(len(pts))
+    if norm == 0 or norm * float(np.ptp(along)) <= 1e-12 * spread or np.any(half <= 0):
+        polygon.set_fill(scale_colors([float(v.mean())], low, high, limits)[0])
+        return polygon
+    unit = grad / norm
+    shift = 0.5 * (along.min() + along.max()) * unit  # bounding-box centre → the middle level
+    reach = 0.5 * float(np.ptp(along)) * unit  # middle level → the highest point's level
+    corner = np.where(shift > 0, highs, lows) + 2 * shift
+    anchor = VMobject(stroke_opacity=0, fill_opacity=0, stroke_width=0)
+    anchor.set_points(np.repeat([[corner[0], corner[1], 0.0]], 4, axis=0))
+    polygon.gradient_anchor = anchor
+    polygon.add(anchor)
+    middle, half = centre + shift, half + np.abs(shift)
+    ends = [float(np.dot(grad, middle - reach) + c), float(np.dot(grad, middle + reach) + c)]
+    polygon.set_fill(scale_colors(ends, low, high, limits))
+    # manim puts the gradient's ends at centre ∓ (half width · dx, half height · dy)
+    polygon.set_sheen_direction([reach[0] / half[0], reach[1] / half[1], 0.0])
+    return polygon
+
+
 class RegionMap(VGroup):
     """One filled polygon per region, coloured by ``values`` on the output scale.
 
@@ -88,6 +142,14 @@ class RegionMap(VGroup):
         ``values`` by default), to colour several maps alike.
     stroke_width
         Edges, drawn in the theme's background colour so neighbours stay apart.
+    shading
+        ``"flat"``: each polygon in the colour of its one value. ``"linear"``:
+        each polygon shows the region's own output (``region(x)[output]``) at
+        every point (:func:`affine_fill`); ``values`` then only decide the
+        scale's ends when ``limits`` is not given (give the lowest and highest
+        output, e.g. from :func:`relu_anim.story.folds.value_range`).
+    output
+        Which output a linear shading draws.
 
     Attributes
     ----------
@@ -96,8 +158,8 @@ class RegionMap(VGroup):
     """
 
     def __init__(self, axes: Axes, regions: Sequence[Any], values: Sequence[float], *,
-                 limits: tuple[float, float] | None = None, fill_opacity: float = 1.0, stroke_width: float = 1.5, theme: Theme | None = None,
-                 **kwargs: Any) -> None:
+                 limits: tuple[float, float] | None = None, fill_opacity: float = 1.0, stroke_width: float = 1.5,
+                 shading: str = "flat", output: int = 0, theme: Theme | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         theme = theme or current_theme()
         if len(values) != len(regions):
@@ -105,12 +167,27 @@ class RegionMap(VGroup):
         self.regions = list(regions)
         self.values = np.asarray(values, dtype=float)
         self.low_color, self.high_color = _scale_ends(theme)
+        if shading not in ("flat", "linear"):
+            raise ReluAnimError(f"shading: expected 'flat' or 'linear', got {shading!r}")
+        self.shading = shading
+        self.limits = limits if limits is not None else (float(self.values.min()), float(self.values.max()))
         self.colors = scale_colors(self.values, self.low_color, self.high_color, limits)
         for region, color in zip(self.regions, self.colors):
             poly = plane_polygon(axes, region.vertices, color, fill_opacity=fill_opacity,
                                  stroke_width=stroke_width, theme=theme)
             poly.set_stroke(theme.background, width=stroke_width)
+            if shading == "linear":
+                values = region(np.asarray(region.vertices, dtype=float))[:, output]
+                affine_fill(poly, values, self.low_color, self.high_color, self.limits)
             self.add(poly)
+
+
+def contour_lines(axes: Axes, segments: Sequence[np.ndarray], color: Any = None, *, stroke_width: float = 1.5,
+                  opacity: float = 0.6, theme: Theme | None = None) -> VGroup:
+    """One thin :class:`~manim.Line` per level segment ``(2, 2)`` (theme text colour by default)."""
+    theme = theme or current_theme()
+    return VGroup(*(Line(axes.c2p(*seg[0]), axes.c2p(*seg[1]), color=color or theme.text,
+                         stroke_width=stroke_width, stroke_opacity=opacity) for seg in segments))
 
 
 class ColorBar(VGroup):

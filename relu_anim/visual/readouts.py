@@ -16,7 +16,7 @@ Examples
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from manim import UP, DecimalNumber, Integer, MathTex, Mobject, Transform, ValueTracker, VGroup
 
@@ -157,11 +157,15 @@ class Readout(VGroup):
         return number
 
     def _place(self) -> None:
-        self.number.next_to(self.label, direction=[1.0, 0, 0], buff=0.18)
+        self._position(self.number)
+
+    def _position(self, number: VGroup) -> VGroup:
+        number.next_to(self.label, direction=[1.0, 0, 0], buff=0.18)
         # centre the digits on the "=" (or the label): descenders in the label
         # must not pull the number down
         anchor = self.label[0][-1] if self.equals and isinstance(self.label, MathTex) else self.label
-        self.number.shift((anchor.get_center()[1] - self.number[0].get_center()[1]) * UP)
+        number.shift((anchor.get_center()[1] - number[0].get_center()[1]) * UP)
+        return number
 
     @property
     def tex(self) -> str:
@@ -188,18 +192,30 @@ class Readout(VGroup):
         """An animation morphing the shown number into ``value`` (kwargs go to Transform)."""
         return _ChangeReadout(self, value, **kwargs)
 
-    def follow(self, tracker: ValueTracker) -> "Readout":
+    def follow(self, tracker: ValueTracker, function: Callable[[float], float] | None = None) -> "Readout":
         """Show ``tracker``'s value at every frame (adds an updater; returns self).
 
-        The readout changes in place (``become``): during a play, manim keeps
+        With ``function``, show ``function(tracker value)`` instead (e.g. a
+        network's output where a dot driven by the tracker stands).
+
+        The number changes in place (``become``): during a play, manim keeps
         drawing the submobjects it listed when the play began, so swapping in
-        new glyphs would leave the old ones frozen on screen.
+        new glyphs would leave the old ones frozen on screen. Only the number
+        is rebuilt each frame (the label stays), which keeps a readout that
+        follows a moving dot cheap.
         """
 
         def update(readout: "Readout") -> None:
-            fresh = readout.copy().set_value(tracker.get_value())
-            readout.become(fresh)
-            readout.value = fresh.value
+            value = tracker.get_value()
+            shown = float(value if function is None else function(value))
+            fresh = readout._position(readout._number(shown))
+            readout.number.become(fresh)
+            for part, new in zip(readout.number.submobjects, fresh.submobjects):
+                # become moves points only: what the parts say must follow too
+                for name in ("number", "num_decimal_places", "tex_string"):
+                    if hasattr(new, name):
+                        setattr(part, name, getattr(new, name))
+            readout.value = shown
 
         self.add_updater(update)
         return self
