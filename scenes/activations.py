@@ -151,6 +151,20 @@ def measured_dead_share() -> float:
 
 
 # ------------------------------------------------------------------------ drawing
+def refresh(readout: Readout, value: float) -> None:
+    """Show ``value`` on ``readout`` in place (``become``), as :meth:`Readout.follow` does.
+
+    During a play manim keeps drawing the submobjects it listed when the play
+    began; swapping the number's glyphs (``set_value``) from an updater would
+    leave the old ones on screen.
+    """
+    fresh = readout.copy().set_value(value)
+    readout.become(fresh)
+    readout.label, readout.number = readout.submobjects[0], readout.submobjects[1]
+    readout.value = fresh.value
+
+
+
 @dataclass(frozen=True, eq=False)
 class ActivationView(View):
     """One activation's panel: its graph on small axes, its derivative on axes of its own beside.
@@ -342,13 +356,13 @@ class Activations(ChapterScene):
         return self.depth_axes.c2p(layer, np.log10(value) - self.depth_low)
 
     def show_layer(self, layer: int) -> None:
-        """Readouts for layer ``layer`` (1-based)."""
+        """Readouts for layer ``layer`` (1-based), changed in place (safe inside a play's updaters)."""
         c = chain()
-        self.layer_readout.set_value(layer)
-        self.weight_readout.set_value(c.weights[layer - 1])
-        self.slope_readout.set_value(c.slopes[layer - 1])
-        self.product_readout.set_value(abs(c.gradient[layer - 1]))
-        self.bound_readout.set_value(depth_bound()[layer - 1])
+        values = (layer, c.weights[layer - 1], c.slopes[layer - 1], abs(c.gradient[layer - 1]),
+                  depth_bound()[layer - 1])
+        for readout, value in zip(self.depth_readouts, values):
+            if readout.value != value:
+                refresh(readout, value)
 
     def build_relu_line(self) -> None:
         t = self.theme
@@ -365,11 +379,16 @@ class Activations(ChapterScene):
         t = self.theme
         u = the_dead_unit()
         f = u.network().piecewise(*UNIT_VIEW)
-        self.unit_top = top = float(np.ceil(max(f.knot_values.max(), 1.0)))
-        self.unit_axes = make_axes((UNIT_VIEW[0], UNIT_VIEW[1], 1), (-0.5, top, 1), x_length=6.4, y_length=3.8,
+        # tall enough for the unit and both remedies
+        w, b = inside_unit()
+        shown = (f, unit_network(u.weight, u.bias, "leaky_relu", LEAKY_SLOPE).piecewise(*UNIT_VIEW),
+                 unit_network(w, b).piecewise(*UNIT_VIEW))
+        top = float(np.ceil(max(max(g.knot_values.max() for g in shown), 1.0)))
+        bottom = float(np.floor(2 * min(min(g.knot_values.min() for g in shown), -0.5)) / 2)
+        self.unit_axes = make_axes((UNIT_VIEW[0], UNIT_VIEW[1], 1), (bottom, top, 1), x_length=6.4, y_length=4.4,
                                    font_size=24, theme=t)
-        self.unit_axes.move_to([-3.2, -0.6, 0])
-        lo, hi = self.unit_axes.c2p(DATA[0], -0.5), self.unit_axes.c2p(DATA[1], top)
+        self.unit_axes.move_to([-3.2, -0.75, 0])
+        lo, hi = self.unit_axes.c2p(DATA[0], bottom), self.unit_axes.c2p(DATA[1], top)
         self.data_band = Rectangle(width=hi[0] - lo[0], height=hi[1] - lo[1], stroke_width=0,
                                    fill_color=t.muted, fill_opacity=0.22).move_to((lo + hi) / 2)
         a, b = (format_tex(v, trim=True) for v in DATA)
@@ -430,7 +449,7 @@ class Activations(ChapterScene):
             self.grid.add(cell)
             if dead:
                 self.grid_dead.add(cell)
-                self.grid_crosses.add(Cross(axes, stroke_color=t.inactive, stroke_width=4, scale_factor=0.55))
+                self.grid_crosses.add(Cross(axes, stroke_color=t.error, stroke_width=4, scale_factor=0.55))
         a, b = (format_tex(v, trim=True) for v in DATA)
         self.grid_title = Tex(f"each unit $\\mathrm{{ReLU}}(w x + b)$ of one new layer, on the data $[{a}, {b}]$",
                               font_size=28, color=t.muted).move_to([0, 2.45, 0])
@@ -454,8 +473,8 @@ class Activations(ChapterScene):
         self.build_title()
         self.sigmoid = self.build_sigmoid()
         p = self.sigmoid
-        self.narrate("Four activations, each with its slope on axes of its own. First the sigmoid, an S that "
-                     "squashes any input into a narrow band.",
+        self.narrate("Four activations, each beside its slope. First the sigmoid: an S squashing any input "
+                     "into a narrow band.",
                      FadeIn(self.title), Create(p.axes), FadeIn(p.title), Create(p.graph), FadeIn(p.labels[0]),
                      run_time=2.5)
         self.narrate(f"Its slope is a low bump: even at its peak, x = 0, it is only {words(SIGMOID_DERIVATIVE_MAX)}.",
@@ -491,16 +510,20 @@ class Activations(ChapterScene):
         panels = VGroup(self.tanh.group, self.relu.group, self.leaky.group, self.sigmoid.group)
         self.build_depth_plot()
         self.show_layer(1)
-        with self.narrating("Now stack sigmoids, one unit per layer. The chain rule gives the gradient of the "
-                            "last layer with respect to the input: one factor w times σ′ per layer."):
+        with self.narrating("Now stack sigmoids, one unit per layer. By the chain rule, each layer multiplies "
+                            "the gradient by its w times σ′."):
             self.play(FadeOut(panels), run_time=0.8)
-            self.play(Write(self.chain_rule), FadeIn(self.chain_note, lag_ratio=0.3), run_time=2.5)
+            self.play(Write(self.chain_rule), run_time=2)
+            self.play(FadeIn(self.chain_note, lag_ratio=0.5), run_time=1.5)
             self.play(Indicate(self.chain_rule, color=self.theme.slope, scale_factor=1.05), run_time=1.2)
-        self.narrate(f"Here every weight is at most 1 in size and σ′ at most {words(SIGMOID_DERIVATIVE_MAX)}, so "
-                     f"each factor is at most {words(SIGMOID_DERIVATIVE_MAX)}: the ring marks "
-                     f"{words(SIGMOID_DERIVATIVE_MAX)} to the L, the dot this chain's gradient.",
-                     Create(self.depth_axes), FadeIn(self.depth_ticks), FadeIn(self.depth_readouts),
-                     GrowFromCenter(self.legend), run_time=2)
+        q = words(SIGMOID_DERIVATIVE_MAX)
+        with self.narrating(f"Every weight here is at most 1 in size and σ′ at most {q}, so each factor is at "
+                            f"most {q}. Ring: {q} to the L. Dot: this chain's gradient."):
+            self.play(Create(self.depth_axes), FadeIn(self.depth_ticks), run_time=1.5)
+            self.play(FadeIn(self.depth_readouts, lag_ratio=0.3), run_time=1.2)
+            self.play(Indicate(self.weight_readout), Indicate(self.slope_readout), run_time=1.2)
+            self.play(GrowFromCenter(self.legend[1]), Indicate(self.bound_readout), run_time=1.2)
+            self.play(GrowFromCenter(self.legend[0]), Indicate(self.product_readout), run_time=1.2)
         tracker = ValueTracker(1)
         gradient = np.abs(chain().gradient)
 
@@ -524,12 +547,12 @@ class Activations(ChapterScene):
         self.beat("ReLU's factor")
         self.build_relu_line()
         t = self.theme
-        self.narrate(f"Weights larger than four could make up for σ′; ReLU needs no such luck. On an active path "
-                     f"its factor is exactly {words(self.relu_line_slope)}, however deep.",
-                     Create(self.relu_line), FadeIn(self.relu_label), run_time=2)
-        self.narrate("So through ReLUs the gradient is the product of the weights alone: the activation takes "
-                     "nothing away.",
-                     FadeIn(self.relu_note), Indicate(self.relu_line, color=t.unit), run_time=2)
+        with self.narrating(f"ReLU's factor on an active path is exactly {words(self.relu_line_slope)}, however "
+                            "deep: the gradient is then the product of the weights alone."):
+            self.play(Create(self.relu_line), run_time=1.5)
+            self.play(FadeIn(self.relu_label), Indicate(self.relu_line, color=t.unit), run_time=1.2)
+            self.play(FadeIn(self.relu_note, shift=0.2 * UP), run_time=1)
+            self.play(Indicate(self.relu_note, color=t.unit), run_time=1.2)
         self.depth_scene = VGroup(self.depth_axes, self.depth_ticks, self.depth_readouts, self.chain_rule,
                                   self.chain_note, self.legend, self.bound_dots, self.product_dots,
                                   self.relu_line, self.relu_label, self.relu_note)
@@ -542,19 +565,27 @@ class Activations(ChapterScene):
         with self.narrating(f"ReLU fails differently. Here is one real unit of a freshly initialised network; "
                             f"our data lives on [{a}, {b}]."):
             self.play(FadeOut(self.depth_scene), run_time=0.8)
-            self.play(Create(self.unit_axes), FadeIn(self.data_band), FadeIn(self.data_label),
-                      Write(self.unit_formula), run_time=2.5)
-        self.narrate(f"Its kink sits at x = {words(u.kink)}, outside the data, so on every data point it outputs "
-                     "0, flat.",
-                     Create(self.unit_graph), GrowFromCenter(self.unit_kink), FadeIn(self.kink_readout),
-                     run_time=2)
-        self.narrate("Train it alone to fit x squared. The loss's gradient with respect to its w and b, summed "
-                     "over the data, is exactly zero.",
-                     Write(self.loss), FadeIn(self.loss_note), FadeIn(self.dw_readout), FadeIn(self.db_readout),
-                     run_time=2.5)
-        self.narrate("Every term carries ReLU's slope there, zero. Training never moves it: the unit is dead.",
-                     FadeIn(self.gradient_note),
-                     Indicate(self.unit_graph, color=self.theme.error, scale_factor=1.0), run_time=2)
+            self.play(Create(self.unit_axes), run_time=1.5)
+            self.play(FadeIn(self.data_band), FadeIn(self.data_label), run_time=1)
+            self.play(Write(self.unit_formula), run_time=1.5)
+        with self.narrating(f"Its kink sits at x = {words(u.kink)}, outside the data, so on every data point it "
+                            "outputs 0, flat."):
+            self.play(Create(self.unit_graph), run_time=2)
+            self.play(GrowFromCenter(self.unit_kink), FadeIn(self.kink_readout), run_time=1)
+            self.play(Indicate(self.unit_kink), Indicate(self.kink_readout), run_time=1.2)
+            self.play(Indicate(self.data_band, color=self.theme.muted, scale_factor=1.0), run_time=1.2)
+        with self.narrating("Train it alone to fit x squared: the loss's gradient with respect to its w and b, "
+                            "summed over the data, is exactly zero."):
+            self.play(Write(self.loss), run_time=1.5)
+            self.play(FadeIn(self.loss_note), run_time=0.8)
+            self.play(FadeIn(self.dw_readout, shift=0.2 * LEFT), FadeIn(self.db_readout, shift=0.2 * LEFT),
+                      run_time=1)
+            self.play(Indicate(self.dw_readout), Indicate(self.db_readout), run_time=1.2)
+        with self.narrating("Every term carries ReLU's slope there, zero. Training never moves it: the unit is "
+                            "dead."):
+            self.play(FadeIn(self.gradient_note, shift=0.2 * UP), run_time=1)
+            self.play(Indicate(self.gradient_note[1]), run_time=1.2)
+            self.play(Indicate(self.unit_graph, color=self.theme.error, scale_factor=1.0), run_time=1.2)
 
     def remedies(self) -> None:
         self.beat("Two remedies")
@@ -568,12 +599,13 @@ class Activations(ChapterScene):
                             MathTex(rf"\mathrm{{leaky}}'(w x + b) = {format_tex(LEAKY_SLOPE, digits=1)}",
                                     font_size=28, color=t.slope)
                             ).arrange(DOWN, aligned_edge=LEFT, buff=0.1).move_to(self.gradient_note, aligned_edge=LEFT)
-        self.narrate(f"Remedy one: a leaky slope. The same w and b through leaky ReLU: on the data the slope is "
-                     f"{words(LEAKY_SLOPE)} times w, not zero, and so is the gradient.",
-                     ReplacementTransform(self.unit_graph, leaky),
-                     ReplacementTransform(self.unit_formula, leaky_formula),
-                     self.dw_readout.change_to(lw), self.db_readout.change_to(lb),
-                     ReplacementTransform(self.gradient_note, leaky_note), run_time=2.5)
+        with self.narrating(f"Remedy one: a leaky slope. The same w and b through leaky ReLU: on the data the "
+                            f"slope is {words(LEAKY_SLOPE)} times w, not zero, and so is the gradient."):
+            self.play(ReplacementTransform(self.unit_graph, leaky),
+                      ReplacementTransform(self.unit_formula, leaky_formula), run_time=2)
+            self.play(ReplacementTransform(self.gradient_note, leaky_note), run_time=1.2)
+            self.play(self.dw_readout.change_to(lw), self.db_readout.change_to(lb), run_time=1)
+            self.play(Indicate(self.dw_readout), Indicate(self.db_readout), run_time=1.2)
         self.unit_graph, self.unit_formula, self.gradient_note = leaky, leaky_formula, leaky_note
         w, b = inside_unit()
         inside, inside_kink = self.remedy_graph(w, b)
@@ -585,12 +617,14 @@ class Activations(ChapterScene):
                              MathTex(r"\mathrm{ReLU}'(w x + b) = 1", font_size=28, color=t.slope)
                              ).arrange(DOWN, aligned_edge=LEFT, buff=0.1).move_to(self.gradient_note,
                                                                                  aligned_edge=LEFT)
-        self.narrate(f"Remedy two: a plain ReLU with its kink placed inside the data, here at x = {words(middle)}. "
-                     "It is active on part of the data, and the gradient flows there.",
-                     ReplacementTransform(self.unit_graph, inside), ReplacementTransform(self.unit_kink, inside_kink),
-                     ReplacementTransform(self.unit_formula, inside_formula), self.kink_readout.change_to(middle),
-                     self.dw_readout.change_to(iw), self.db_readout.change_to(ib),
-                     ReplacementTransform(self.gradient_note, inside_note), run_time=2.5)
+        with self.narrating(f"Remedy two: a plain ReLU with its kink inside the data, here at x = "
+                            f"{words(middle)}: active on part of the data, so the gradient flows."):
+            self.play(ReplacementTransform(self.unit_graph, inside), ReplacementTransform(self.unit_kink, inside_kink),
+                      ReplacementTransform(self.unit_formula, inside_formula), self.kink_readout.change_to(middle),
+                      run_time=2)
+            self.play(ReplacementTransform(self.gradient_note, inside_note), run_time=1.2)
+            self.play(self.dw_readout.change_to(iw), self.db_readout.change_to(ib), run_time=1)
+            self.play(Indicate(self.dw_readout), Indicate(self.db_readout), run_time=1.2)
         self.unit_graph, self.unit_kink, self.unit_formula, self.gradient_note = (inside, inside_kink,
                                                                                   inside_formula, inside_note)
         self.dead_scene = VGroup(self.unit_axes, self.data_band, self.data_label, self.unit_formula,
@@ -609,7 +643,9 @@ class Activations(ChapterScene):
         self.narrate("Crossed out: dead before training even begins.",
                      *(Create(c) for c in self.grid_crosses), run_time=1.5)
         share = measured_dead_share()
-        self.narrate(f"Over {len(SHARE_SEEDS)} such layers of {SHARE_UNITS} units, {words(100 * share, 'fixed')} "
-                     f"percent start dead on [{words(DATA[0])}, {words(DATA[1])}]: about one unit in three.",
-                     FadeIn(self.share_group), Indicate(self.share_group, color=self.theme.error), run_time=2.5,
-                     wait=1.0)
+        with self.narrating(f"Over {len(SHARE_SEEDS)} such layers of {SHARE_UNITS} units, "
+                            f"{words(100 * share, 'fixed')} percent start dead on [{words(DATA[0])}, "
+                            f"{words(DATA[1])}]: about one unit in three.", wait=1.0):
+            self.play(FadeIn(self.share_group, shift=0.2 * UP), run_time=1)
+            self.play(Indicate(self.share_group, color=self.theme.error), run_time=1.5)
+            self.play(*(Indicate(c, color=self.theme.error) for c in self.grid_crosses), run_time=1.5)

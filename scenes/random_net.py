@@ -316,7 +316,8 @@ class RandomNet(ChapterScene):
             self.scan_x.set_value(DOMAIN[0])
             self.play(Create(self.view.slope, rate_func=linear), self.scan_x.animate.set_value(DOMAIN[1]),
                       run_time=5, rate_func=linear)
-            self.play(FadeIn(self.ends[1]), Indicate(self.ends[1], color=self.theme.slope), run_time=1.2)
+            self.play(FadeIn(self.ends[1]), run_time=0.6)
+            self.play(Indicate(self.ends[1], color=self.theme.slope), run_time=1.2)
 
     def show_inactive(self) -> None:
         self.beat("Inactive units")
@@ -328,7 +329,8 @@ class RandomNet(ChapterScene):
             self.scan_x.set_value(DOMAIN[0])
             self.play(Create(self.view.inactive, rate_func=linear), self.scan_x.animate.set_value(DOMAIN[1]),
                       run_time=4.5, rate_func=linear)
-            self.play(FadeIn(self.ends[3]), Indicate(self.ends[3], color=self.theme.inactive), run_time=1.2)
+            self.play(FadeIn(self.ends[3]), run_time=0.6)
+            self.play(Indicate(self.ends[3], color=self.theme.inactive), run_time=1.2)
 
     def zoom_in(self) -> None:
         self.beat("Where the kinks are")

@@ -221,7 +221,7 @@ def test_dead_unit_is_drawn_flat_on_the_data_with_zero_gradient(acts):
     assert (left, right) == (pytest.approx(got["data_x"][0]), pytest.approx(got["data_x"][1]))
     assert not left <= got["kink"][0] <= right
     assert got["kink_value"] == u.kink
-    assert got["gradient"] == (0.0, 0.0) and got["gradient_shown"] == ("0.000", "0.000")
+    assert got["gradient"] == (0.0, 0.0) and got["gradient_shown"] == ("0.00", "0.00")
     assert "-0.967" in got["formula"] and f"{abs(u.bias):.3f}" in got["formula"]
 
 
