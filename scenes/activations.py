@@ -224,7 +224,8 @@ class Activations(ChapterScene):
         df.x_axis.add_numbers(range(int(X_RANGE[0]), int(X_RANGE[1]) + 1, 3), font_size=24)
         df.x_axis.numbers.set_color(t.text)
         centre = PANEL_CENTRES[slot]
-        for ax, dx in ((f, -(PANEL_AXIS_WIDTH + PANEL_GAP) / 2 + 0.25), (df, (PANEL_AXIS_WIDTH + PANEL_GAP) / 2 + 0.25)):
+        half = (PANEL_AXIS_WIDTH + PANEL_GAP) / 2
+        for ax, dx in ((f, 0.25 - half), (df, 0.25 + half)):
             ax.y_axis.set_opacity(0)  # would stand at x = 0, through the curves: a scale at the left instead
             ax.move_to(centre + dx * RIGHT)
         f_group = VGroup(f, side_scale(f, [-1, 0, 1], font_size=24, theme=t))
