@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Axes, Create, Dot, FadeIn, FadeOut, GrowFromCenter, Indicate,
+from manim import (DOWN, LEFT, RIGHT, UP, Axes, Create, Dot, FadeIn, FadeOut, GrowFromCenter, Indicate, LaggedStart,
                    Line, MathTex, Rectangle, ReplacementTransform, Tex, ValueTracker, VGroup, Write, always_redraw,
                    linear)
 
@@ -360,10 +360,13 @@ class RandomNet(ChapterScene):
         self.build_units()
         self.build_scan()
         n = len(self.switches)
-        self.narrate("On the right, one dot per unit: lit while it is on. A scan line will walk from kink to "
-                     "kink, left to right.",
-                     FadeIn(self.unit_legend), FadeIn(self.unit_dots, lag_ratio=0.1), FadeIn(self.scan_readouts),
-                     Create(self.scan_line), FadeIn(self.scan_dot), run_time=2)
+        with self.narrating("On the right, one dot per unit: lit while it is on. A scan line will walk from kink "
+                            "to kink, left to right."):
+            self.play(FadeIn(self.unit_legend), run_time=0.8)
+            self.play(LaggedStart(*(GrowFromCenter(d) for d in self.unit_dots), lag_ratio=0.15), run_time=2.5)
+            self.play(FadeIn(self.scan_readouts, lag_ratio=0.3), run_time=1.2)
+            self.play(Create(self.scan_line), FadeIn(self.scan_dot), run_time=1)
+            self.play(Indicate(self.unit_dots, scale_factor=1.1), run_time=1.2)
         chunks = [range(0, n // 3), range(n // 3, 2 * n // 3), range(2 * n // 3, n)]
         texts = ["At x = −b/w one unit switches: on if its w is positive, off if negative.",
                  "Switching on adds its term v·ReLU(wx + b), so the slope jumps by +v·w; switching off, by −v·w.",
