@@ -234,12 +234,14 @@ class Activations(ChapterScene):
         return f_group, df_group
 
     def labels(self, axes: Axes, derivative_axes: Axes, f_tex: str, df_tex: str) -> VGroup:
-        """``f(x)`` and ``f'(x)`` in their colours, each at its axes' top left."""
+        """``f(x)`` in its colour inside its axes' top left, ``f'(x)`` just above its own axes."""
         t = self.theme
         f = MathTex(f_tex, font_size=28, color=t.unit)
         df = MathTex(df_tex, font_size=28, color=t.slope)
         f.move_to(axes.c2p(X_RANGE[0], Y_RANGE[1]), aligned_edge=UL).shift(0.1 * RIGHT)
-        df.move_to(derivative_axes.c2p(X_RANGE[0], DERIVATIVE_RANGE[1]), aligned_edge=UL).shift(0.1 * RIGHT)
+        # above its axes: inside, the label would touch the steps' open dots at (0, 1)
+        df.next_to(derivative_axes.c2p(X_RANGE[0], DERIVATIVE_RANGE[1]), UP, buff=0.08, aligned_edge=LEFT)
+        df.shift(0.1 * RIGHT)
         return VGroup(f, df)
 
     def panel_title(self, axes: VGroup, text: str) -> Tex:
