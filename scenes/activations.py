@@ -2,11 +2,15 @@
 
 Four activations side by side with their derivatives: sigmoid and tanh (smooth,
 sampled), ReLU and leaky ReLU (piecewise linear, drawn exactly through their
-kink, their derivatives exact steps). Then why the smooth ones fade in deep
-networks: σ' ≤ 1/4, so a product of one σ' per layer shrinks at least fourfold
-per layer, shown for a real random sigmoid network. Then ReLU's own failure: a
-unit whose kink lies outside the data is flat zero there and gets no gradient,
-and how many units start that way at PyTorch's default initialisation.
+kink, their derivatives exact steps), each derivative on its own axes from 0
+to 1 so that σ' ≤ 1/4 can be read. Then why the smooth ones fade in deep
+networks: the chain rule through a random chain of one sigmoid unit per layer,
+∂h_L/∂x = ∏ wₗ·σ'(zₗ), factor by factor, against the bound 0.25^L that holds
+while every |w| ≤ 1. Then ReLU's own failure: a unit whose kink lies outside the
+data is flat zero there, and the loss's gradient with respect to its w and b is
+exactly zero; two remedies shown on that unit (a leaky slope, a kink placed
+inside the data); and how many units start dead at PyTorch's default
+initialisation.
 
 Every number drawn comes from :mod:`relu_anim` (:mod:`relu_anim.story.activations`
 for the maths); the literals below are story choices: the views, the leaky
@@ -24,37 +28,39 @@ from typing import Callable
 
 import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UL, UP, Axes, Circle, Create, Cross, Dot, FadeIn, FadeOut, GrowFromCenter,
-                   Indicate, Line, MathTex, Rectangle, Tex, ValueTracker, VGroup, VMobject, Write,
+                   Indicate, Line, MathTex, Rectangle, ReplacementTransform, Tex, ValueTracker, VGroup, VMobject, Write,
                    linear)
 
 from relu_anim import x2
 from relu_anim.construct import random_network
-from relu_anim.story.activations import (SIGMOID_DERIVATIVE_MAX, DeadUnit, activation_network, dead_share,
-                                         dead_unit_example, derivative_steps, sigmoid, sigmoid_derivative,
-                                         sigmoid_derivative_bound, sigmoid_derivative_product, tanh,
-                                         tanh_derivative, unit_gradient)
+from relu_anim.story.activations import (SIGMOID_DERIVATIVE_MAX, ChainGradient, DeadUnit, activation_network,
+                                         dead_share, dead_unit_example, derivative_steps, sigmoid,
+                                         sigmoid_chain_gradient, sigmoid_derivative, sigmoid_derivative_bound,
+                                         tanh, tanh_derivative, unit_loss_gradient)
 from relu_anim.piecewise import PiecewiseLinear
-from relu_anim.story.neuron import single_unit
+from relu_anim.story.neuron import single_unit, unit_network
 from relu_anim.story.numbers import affine_tex, format_tex, words
 from relu_anim.story.units import dead_units, first_layer_kinks
 from relu_anim.visual import (ChapterScene, PiecewiseGraph, Readout, View, breakpoint_dots, level_line,
                               make_axes, target_graph)
+from relu_anim.visual.steps import side_scale
 
 __all__ = ["Activations", "X_RANGE", "Y_RANGE", "RELU_VIEW", "LEAKY_SLOPE", "DEPTH", "DATA",
-           "relu_function", "leaky_function", "derivative_of", "path_products", "depth_bound",
-           "the_dead_unit", "data_points", "dead_unit_gradient", "grid_network", "measured_dead_share"]
+           "relu_function", "leaky_function", "derivative_of", "chain", "depth_bound", "the_dead_unit",
+           "data_points", "targets", "dead_unit_gradient", "leaky_unit_gradient", "inside_unit",
+           "inside_unit_gradient", "grid_network", "measured_dead_share"]
 
 # --------------------------------------------------------------- the story's choices
-#: Where the four activations are shown, and the height of their panels.
+#: Where the four activations are shown, the height of their panels, and of their derivatives' panels.
 X_RANGE = (-3.0, 3.0)
 Y_RANGE = (-1.0, 1.5)
+DERIVATIVE_RANGE = (0.0, 1.1)
 #: ReLU and leaky ReLU are drawn up to where they leave the panel's top.
 RELU_VIEW = (-3.0, 1.5)
 #: The leaky slope shown (PyTorch's default is 0.01: too small to see).
 LEAKY_SLOPE = 0.1
-#: Layers of the random sigmoid network, its width, seed and input.
+#: Layers of the random sigmoid chain (one unit per layer), its seed and input.
 DEPTH = 10
-WIDTH = 8
 SEED = 0
 INPUT = 1.0
 #: The data interval of the x² story (:mod:`relu_anim.x2`), the view around it, and the data points of the gradient.
@@ -85,9 +91,9 @@ def derivative_of(kind: str) -> list[tuple[float, float, float]]:
     return derivative_steps(activation_network(kind, LEAKY_SLOPE).piecewise(*X_RANGE))
 
 
-def path_products() -> np.ndarray:
-    """Best-path products of σ' through layers 1…DEPTH of a random sigmoid network."""
-    return sigmoid_derivative_product(DEPTH, width=WIDTH, seed=SEED, x=INPUT)
+def chain() -> ChainGradient:
+    """The chain rule, factor by factor, through a random chain of :data:`DEPTH` sigmoid units."""
+    return sigmoid_chain_gradient(DEPTH, seed=SEED, x=INPUT)
 
 
 def depth_bound() -> np.ndarray:
@@ -105,10 +111,33 @@ def data_points() -> np.ndarray:
     return np.linspace(*DATA, DATA_COUNT)
 
 
+def targets() -> np.ndarray:
+    """The x² targets at :func:`data_points` (:mod:`relu_anim.x2`'s story)."""
+    return np.asarray(x2.square(data_points()), dtype=float)
+
+
 def dead_unit_gradient() -> tuple[float, float]:
-    """(∂/∂w, ∂/∂b) of the dead unit's output summed over the data."""
+    """(∂ℒ/∂w, ∂ℒ/∂b) for the dead unit alone, ℒ = ½ Σ (unit(x) − x²)² over the data: exactly zero."""
     u = the_dead_unit()
-    return unit_gradient(u.weight, u.bias, data_points())
+    return unit_loss_gradient(u.weight, u.bias, data_points(), targets())
+
+
+def leaky_unit_gradient() -> tuple[float, float]:
+    """The same gradient for the same w and b through leaky ReLU (slope :data:`LEAKY_SLOPE`)."""
+    u = the_dead_unit()
+    return unit_loss_gradient(u.weight, u.bias, data_points(), targets(), negative_slope=LEAKY_SLOPE)
+
+
+def inside_unit() -> tuple[float, float]:
+    """The dead unit's w with b chosen to put its kink at the data's midpoint: (w, b)."""
+    w = the_dead_unit().weight
+    return w, -w * (DATA[0] + DATA[1]) / 2
+
+
+def inside_unit_gradient() -> tuple[float, float]:
+    """The same gradient for :func:`inside_unit`."""
+    w, b = inside_unit()
+    return unit_loss_gradient(w, b, data_points(), targets())
 
 
 def grid_network():
@@ -122,19 +151,37 @@ def measured_dead_share() -> float:
 
 
 # ------------------------------------------------------------------------ drawing
+def refresh(readout: Readout, value: float) -> None:
+    """Show ``value`` on ``readout`` in place (``become``), as :meth:`Readout.follow` does.
+
+    During a play manim keeps drawing the submobjects it listed when the play
+    began; swapping the number's glyphs (``set_value``) from an updater would
+    leave the old ones on screen.
+    """
+    fresh = readout.copy().set_value(value)
+    readout.become(fresh)
+    readout.label, readout.number = readout.submobjects[0], readout.submobjects[1]
+    readout.value = fresh.value
+
+
+
 @dataclass(frozen=True, eq=False)
 class ActivationView(View):
-    """One activation's panel: its graph and derivative on small axes, named and labelled.
+    """One activation's panel: its graph on small axes, its derivative on axes of its own beside.
 
     Attributes
     ----------
+    axes, derivative_axes
+        The activation's axes (y in :data:`Y_RANGE`) and its derivative's (y in
+        :data:`DERIVATIVE_RANGE`, x numbered), each with a scale at its left edge.
     dots
         The kink of ReLU-like activations (empty for smooth ones).
     bound
         The sigmoid's bound on its derivative, a dashed line and its value (empty otherwise).
     """
 
-    axes: Axes
+    axes: VGroup
+    derivative_axes: VGroup
     title: Tex
     graph: VMobject
     derivative: VGroup
@@ -143,13 +190,14 @@ class ActivationView(View):
     bound: VGroup
 
 
-#: Centres of the four panels: sigmoid, tanh (top), ReLU, leaky ReLU (bottom).
-PANEL_CENTRES = [np.array([-3.5, 1.05, 0]), np.array([3.5, 1.05, 0]),
-                 np.array([-3.5, -2.45, 0]), np.array([3.5, -2.45, 0])]
+#: Centres of the four panels: sigmoid, tanh (top), ReLU, leaky ReLU (bottom); each holds two axes.
+PANEL_CENTRES = [np.array([-3.55, 1.2, 0]), np.array([3.55, 1.2, 0]),
+                 np.array([-3.55, -2.3, 0]), np.array([3.55, -2.3, 0])]
+PANEL_AXIS_WIDTH, PANEL_HEIGHT, PANEL_GAP = 2.45, 2.3, 1.0
 
 
 class Activations(ChapterScene):
-    """Sigmoid, tanh, ReLU, leaky ReLU; vanishing products; dead units (storyboard: activations)."""
+    """Sigmoid, tanh, ReLU, leaky ReLU; the vanishing chain rule; dead units and their remedies."""
 
     def construct(self) -> None:
         self.sigmoid_panel()
@@ -157,64 +205,85 @@ class Activations(ChapterScene):
         self.relu_panel()
         self.leaky_panel()
         self.vanishing_product()
+        self.relu_factor()
         self.dead_unit()
+        self.remedies()
         self.dead_share()
 
     # ------------------------------------------------------------------ layout
     def build_title(self) -> None:
         self.title = self.chapter_title("Activations and their gradients")
 
-    def panel_axes(self, slot: int) -> Axes:
-        axes = make_axes((X_RANGE[0], X_RANGE[1], 1), (Y_RANGE[0], Y_RANGE[1], 1), x_length=5.6,
-                         y_length=2.45, font_size=20, x_label=None, theme=self.theme)
-        return axes.move_to(PANEL_CENTRES[slot])
+    def panel_axes(self, slot: int) -> tuple[VGroup, VGroup]:
+        """The activation's axes and its derivative's, side by side, each with its scale at the left."""
+        t = self.theme
+        f = make_axes((X_RANGE[0], X_RANGE[1], 1), (Y_RANGE[0], Y_RANGE[1], 1), x_length=PANEL_AXIS_WIDTH,
+                      y_length=PANEL_HEIGHT, numbers=False, x_label=None, theme=t)
+        df = make_axes((X_RANGE[0], X_RANGE[1], 1), (DERIVATIVE_RANGE[0], DERIVATIVE_RANGE[1], 1),
+                       x_length=PANEL_AXIS_WIDTH, y_length=PANEL_HEIGHT, numbers=False, x_label=None, theme=t)
+        df.x_axis.add_numbers(range(int(X_RANGE[0]), int(X_RANGE[1]) + 1, 3), font_size=24)
+        df.x_axis.numbers.set_color(t.text)
+        centre = PANEL_CENTRES[slot]
+        half = (PANEL_AXIS_WIDTH + PANEL_GAP) / 2
+        for ax, dx in ((f, 0.25 - half), (df, 0.25 + half)):
+            ax.y_axis.set_opacity(0)  # would stand at x = 0, through the curves: a scale at the left instead
+            ax.move_to(centre + dx * RIGHT)
+        f_group = VGroup(f, side_scale(f, [-1, 0, 1], font_size=24, theme=t))
+        df_group = VGroup(df, side_scale(df, [0, 0.5, 1], digits=1, font_size=24, theme=t))
+        f_group.axes, df_group.axes = f, df
+        return f_group, df_group
 
-    def labels(self, axes: Axes, f_tex: str, df_tex: str) -> VGroup:
-        """``f(x)`` and ``f'(x)`` in their colours, at the panel's top left."""
+    def labels(self, axes: Axes, derivative_axes: Axes, f_tex: str, df_tex: str) -> VGroup:
+        """``f(x)`` in its colour inside its axes' top left, ``f'(x)`` just above its own axes."""
         t = self.theme
         f = MathTex(f_tex, font_size=28, color=t.unit)
-        df = MathTex(df_tex, font_size=28, color=t.accent)
-        group = VGroup(f, df).arrange(DOWN, buff=0.12, aligned_edge=LEFT)
-        return group.move_to(axes.c2p(X_RANGE[0], Y_RANGE[1]), aligned_edge=UL).shift(0.1 * RIGHT)
+        df = MathTex(df_tex, font_size=28, color=t.slope)
+        f.move_to(axes.c2p(X_RANGE[0], Y_RANGE[1]), aligned_edge=UL).shift(0.1 * RIGHT)
+        # above its axes: inside, the label would touch the steps' open dots at (0, 1)
+        df.next_to(derivative_axes.c2p(X_RANGE[0], DERIVATIVE_RANGE[1]), UP, buff=0.08, aligned_edge=LEFT)
+        df.shift(0.1 * RIGHT)
+        return VGroup(f, df)
 
-    def panel_title(self, axes: Axes, text: str) -> Tex:
-        return Tex(text, font_size=30, color=self.theme.text).next_to(axes, UP, buff=0.05).align_to(axes, RIGHT)
+    def panel_title(self, axes: VGroup, text: str) -> Tex:
+        return Tex(text, font_size=30, color=self.theme.text).next_to(axes, UP, buff=0.08).align_to(axes, LEFT)
 
     def smooth_panel(self, slot: int, title: str, f: Callable, df: Callable, f_tex: str,
                      df_tex: str) -> ActivationView:
         t = self.theme
-        axes = self.panel_axes(slot)
-        graph = target_graph(axes, f, X_RANGE, color=t.unit, theme=t, stroke_width=4)
-        derivative = VGroup(target_graph(axes, df, X_RANGE, color=t.accent, theme=t, stroke_width=4))
-        return ActivationView(axes, self.panel_title(axes, title), graph, derivative,
-                              self.labels(axes, f_tex, df_tex), VGroup(), VGroup())
+        axes, d_axes = self.panel_axes(slot)
+        graph = target_graph(axes.axes, f, X_RANGE, color=t.unit, theme=t, stroke_width=4)
+        derivative = VGroup(target_graph(d_axes.axes, df, X_RANGE, color=t.slope, theme=t, stroke_width=4))
+        return ActivationView(axes, d_axes, self.panel_title(axes, title), graph, derivative,
+                              self.labels(axes.axes, d_axes.axes, f_tex, df_tex), VGroup(), VGroup())
 
     def step_graph(self, axes: Axes, steps: list[tuple[float, float, float]]) -> VGroup:
         """The derivative as what it is: one flat segment per piece, open at the jump."""
         t = self.theme
         group = VGroup()
         for a, b, s in steps:
-            group.add(Line(axes.c2p(a, s), axes.c2p(b, s), color=t.accent, stroke_width=5))
+            group.add(Line(axes.c2p(a, s), axes.c2p(b, s), color=t.slope, stroke_width=5))
         for (_, b, s), (_, _, s_next) in zip(steps, steps[1:]):
             for level in (s, s_next):
-                group.add(Dot(axes.c2p(b, level), radius=0.06, color=t.background, stroke_color=t.accent,
+                group.add(Dot(axes.c2p(b, level), radius=0.06, color=t.background, stroke_color=t.slope,
                               stroke_width=3, fill_opacity=1))
         return group
 
     def relu_like_panel(self, slot: int, title: str, f: PiecewiseLinear, kind: str, f_tex: str,
                         df_tex: str) -> ActivationView:
         t = self.theme
-        axes = self.panel_axes(slot)
-        graph = PiecewiseGraph(axes, f, color=t.unit, theme=t, stroke_width=4)
-        return ActivationView(axes, self.panel_title(axes, title), graph,
-                              self.step_graph(axes, derivative_of(kind)), self.labels(axes, f_tex, df_tex),
-                              breakpoint_dots(axes, f, theme=t), VGroup())
+        axes, d_axes = self.panel_axes(slot)
+        graph = PiecewiseGraph(axes.axes, f, color=t.unit, theme=t, stroke_width=4)
+        return ActivationView(axes, d_axes, self.panel_title(axes, title), graph,
+                              self.step_graph(d_axes.axes, derivative_of(kind)),
+                              self.labels(axes.axes, d_axes.axes, f_tex, df_tex),
+                              breakpoint_dots(axes.axes, f, theme=t), VGroup())
 
     def build_sigmoid(self) -> ActivationView:
         panel = self.smooth_panel(0, "sigmoid", sigmoid, sigmoid_derivative, r"\sigma(x)", r"\sigma'(x)")
-        bound = level_line(panel.axes, SIGMOID_DERIVATIVE_MAX, theme=self.theme)
-        label = MathTex(format_tex(SIGMOID_DERIVATIVE_MAX, digits=2), font_size=24, color=self.theme.accent)
-        label.next_to(panel.axes.c2p(X_RANGE[1], SIGMOID_DERIVATIVE_MAX), RIGHT, buff=0.1)
+        axes = panel.derivative_axes.axes
+        bound = level_line(axes, SIGMOID_DERIVATIVE_MAX, theme=self.theme)
+        label = MathTex(format_tex(SIGMOID_DERIVATIVE_MAX, digits=2), font_size=26, color=self.theme.slope)
+        label.next_to(axes.c2p(X_RANGE[1], SIGMOID_DERIVATIVE_MAX), UP, buff=0.08).align_to(bound, RIGHT)
         panel.bound.add(bound, label)
         return panel
 
@@ -233,68 +302,96 @@ class Activations(ChapterScene):
     def panel_drawn(self, p: ActivationView) -> list:
         """The animations drawing a whole panel: axes, title, graph, kink (if any), derivative, labels."""
         kink = [GrowFromCenter(p.dots)] if len(p.dots) else []
-        return [Create(p.axes), FadeIn(p.title), Create(p.graph), *kink, Create(p.derivative), FadeIn(p.labels)]
+        return [Create(p.axes), Create(p.derivative_axes), FadeIn(p.title), Create(p.graph), *kink,
+                Create(p.derivative), FadeIn(p.labels)]
 
-    # -- the vanishing product
+    # -- the vanishing chain rule
     def build_depth_plot(self) -> None:
-        """Axes with layers L across and log₁₀ of the product up, readouts beside."""
+        """Axes with layers L across and log₁₀ |∂h_L/∂x| up; the formula, factors and legend beside."""
         t = self.theme
-        products, bound = path_products(), depth_bound()
-        low = int(np.floor(np.log10(min(products.min(), bound.min()))))
+        c = chain()
+        gradient, bound = np.abs(c.gradient), depth_bound()
+        low = int(np.floor(np.log10(min(gradient.min(), bound.min()))))
         self.depth_low = low
         # y coordinate: log10(value) − low, so the L axis runs along the bottom
-        self.depth_axes = make_axes((0, DEPTH, 1), (0, -low, 1), x_length=6.6, y_length=4.6, numbers=False,
+        self.depth_axes = make_axes((0, DEPTH, 1), (0, -low, 1), x_length=6.0, y_length=5.4, numbers=False,
                                     x_label=None, theme=t)
-        self.depth_axes.move_to([-2.6, -0.35, 0])
+        self.depth_axes.move_to([-3.3, -0.35, 0])
         ticks = VGroup()
         for k in range(1, DEPTH + 1):
-            ticks.add(MathTex(str(k), font_size=22, color=t.text).next_to(self.depth_axes.c2p(k, 0), DOWN, 0.12))
-        for k in range(low, 1):
-            ticks.add(MathTex(f"10^{{{k}}}", font_size=22, color=t.text)
+            ticks.add(MathTex(str(k), font_size=24, color=t.text).next_to(self.depth_axes.c2p(k, 0), DOWN, 0.12))
+        for k in range(low + (-low) % 2, 1, 2):
+            ticks.add(MathTex(f"10^{{{k}}}", font_size=24, color=t.text)
                       .next_to(self.depth_axes.c2p(0, k - low), LEFT, buff=0.12))
         ticks.add(Tex("layers $L$", font_size=26, color=t.muted)
                   .next_to(self.depth_axes.c2p(DEPTH / 2, 0), DOWN, buff=0.5))
         self.depth_ticks = ticks
         self.bound_dots = VGroup(*(Circle(radius=0.11, color=t.muted, stroke_width=3).move_to(self.depth_point(L, v))
                                    for L, v in enumerate(bound, start=1)))
-        self.product_dots = VGroup(*(Dot(self.depth_point(L, v), radius=0.06, color=t.error)
-                                     for L, v in enumerate(products, start=1)))
-        relu_slope = self.relu_line_slope = activation_network("relu").piecewise(*X_RANGE).slopes[-1]
-        self.relu_line = Line(self.depth_point(1, relu_slope), self.depth_point(DEPTH, relu_slope ** DEPTH),
-                              color=t.unit, stroke_width=4)
-        self.relu_label = Tex("ReLU, active path", font_size=24, color=t.unit)
-        self.relu_label.next_to(self.relu_line, DOWN, buff=0.12).align_to(self.relu_line, RIGHT)
+        self.product_dots = VGroup(*(Dot(self.depth_point(L, v), radius=0.08, color=t.error)
+                                     for L, v in enumerate(gradient, start=1)))
 
-        self.layer_readout = Readout("L", DEPTH, style="integer", theme=t, font_size=32)
-        self.bound_readout = Readout(r"0.25^{L}", bound[-1], theme=t, color=t.muted, font_size=32)
-        self.product_readout = Readout(r"\text{best path }\textstyle\prod\sigma'", products[-1], theme=t, color=t.error,
-                                       font_size=32)
-        self.depth_readouts = VGroup(self.layer_readout, self.bound_readout, self.product_readout)
-        for readout, y in zip(self.depth_readouts, (1.6, 0.9, 0.2)):
-            readout.move_to([1.6, y, 0], aligned_edge=LEFT)
-        self.depth_note = Tex(rf"random sigmoid net: {DEPTH} layers of {WIDTH} units", font_size=24,
-                              color=t.muted).move_to([1.6, -0.5, 0], aligned_edge=LEFT)
+        x = 0.9
+        self.chain_rule = MathTex(r"\frac{\partial h_L}{\partial x} = \prod_{\ell=1}^{L} w_\ell\,\sigma'(z_\ell)",
+                                  font_size=34, color=t.text).move_to([x, 2.35, 0], aligned_edge=LEFT)
+        self.chain_note = VGroup(
+            Tex(r"one sigmoid unit per layer:", font_size=24, color=t.muted),
+            MathTex(r"z_\ell = w_\ell h_{\ell-1} + b_\ell,\ h_\ell = \sigma(z_\ell),\ h_0 = x", font_size=26,
+                    color=t.muted),
+            Tex(r"random, so every $|w_\ell| \le 1$", font_size=24, color=t.muted),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.1).move_to([x, 1.05, 0], aligned_edge=LEFT)
+        self.layer_readout = Readout("L", DEPTH, style="integer", theme=t, font_size=30)
+        self.weight_readout = Readout(r"w_L", c.weights[-1], theme=t, font_size=30)
+        self.slope_readout = Readout(r"\sigma'(z_L)", c.slopes[-1], theme=t, color=t.slope, font_size=30)
+        self.product_readout = Readout(r"|\partial h_L / \partial x|", gradient[-1], theme=t, color=t.error,
+                                       font_size=30)
+        self.bound_readout = Readout(r"0.25^{L}", bound[-1], theme=t, color=t.muted, font_size=30)
+        self.depth_readouts = VGroup(self.layer_readout, self.weight_readout, self.slope_readout,
+                                     self.product_readout, self.bound_readout)
+        for readout, y in zip(self.depth_readouts, (-0.05, -0.6, -1.15, -1.8, -2.45)):
+            readout.move_to([x + 0.4, y, 0], aligned_edge=LEFT)
+        # the legend: the dot and the ring beside the readouts they plot
+        self.legend = VGroup(Dot(radius=0.08, color=t.error).next_to(self.product_readout, LEFT, buff=0.18),
+                             Circle(radius=0.11, color=t.muted, stroke_width=3)
+                             .next_to(self.bound_readout, LEFT, buff=0.15))
 
     def depth_point(self, layer: float, value: float) -> np.ndarray:
         return self.depth_axes.c2p(layer, np.log10(value) - self.depth_low)
 
-    def show_layer(self, readouts_at: int) -> None:
-        """Readouts for the first ``readouts_at`` layers (1-based)."""
-        products, bound = path_products(), depth_bound()
-        self.layer_readout.set_value(readouts_at)
-        self.bound_readout.set_value(bound[readouts_at - 1])
-        self.product_readout.set_value(products[readouts_at - 1])
+    def show_layer(self, layer: int) -> None:
+        """Readouts for layer ``layer`` (1-based), changed in place (safe inside a play's updaters)."""
+        c = chain()
+        values = (layer, c.weights[layer - 1], c.slopes[layer - 1], abs(c.gradient[layer - 1]),
+                  depth_bound()[layer - 1])
+        for readout, value in zip(self.depth_readouts, values):
+            if readout.value != value:
+                refresh(readout, value)
+
+    def build_relu_line(self) -> None:
+        t = self.theme
+        slope = self.relu_line_slope = activation_network("relu").piecewise(*X_RANGE).slopes[-1]
+        self.relu_line = Line(self.depth_point(1, slope), self.depth_point(DEPTH, slope ** DEPTH),
+                              color=t.unit, stroke_width=5)
+        self.relu_label = MathTex(r"\prod \mathrm{ReLU}'(z_\ell) = 1", font_size=28, color=t.unit)
+        self.relu_label.next_to(self.relu_line, DOWN, buff=0.15).align_to(self.relu_line, RIGHT)
+        self.relu_note = Tex(r"ReLU, active path: $\frac{\partial h_L}{\partial x} = \prod w_\ell$",
+                             font_size=28, color=t.unit).move_to([0.9, -3.2, 0], aligned_edge=LEFT)
 
     # -- the dead unit
     def build_dead_unit(self) -> None:
         t = self.theme
         u = the_dead_unit()
         f = u.network().piecewise(*UNIT_VIEW)
-        top = float(np.ceil(max(f.knot_values.max(), 1.0)))
-        self.unit_axes = make_axes((UNIT_VIEW[0], UNIT_VIEW[1], 1), (-0.5, top, 1), x_length=6.6, y_length=3.8,
-                                   font_size=22, theme=t)
-        self.unit_axes.move_to([-2.7, -0.2, 0])
-        lo, hi = self.unit_axes.c2p(DATA[0], -0.5), self.unit_axes.c2p(DATA[1], top)
+        # tall enough for the unit and both remedies
+        w, b = inside_unit()
+        shown = (f, unit_network(u.weight, u.bias, "leaky_relu", LEAKY_SLOPE).piecewise(*UNIT_VIEW),
+                 unit_network(w, b).piecewise(*UNIT_VIEW))
+        top = float(np.ceil(max(max(g.knot_values.max() for g in shown), 1.0)))
+        bottom = float(np.floor(2 * min(min(g.knot_values.min() for g in shown), -0.5)) / 2)
+        self.unit_axes = make_axes((UNIT_VIEW[0], UNIT_VIEW[1], 1), (bottom, top, 1), x_length=6.4, y_length=4.4,
+                                   font_size=24, theme=t)
+        self.unit_axes.move_to([-3.2, -0.75, 0])
+        lo, hi = self.unit_axes.c2p(DATA[0], bottom), self.unit_axes.c2p(DATA[1], top)
         self.data_band = Rectangle(width=hi[0] - lo[0], height=hi[1] - lo[1], stroke_width=0,
                                    fill_color=t.muted, fill_opacity=0.22).move_to((lo + hi) / 2)
         a, b = (format_tex(v, trim=True) for v in DATA)
@@ -304,17 +401,30 @@ class Activations(ChapterScene):
         self.unit_kink = breakpoint_dots(self.unit_axes, f, theme=t)
         self.unit_formula = MathTex(r"\mathrm{ReLU}(" + affine_tex([u.weight], u.bias, ["x"]) + ")",
                                     font_size=32, color=t.unit)
-        self.unit_formula.move_to([1.6, 1.7, 0], aligned_edge=LEFT)
-        self.kink_readout = Readout(r"\text{kink at } x", u.kink, theme=t, color=t.breakpoint, font_size=32)
+        self.unit_formula.move_to([0.9, 2.45, 0], aligned_edge=LEFT)
+        self.kink_readout = Readout(r"\text{kink at } x", u.kink, theme=t, color=t.breakpoint, font_size=30)
+        self.loss = MathTex(r"\mathcal{L} = \tfrac12 \sum_x (\mathrm{unit}(x) - x^2)^2", font_size=30,
+                            color=t.text)
+        self.loss_note = Tex(f"over the {DATA_COUNT} data points", font_size=24, color=t.muted)
         dw, db = dead_unit_gradient()
-        self.dw_readout = Readout(r"\partial/\partial w", dw, style="fixed", digits=1, theme=t, color=t.error,
-                                  font_size=32)
-        self.db_readout = Readout(r"\partial/\partial b", db, style="fixed", digits=1, theme=t, color=t.error,
-                                  font_size=32)
-        for readout, y in zip((self.kink_readout, self.dw_readout, self.db_readout), (0.95, 0.1, -0.6)):
-            readout.move_to([1.6, y, 0], aligned_edge=LEFT)
-        self.gradient_note = Tex(f"summed over {DATA_COUNT} data points", font_size=24, color=t.muted)
-        self.gradient_note.next_to(self.db_readout, DOWN, buff=0.3).align_to(self.db_readout, LEFT)
+        self.dw_readout = Readout(r"\partial\mathcal{L}/\partial w", dw, style="fixed", digits=3, theme=t,
+                                  color=t.error, font_size=30)
+        self.db_readout = Readout(r"\partial\mathcal{L}/\partial b", db, style="fixed", digits=3, theme=t,
+                                  color=t.error, font_size=30)
+        for mob, y in zip((self.kink_readout, self.loss, self.loss_note, self.dw_readout, self.db_readout),
+                          (1.75, 0.95, 0.4, -0.3, -0.95)):
+            mob.move_to([0.9, y, 0], aligned_edge=LEFT)
+        self.gradient_note = VGroup(
+            Tex(r"every data point's term has the factor", font_size=24, color=t.muted),
+            MathTex(r"\mathrm{ReLU}'(w x + b) = 0", font_size=28, color=t.slope),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.1).move_to([0.9, -1.95, 0], aligned_edge=LEFT)
+
+    def remedy_graph(self, w: float, b: float, negative_slope: float = 0.0) -> tuple[PiecewiseGraph, VGroup]:
+        """The unit ``act(w x + b)`` on the dead unit's axes, exactly, with its kink."""
+        kind = "leaky_relu" if negative_slope else "relu"
+        f = unit_network(w, b, kind, negative_slope).piecewise(*UNIT_VIEW)
+        return (PiecewiseGraph(self.unit_axes, f, color=self.theme.unit, theme=self.theme),
+                breakpoint_dots(self.unit_axes, f, theme=self.theme))
 
     # -- the share of dead units
     def build_grid(self) -> None:
@@ -334,7 +444,7 @@ class Activations(ChapterScene):
             row, col = divmod(i, columns)
             axes.move_to([-4.6 + 2.3 * col, 1.35 - 1.25 * row, 0])
             dead = bool(np.all(f.knot_values <= 0))
-            graph = PiecewiseGraph(axes, f, color=t.error if dead else t.unit, theme=t, stroke_width=3.5)
+            graph = PiecewiseGraph(axes, f, color=t.inactive if dead else t.unit, theme=t, stroke_width=3.5)
             cell = VGroup(axes, graph)
             cell.function = f
             cell.kink = kinks[i]
@@ -342,7 +452,7 @@ class Activations(ChapterScene):
             self.grid.add(cell)
             if dead:
                 self.grid_dead.add(cell)
-                self.grid_crosses.add(Cross(axes, stroke_color=t.error, stroke_width=3, scale_factor=0.55))
+                self.grid_crosses.add(Cross(axes, stroke_color=t.error, stroke_width=4, scale_factor=0.55))
         a, b = (format_tex(v, trim=True) for v in DATA)
         self.grid_title = Tex(f"each unit $\\mathrm{{ReLU}}(w x + b)$ of one new layer, on the data $[{a}, {b}]$",
                               font_size=28, color=t.muted).move_to([0, 2.45, 0])
@@ -366,13 +476,13 @@ class Activations(ChapterScene):
         self.build_title()
         self.sigmoid = self.build_sigmoid()
         p = self.sigmoid
-        self.narrate("Four activations, each beside its slope. First the sigmoid, an S that squashes any input "
+        self.narrate("Four activations, each beside its slope. First the sigmoid: an S squashing any input "
                      "into a narrow band.",
                      FadeIn(self.title), Create(p.axes), FadeIn(p.title), Create(p.graph), FadeIn(p.labels[0]),
                      run_time=2.5)
         self.narrate(f"Its slope is a low bump: even at its peak, x = 0, it is only {words(SIGMOID_DERIVATIVE_MAX)}.",
-                     Create(p.derivative), FadeIn(p.labels[1]), Create(p.bound[0]), FadeIn(p.bound[1]),
-                     run_time=2)
+                     Create(p.derivative_axes), Create(p.derivative), FadeIn(p.labels[1]), Create(p.bound[0]),
+                     FadeIn(p.bound[1]), run_time=2)
 
     def tanh_panel(self) -> None:
         self.beat("Tanh")
@@ -399,16 +509,26 @@ class Activations(ChapterScene):
                      "slope is never zero.", *self.panel_drawn(p), run_time=2.5)
 
     def vanishing_product(self) -> None:
-        self.beat("Vanishing products")
+        self.beat("Vanishing gradients")
         panels = VGroup(self.tanh.group, self.relu.group, self.leaky.group, self.sigmoid.group)
         self.build_depth_plot()
         self.show_layer(1)
-        self.narrate(f"Backpropagation multiplies one such slope per layer; with sigmoids, each factor is at most "
-                     f"{words(SIGMOID_DERIVATIVE_MAX)}.",
-                     FadeOut(panels), Create(self.depth_axes), FadeIn(self.depth_ticks),
-                     FadeIn(self.depth_readouts), FadeIn(self.depth_note), run_time=2)
+        with self.narrating("Now stack sigmoids, one unit per layer. By the chain rule, each layer multiplies "
+                            "the gradient by its w times σ′."):
+            self.play(FadeOut(panels), run_time=0.8)
+            self.play(Write(self.chain_rule), run_time=2)
+            self.play(FadeIn(self.chain_note, lag_ratio=0.5), run_time=1.5)
+            self.play(Indicate(self.chain_rule, color=self.theme.slope, scale_factor=1.05), run_time=1.2)
+        q = words(SIGMOID_DERIVATIVE_MAX)
+        with self.narrating(f"Every weight here is at most 1 in size and σ′ at most {q}, so each factor is at "
+                            f"most {q}. Ring: {q} to the L. Dot: this chain's gradient."):
+            self.play(Create(self.depth_axes), FadeIn(self.depth_ticks), run_time=1.5)
+            self.play(FadeIn(self.depth_readouts, lag_ratio=0.3), run_time=1.2)
+            self.play(Indicate(self.weight_readout), Indicate(self.slope_readout), run_time=1.2)
+            self.play(GrowFromCenter(self.legend[1]), Indicate(self.bound_readout), run_time=1.2)
+            self.play(GrowFromCenter(self.legend[0]), Indicate(self.product_readout), run_time=1.2)
         tracker = ValueTracker(1)
-        products = path_products()
+        gradient = np.abs(chain().gradient)
 
         def layer_now() -> int:
             return int(np.clip(np.floor(tracker.get_value() + 1e-9), 1, DEPTH))
@@ -418,86 +538,117 @@ class Activations(ChapterScene):
             dot.add_updater(lambda m, L=L: m.set_opacity(float(layer_now() >= L)))
         self.depth_readouts.add_updater(lambda _: self.show_layer(layer_now()))
         self.add(self.bound_dots, self.product_dots)
-        self.narrate(f"Layer by layer, in a real random network of sigmoids: the bound "
-                     f"{words(SIGMOID_DERIVATIVE_MAX)} to the L, and the "
-                     f"best path's product. After {DEPTH} layers, {words(products[-1])}: the gradient has "
-                     "vanished.",
-                     tracker.animate.set_value(DEPTH), run_time=5, rate_func=linear)
+        self.narrate(f"Layer by layer: multiply by w, multiply by σ′. After {DEPTH} layers the gradient is "
+                     f"{words(gradient[-1])}: it has vanished, and the first layers barely learn.",
+                     tracker.animate.set_value(DEPTH), run_time=7, rate_func=linear)
         for dot in (*self.bound_dots, *self.product_dots):
             dot.clear_updaters()
         self.depth_readouts.clear_updaters()
         self.show_layer(DEPTH)
-        one = words(self.relu_line_slope)
-        self.narrate(f"ReLU's slope on an active path is exactly {one}, so the product stays {one}, however deep.",
-                     Create(self.relu_line), FadeIn(self.relu_label), run_time=1.5)
-        self.depth_scene = VGroup(self.depth_axes, self.depth_ticks, self.depth_readouts, self.depth_note,
-                                  self.bound_dots, self.product_dots, self.relu_line, self.relu_label)
+
+    def relu_factor(self) -> None:
+        self.beat("ReLU's factor")
+        self.build_relu_line()
+        t = self.theme
+        with self.narrating(f"ReLU's factor on an active path is exactly {words(self.relu_line_slope)}, however "
+                            "deep: the gradient is then the product of the weights alone."):
+            self.play(Create(self.relu_line), run_time=1.5)
+            self.play(FadeIn(self.relu_label), Indicate(self.relu_line, color=t.unit), run_time=1.2)
+            self.play(FadeIn(self.relu_note, shift=0.2 * UP), run_time=1)
+            self.play(Indicate(self.relu_note, color=t.unit), run_time=1.2)
+        self.depth_scene = VGroup(self.depth_axes, self.depth_ticks, self.depth_readouts, self.chain_rule,
+                                  self.chain_note, self.legend, self.bound_dots, self.product_dots,
+                                  self.relu_line, self.relu_label, self.relu_note)
 
     def dead_unit(self) -> None:
         self.beat("A dead ReLU unit")
         self.build_dead_unit()
         u = the_dead_unit()
         a, b = (words(v) for v in DATA)
-        self.narrate(f"ReLU fails differently. Here is one real unit of a freshly initialised network; our data "
-                     f"lives on [{a}, {b}].",
-                     FadeOut(self.depth_scene), Create(self.unit_axes), FadeIn(self.data_band),
-                     FadeIn(self.data_label), Write(self.unit_formula), run_time=2)
-        self.narrate(f"Its kink sits at x = {words(u.kink)}, outside the data, so on every data point it outputs "
-                     "0, flat.",
-                     Create(self.unit_graph), GrowFromCenter(self.unit_kink), FadeIn(self.kink_readout),
-                     run_time=2)
-        self.narrate("Flat means slope zero: the gradients of its weight and bias are exactly zero, so training "
-                     "never moves it. The unit is dead.",
-                     FadeIn(self.dw_readout), FadeIn(self.db_readout), FadeIn(self.gradient_note),
-                     Indicate(self.unit_graph, color=self.theme.error, scale_factor=1.0), run_time=2)
+        with self.narrating(f"ReLU fails differently. Here is one real unit of a freshly initialised network; "
+                            f"our data lives on [{a}, {b}]."):
+            self.play(FadeOut(self.depth_scene), run_time=0.8)
+            self.play(Create(self.unit_axes), run_time=1.5)
+            self.play(FadeIn(self.data_band), FadeIn(self.data_label), run_time=1)
+            self.play(Write(self.unit_formula), run_time=1.5)
+        with self.narrating(f"Its kink sits at x = {words(u.kink)}, outside the data, so on every data point it "
+                            "outputs 0, flat."):
+            self.play(Create(self.unit_graph), run_time=2)
+            self.play(GrowFromCenter(self.unit_kink), FadeIn(self.kink_readout), run_time=1)
+            self.play(Indicate(self.unit_kink), Indicate(self.kink_readout), run_time=1.2)
+            self.play(Indicate(self.data_band, color=self.theme.muted, scale_factor=1.0), run_time=1.2)
+        with self.narrating("Train it alone to fit x squared: the loss's gradient with respect to its w and b, "
+                            "summed over the data, is exactly zero."):
+            self.play(Write(self.loss), run_time=1.5)
+            self.play(FadeIn(self.loss_note), run_time=0.8)
+            self.play(FadeIn(self.dw_readout, shift=0.2 * LEFT), FadeIn(self.db_readout, shift=0.2 * LEFT),
+                      run_time=1)
+            self.play(Indicate(self.dw_readout), Indicate(self.db_readout), run_time=1.2)
+        with self.narrating("Every term carries ReLU's slope there, zero. Training never moves it: the unit is "
+                            "dead."):
+            self.play(FadeIn(self.gradient_note, shift=0.2 * UP), run_time=1)
+            self.play(Indicate(self.gradient_note[1]), run_time=1.2)
+            self.play(Indicate(self.unit_graph, color=self.theme.error, scale_factor=1.0), run_time=1.2)
+
+    def remedies(self) -> None:
+        self.beat("Two remedies")
+        t = self.theme
+        u = the_dead_unit()
+        leaky, leaky_kink = self.remedy_graph(u.weight, u.bias, LEAKY_SLOPE)
+        lw, lb = leaky_unit_gradient()
+        leaky_formula = MathTex(r"\mathrm{leaky}(" + affine_tex([u.weight], u.bias, ["x"]) + ")", font_size=32,
+                                color=t.unit).move_to(self.unit_formula, aligned_edge=LEFT)
+        leaky_note = VGroup(Tex(r"every data point's term has the factor", font_size=24, color=t.muted),
+                            MathTex(rf"\mathrm{{leaky}}'(w x + b) = {format_tex(LEAKY_SLOPE, digits=1)}",
+                                    font_size=28, color=t.slope)
+                            ).arrange(DOWN, aligned_edge=LEFT, buff=0.1).move_to(self.gradient_note, aligned_edge=LEFT)
+        with self.narrating(f"Remedy one: a leaky slope. The same w and b through leaky ReLU: on the data the "
+                            f"slope is {words(LEAKY_SLOPE)} times w, not zero, and so is the gradient."):
+            self.play(ReplacementTransform(self.unit_graph, leaky),
+                      ReplacementTransform(self.unit_formula, leaky_formula), run_time=2)
+            self.play(ReplacementTransform(self.gradient_note, leaky_note), run_time=1.2)
+            self.play(self.dw_readout.change_to(lw), self.db_readout.change_to(lb), run_time=1)
+            self.play(Indicate(self.dw_readout), Indicate(self.db_readout), run_time=1.2)
+        self.unit_graph, self.unit_formula, self.gradient_note = leaky, leaky_formula, leaky_note
+        w, b = inside_unit()
+        inside, inside_kink = self.remedy_graph(w, b)
+        iw, ib = inside_unit_gradient()
+        inside_formula = MathTex(r"\mathrm{ReLU}(" + affine_tex([w], b, ["x"]) + ")", font_size=32,
+                                 color=t.unit).move_to(self.unit_formula, aligned_edge=LEFT)
+        middle = (DATA[0] + DATA[1]) / 2
+        inside_note = VGroup(Tex(r"active on the data left of the kink:", font_size=24, color=t.muted),
+                             MathTex(r"\mathrm{ReLU}'(w x + b) = 1", font_size=28, color=t.slope)
+                             ).arrange(DOWN, aligned_edge=LEFT, buff=0.1).move_to(self.gradient_note,
+                                                                                 aligned_edge=LEFT)
+        with self.narrating(f"Remedy two: a plain ReLU with its kink inside the data, here at x = "
+                            f"{words(middle)}: active on part of the data, so the gradient flows."):
+            self.play(ReplacementTransform(self.unit_graph, inside), ReplacementTransform(self.unit_kink, inside_kink),
+                      ReplacementTransform(self.unit_formula, inside_formula), self.kink_readout.change_to(middle),
+                      run_time=2)
+            self.play(ReplacementTransform(self.gradient_note, inside_note), run_time=1.2)
+            self.play(self.dw_readout.change_to(iw), self.db_readout.change_to(ib), run_time=1)
+            self.play(Indicate(self.dw_readout), Indicate(self.db_readout), run_time=1.2)
+        self.unit_graph, self.unit_kink, self.unit_formula, self.gradient_note = (inside, inside_kink,
+                                                                                  inside_formula, inside_note)
         self.dead_scene = VGroup(self.unit_axes, self.data_band, self.data_label, self.unit_formula,
-                                 self.unit_graph, self.unit_kink, self.kink_readout, self.dw_readout,
-                                 self.db_readout, self.gradient_note)
+                                 self.unit_graph, self.unit_kink, self.kink_readout, self.loss, self.loss_note,
+                                 self.dw_readout, self.db_readout, self.gradient_note)
 
     def dead_share(self) -> None:
         self.beat("How many start dead")
         self.build_grid()
         dead_here = len(self.grid_dead)
-        self.narrate(f"How common is that? Here are the {GRID_UNITS} units of one new layer as PyTorch "
-                     f"initialises them, drawn on the data. {dead_here} are flat.",
-                     FadeOut(self.dead_scene), FadeIn(self.grid_title), FadeIn(self.grid, lag_ratio=0.05),
-                     run_time=2.5)
+        with self.narrating(f"How common are dead units? Here are the {GRID_UNITS} units of one new layer as "
+                            f"PyTorch initialises them, drawn on the data. {dead_here} are flat."):
+            self.play(FadeOut(self.dead_scene), run_time=0.8)
+            self.play(FadeIn(self.grid_title), FadeIn(self.grid, lag_ratio=0.05), run_time=2.5)
+            self.play(*(Indicate(c) for c in self.grid_dead), FadeIn(self.grid_readout), run_time=1.5)
         self.narrate("Crossed out: dead before training even begins.",
-                     *(Create(c) for c in self.grid_crosses), FadeIn(self.grid_readout), run_time=1.5)
+                     *(Create(c) for c in self.grid_crosses), run_time=1.5)
         share = measured_dead_share()
-        self.narrate(f"Over {len(SHARE_SEEDS)} such layers of {SHARE_UNITS} units, {words(100 * share, 'fixed')} percent "
-                     f"start dead on [{words(DATA[0])}, {words(DATA[1])}]. Leaky slopes, or kinks placed inside "
-                     "the data, avoid this.",
-                     FadeIn(self.share_group), run_time=1.5, wait=1.0)
-
-    # ------------------------------------------------------------------ stills
-    def pose_activations(self) -> list[ActivationView]:
-        """The four panels, as at the end of the "Leaky ReLU" beat."""
-        self.build_title()
-        panels = [self.build_sigmoid(), self.build_tanh(), self.build_relu(), self.build_leaky()]
-        self.add(self.title, *(p.group for p in panels))
-        return panels
-
-    def pose_vanishing(self) -> None:
-        """The end of the "Vanishing products" beat."""
-        self.build_title()
-        self.build_depth_plot()
-        self.show_layer(DEPTH)
-        self.add(self.title, self.depth_axes, self.depth_ticks, self.depth_readouts, self.depth_note,
-                 self.bound_dots, self.product_dots, self.relu_line, self.relu_label)
-
-    def pose_dead_unit(self) -> None:
-        """The end of the "A dead ReLU unit" beat."""
-        self.build_title()
-        self.build_dead_unit()
-        self.add(self.title, self.unit_axes, self.data_band, self.data_label, self.unit_formula,
-                 self.unit_graph, self.unit_kink, self.kink_readout, self.dw_readout, self.db_readout,
-                 self.gradient_note)
-
-    def pose_dead_share(self) -> None:
-        """The end of the chapter."""
-        self.build_title()
-        self.build_grid()
-        self.add(self.title, self.grid_title, self.grid, self.grid_crosses, self.grid_readout, self.share_group)
-
-
+        with self.narrating(f"Over {len(SHARE_SEEDS)} such layers of {SHARE_UNITS} units, "
+                            f"{words(100 * share, 'fixed')} percent start dead on [{words(DATA[0])}, "
+                            f"{words(DATA[1])}]: about one unit in three.", wait=1.0):
+            self.play(FadeIn(self.share_group, shift=0.2 * UP), run_time=1)
+            self.play(Indicate(self.share_group, color=self.theme.error), run_time=1.5)
+            self.play(*(Indicate(c, color=self.theme.error) for c in self.grid_crosses), run_time=1.5)

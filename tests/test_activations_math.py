@@ -148,3 +148,46 @@ def test_counts_and_seeds_must_be_whole_numbers(call, name, bad):
     """One check for every count: the same one-line message, never a TypeError from int()."""
     with pytest.raises(ReluAnimError, match=rf"^{name}: must be "):
         call(bad)
+
+
+# ------------------------------------------------------------ the chain rule with its weights
+def test_chain_gradient_is_the_product_of_its_factors_and_matches_finite_differences():
+    from relu_anim.story.activations import sigmoid_chain_gradient  # noqa: kept beside its tests
+    c = sigmoid_chain_gradient(6, seed=3, x=0.5)
+    np.testing.assert_array_equal(c.gradient, np.cumprod(c.weights * c.slopes))
+    net = random_network([1] * 8, seed=3, activation="linear")
+
+    def h(x, depth):  # the chain forward, sigmoid after each of the first `depth` layers
+        for layer in net.layers[:depth]:
+            x = float(sigmoid(layer.weight[0, 0] * x + layer.bias[0]))
+        return x
+
+    for depth in range(1, 7):
+        # central difference, step 1e-5: truncation ~h²·|h'''| ≤ 1e-10 (each factor ≤ 1/4), rounding ~1e-16/1e-5
+        numeric = (h(0.5 + 1e-5, depth) - h(0.5 - 1e-5, depth)) / 2e-5
+        assert numeric == pytest.approx(c.gradient[depth - 1], abs=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_chain_gradient_stays_under_the_bound(seed):
+    from relu_anim.story.activations import sigmoid_chain_gradient  # noqa: kept beside its tests
+    c = sigmoid_chain_gradient(15, seed=seed)
+    assert np.all(np.abs(c.weights) <= 1)
+    assert np.all(np.abs(c.gradient) <= sigmoid_derivative_bound(15))
+
+
+def test_unit_loss_gradient_is_zero_for_a_dead_unit_and_matches_finite_differences_otherwise():
+    from relu_anim.story.activations import unit_loss_gradient  # noqa: kept beside its tests
+    xs = np.linspace(0, 2, 21)
+    ys = xs ** 2
+    assert unit_loss_gradient(-0.9, -1.0, xs, ys) == (0.0, 0.0)
+
+    def loss(w, b, alpha):
+        z = w * xs + b
+        return 0.5 * float(np.sum((np.where(z > 0, z, alpha * z) - ys) ** 2))
+
+    for w, b, alpha in ((-0.9, -1.0, 0.1), (-0.9, 0.95, 0.0), (1.3, -0.7, 0.0), (1.3, -0.7, 0.2)):
+        gw, gb = unit_loss_gradient(w, b, xs, ys, negative_slope=alpha)
+        e = 1e-6  # no kink within e of a data point for these (w, b): the loss is smooth there
+        assert gw == pytest.approx((loss(w + e, b, alpha) - loss(w - e, b, alpha)) / (2 * e), abs=1e-5)
+        assert gb == pytest.approx((loss(w, b + e, alpha) - loss(w, b - e, alpha)) / (2 * e), abs=1e-5)

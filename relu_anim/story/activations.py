@@ -11,6 +11,8 @@ Two measurements about gradients:
 - :func:`sigmoid_derivative_product`: along a path through a random sigmoid
   network the gradient picks up one factor σ'(z) ≤ 1/4 per layer, so the
   product shrinks at least as fast as ``0.25**L``;
+- :func:`sigmoid_chain_gradient`: the whole chain rule for a chain of one
+  sigmoid unit per layer, ``∂h_L/∂x = ∏ wₗ·σ'(zₗ)``, weights included;
 - :func:`dead_share`: the share of first-layer ReLU units that are inactive on
   the whole data interval at PyTorch's default initialisation (reproduced by
   :func:`~relu_anim.construct.random_network`); such a unit gets no gradient
@@ -55,7 +57,10 @@ __all__ = [
     "derivative_steps",
     "sigmoid_derivative_bound",
     "sigmoid_derivative_product",
+    "ChainGradient",
+    "sigmoid_chain_gradient",
     "unit_gradient",
+    "unit_loss_gradient",
     "DeadUnit",
     "dead_unit_example",
     "dead_share",
@@ -177,6 +182,63 @@ def sigmoid_derivative_product(depth: int, *, width: int = 8, seed: int = 0, x: 
     return np.cumprod(best)
 
 
+@dataclass(frozen=True, eq=False)
+class ChainGradient:
+    """The chain rule through a chain of sigmoid units, one per layer, factor by factor.
+
+    Layer ``ℓ`` computes ``zₗ = wₗ·hₗ₋₁ + bₗ`` and ``hₗ = σ(zₗ)`` (``h₀ = x``),
+    so ``∂h_L/∂x = ∏_{ℓ ≤ L} wₗ·σ'(zₗ)``.
+
+    Attributes
+    ----------
+    weights
+        ``wₗ`` for ``ℓ = 1 … depth``.
+    slopes
+        ``σ'(zₗ)`` at the input sent forward.
+    """
+
+    weights: np.ndarray
+    slopes: np.ndarray
+
+    @property
+    def factors(self) -> np.ndarray:
+        """``wₗ·σ'(zₗ)``: what each layer multiplies the gradient by."""
+        return self.weights * self.slopes
+
+    @property
+    def gradient(self) -> np.ndarray:
+        """``∂h_L/∂x`` for ``L = 1 … depth``: the running product of :attr:`factors`."""
+        return np.cumprod(self.factors)
+
+
+def sigmoid_chain_gradient(depth: int, *, seed: int = 0, x: float = 1.0) -> ChainGradient:
+    """The gradient of a random chain of ``depth`` sigmoid units (one per layer) with respect to its input.
+
+    Weights and biases as PyTorch initialises a layer with one input (uniform
+    in ±1, via :func:`~relu_anim.construct.random_network` with widths
+    ``[1, 1, …, 1]``), so every ``|wₗ| ≤ 1`` and every factor ``|wₗ·σ'(zₗ)| ≤ 1/4``:
+    ``|∂h_L/∂x| ≤ 0.25**L`` (:func:`sigmoid_derivative_bound`).
+
+    Examples
+    --------
+    >>> g = sigmoid_chain_gradient(10)
+    >>> bool(np.all(np.abs(g.gradient) <= sigmoid_derivative_bound(10)))
+    True
+    >>> bool(np.all(np.abs(g.weights) <= 1)), bool(np.all(g.slopes <= SIGMOID_DERIVATIVE_MAX))
+    (True, True)
+    """
+    depth = check_whole(depth, "depth", low=1, high=MAX_DEPTH)
+    net = random_network([1] * (depth + 2), seed=check_whole(seed, "seed"), activation="linear")
+    h = np.array([[float(x)]])
+    weights, slopes = [], []
+    for layer in net.layers[:-1]:
+        z = layer.preactivation(h)
+        weights.append(float(layer.weight[0, 0]))
+        slopes.append(float(sigmoid_derivative(z)[0, 0]))
+        h = sigmoid(z)
+    return ChainGradient(np.array(weights), np.array(slopes))
+
+
 # ------------------------------------------------------------------ dead units
 def unit_gradient(weight: float, bias: float, xs: Sequence[float], upstream: Sequence[float] | float = 1.0
                   ) -> tuple[float, float]:
@@ -196,6 +258,30 @@ def unit_gradient(weight: float, bias: float, xs: Sequence[float], upstream: Seq
     up = np.broadcast_to(np.asarray(upstream, dtype=float), xs.shape)
     active = (float(weight) * xs + float(bias)) > 0
     return float(np.sum(up * active * xs)) + 0.0, float(np.sum(up * active)) + 0.0
+
+
+def unit_loss_gradient(weight: float, bias: float, xs: Sequence[float], targets: Sequence[float], *,
+                       negative_slope: float = 0.0) -> tuple[float, float]:
+    """``(∂ℒ/∂w, ∂ℒ/∂b)`` of ``ℒ = ½ Σ (u(x) − target)²`` for one unit ``u(x) = act(w·x + b)`` alone.
+
+    ``act`` is ReLU, or leaky ReLU with ``negative_slope``. Each data point's
+    term carries the factor ``act'(w·x + b)``: 1 where the unit is active,
+    ``negative_slope`` where it is not. A ReLU unit inactive on every point
+    therefore gets exactly ``(0, 0)``, whatever the targets.
+
+    Examples
+    --------
+    >>> unit_loss_gradient(1.0, -3.0, [0.0, 1.0, 2.0], [0.0, 1.0, 4.0])   # dead on the data
+    (0.0, 0.0)
+    >>> unit_loss_gradient(1.0, -3.0, [0.0, 1.0, 2.0], [0.0, 1.0, 4.0], negative_slope=0.5)
+    (-5.5, -4.0)
+    """
+    xs = np.asarray(xs, dtype=float).reshape(-1)
+    targets = np.broadcast_to(np.asarray(targets, dtype=float), xs.shape)
+    z = float(weight) * xs + float(bias)
+    slope = np.where(z > 0, 1.0, float(negative_slope))
+    residual = slope * z - targets  # u(x) − target: act(z) = slope·z for ReLU and leaky ReLU
+    return float(np.sum(residual * slope * xs)) + 0.0, float(np.sum(residual * slope)) + 0.0
 
 
 @dataclass(frozen=True)
