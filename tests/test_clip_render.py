@@ -43,11 +43,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 # ------------------------------------------------------------------ the scene, built here
-def _built(tmp_path: Path, sources: list[ClipSource]) -> NetworkClip:
+def _built(tmp_path: Path, sources: list[ClipSource], title: str = "clip") -> NetworkClip:
     import json
 
     spec = tmp_path / "spec.json"
-    spec.write_text(json.dumps(clip_spec(sources, "clip")), encoding="utf-8")
+    spec.write_text(json.dumps(clip_spec(sources, title)), encoding="utf-8")
     os.environ[CLIP_ENV] = str(spec)
     try:
         with tempconfig({"dry_run": True, "pixel_width": 320, "pixel_height": 180, "frame_rate": 5,
@@ -72,7 +72,7 @@ def _tol(scene: NetworkClip) -> float:
 def test_one_layer_clip_draws_the_packages_kinks_terms_and_metrics(tmp_path):
     sources = [ClipSource(optimal_x2(3), (0.0, 2.0), target="x**2", name="x2"),
                ClipSource(optimal_x2(5), (0.0, 2.0), target="x**2", name="x2")]
-    scene = _built(tmp_path, sources)
+    scene = _built(tmp_path, sources, title="my_net #2 (50% & more) {x^2} ~ $")  # TeX's specials, as text
     story = clip_story(sources)
     assert scene.beats == ["The output", "Slopes and active units", "Unit by unit", "Against the target",
                            "More units"]
@@ -113,6 +113,23 @@ def test_two_input_clip_draws_the_exact_regions(tmp_path):
     for polygon, region in zip(scene.region_map, story.regions):
         drawn = np.array([scene.plane_axes.p2c(p) for p in polygon.get_vertices()])
         assert np.allclose(drawn[:len(region.vertices)], region.vertices, rtol=0, atol=1e-12)
+
+
+def test_a_training_history_is_played_back_through_its_snapshots(tmp_path):
+    from relu_anim.target import parse_target
+    from relu_anim.torch_adapter import train
+
+    target = parse_target("sin(3*x)")
+    result = train(target, (-1.0, 1.0), 4, steps=60, seed=0, history=True)
+    source = ClipSource(result.network, (-1.0, 1.0), target=target.text, history=result.history, name="t")
+    scene = _built(tmp_path, [source])
+    story = clip_story([source])
+    assert scene.beats[-1] == "Training"
+    last_step, last_loss, last_function = story.snapshots[-1]
+    assert (last_step, last_loss) == (result.history[-1]["step"], result.history[-1]["loss"])
+    assert scene.step_readout.value == last_step and scene.loss_readout.value == last_loss
+    # the graph ends on the last snapshot's exact function
+    assert np.allclose(_corners_as_data(scene, scene.graph), last_function.vertices(), rtol=0, atol=_tol(scene))
 
 
 # ------------------------------------------------------------------ real renders, every source kind

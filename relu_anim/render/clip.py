@@ -38,6 +38,7 @@ from typing import Any, Sequence
 from ..errors import ReluAnimError
 from ..io.atomic import atomic_path, output_target, write_text_atomic
 from ..story.clip import ClipSource, clip_story
+from ..story.history import snapshot_network
 from .captions import milliseconds, srt_time, vtt_time
 from .chapter import run_manim
 from .clips import check_quality, probe, story_path
@@ -120,10 +121,18 @@ def clip_spec(sources: Sequence[ClipSource], title: str | None = None) -> dict[s
     """
     items = []
     for s in sources:
-        layers = [{"weight": layer.weight.tolist(), "bias": layer.bias.tolist(), "activation": layer.activation,
-                   "negative_slope": layer.negative_slope} for layer in s.network.layers]
-        items.append({"name": s.name, "domain": list(s.domain), "target": s.target, "layers": layers})
+        layers = [_layer_dict(layer) for layer in s.network.layers]
+        history = [{"step": int(h["step"]), "loss": float(h["loss"]),
+                    "layers": [_layer_dict(layer) for layer in snapshot_network(h, "history").layers]}
+                   for h in s.history or ()]
+        items.append({"name": s.name, "domain": list(s.domain), "target": s.target, "layers": layers,
+                      "history": history or None})
     return {"title": title if title is not None else sources[0].name, "sources": items}
+
+
+def _layer_dict(layer: Any) -> dict[str, Any]:
+    return {"weight": layer.weight.tolist(), "bias": layer.bias.tolist(), "activation": layer.activation,
+            "negative_slope": layer.negative_slope}
 
 
 def _captions(story_file: Path) -> tuple[str, str]:

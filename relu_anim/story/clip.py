@@ -40,10 +40,12 @@ from ..network import Layer, Network
 from ..piecewise import PiecewiseLinear
 from ..regions import Region, linear_regions, unit_lines
 from ..target import Target, parse_target
+from .history import snapshot_network
 from .numbers import format_text
 
 __all__ = [
     "MAX_FITS",
+    "MAX_SNAPSHOTS",
     "MAX_SHOWN_UNITS",
     "MAX_SHOWN_PIECES",
     "ClipSource",
@@ -60,6 +62,8 @@ __all__ = [
 MAX_SHOWN_UNITS = 8
 #: At most this many fits (unit counts) in one clip, so that it stays under 90 s.
 MAX_FITS = 8
+#: A training history is played back through at most this many snapshots.
+MAX_SNAPSHOTS = 16
 #: With at most this many pieces, each piece's slope is labelled and visited.
 MAX_SHOWN_PIECES = 12
 
@@ -256,6 +260,7 @@ class ClipStory:
     region_values: np.ndarray = field(default_factory=lambda: np.zeros(0))
     extremes: tuple[float, float] = (0.0, 0.0)
     lines: list[list[list[np.ndarray]]] = field(default_factory=list)
+    snapshots: list[tuple[int, float, PiecewiseLinear]] = field(default_factory=list)
 
     @property
     def network(self) -> Network:
@@ -332,6 +337,11 @@ class ClipStory:
         return (f"With {n} units: {len(step.function.breakpoints)} kinks, max error "
                 f"{format_text(step.metrics['max_error'])}.")
 
+    def training_text(self) -> str:
+        (s0, l0, _), (s1, l1, _) = self.snapshots[0], self.snapshots[-1]
+        return (f"Its training, played back from step {s0} to step {s1}: the loss falls from "
+                f"{format_text(l0)} to {format_text(l1)} as the kinks move.")
+
     def regions_text(self) -> str:
         return (f"Over the square the output is flat on each of {len(self.regions)} linear regions, "
                 "bent where a unit switches.")
@@ -387,4 +397,16 @@ def clip_story(sources: Sequence[ClipSource]) -> ClipStory:
         for s in sources:
             g = s.network.piecewise(a, b)
             fits.append(FitStep(s.network, g, fit_metrics(g, target, s.network.hidden_units, target.text)))
-    return ClipStory("scalar", first, f, switches, cuts, active, terms, sums, kinks, target, fits)
+    snapshots = []
+    history = list(first.history or ())
+    if len(history) >= 2:
+        picks = np.unique(np.linspace(0, len(history) - 1, min(len(history), MAX_SNAPSHOTS)).round().astype(int))
+        for i in picks:
+            entry = history[int(i)]
+            net_i = snapshot_network(entry, f"history[{int(i)}]")
+            loss = float(entry["loss"])
+            if not (np.isfinite(loss) and loss > 0):
+                raise ReluAnimError(f"{first.name}: history[{int(i)}].loss: {loss} is not a positive number")
+            snapshots.append((int(entry["step"]), loss, net_i.piecewise(a, b)))
+    return ClipStory("scalar", first, f, switches, cuts, active, terms, sums, kinks, target, fits,
+                     snapshots=snapshots)

@@ -27,14 +27,16 @@ from manim import (DOWN, LEFT, RIGHT, UP, Circumscribe, Create, DashedLine, Dot,
 from ..errors import ReluAnimError
 from ..network import Layer, Network
 from ..story.clip import MAX_SHOWN_PIECES, ClipSource, ClipStory, clip_story
+from ..story.history import decades
 from .annotations import slope_labels
 from .graphs import ErrorBand, PiecewiseGraph, breakpoint_dots, make_axes, target_graph
+from .playback import LossAxes
 from .plane import RegionMap
 from .readouts import Readout
 from .scene import ChapterScene
 from .steps import nice_range
 
-__all__ = ["CLIP_ENV", "MAX_STOPS", "NetworkClip", "sources_from_spec"]
+__all__ = ["CLIP_ENV", "MAX_STOPS", "NetworkClip", "sources_from_spec", "tex_text"]
 
 #: The environment variable naming the clip's JSON spec.
 CLIP_ENV = "RELU_ANIM_CLIP"
@@ -72,7 +74,7 @@ class NetworkClip(ChapterScene):
         with open(path, encoding="utf-8") as handle:
             spec = json.load(handle)
         self.clip = clip_story(sources_from_spec(spec))
-        self.title = self.chapter_title(spec.get("title") or self.clip.source.name, font_size=36)
+        self.title = self.chapter_title(tex_text(spec.get("title") or self.clip.source.name), font_size=36)
         if self.clip.kind == "plane":
             self.plane()
             return
@@ -87,6 +89,8 @@ class NetworkClip(ChapterScene):
             self.against_target()
             if len(self.clip.fits) > 1:
                 self.more_units()
+        if self.clip.snapshots:
+            self.training()
 
     # ------------------------------------------------------------------ layout
     def stage(self) -> None:
@@ -100,6 +104,8 @@ class NetworkClip(ChapterScene):
             ys.append(np.asarray(s.target(xs), dtype=float))
         for fit in s.fits:
             ys.append(fit.function.knot_values)
+        for _, _, g in s.snapshots:
+            ys.append(g.knot_values)
         for g in (*s.terms, *s.sums):
             ys.append(g.knot_values)
         values = np.concatenate(ys)
@@ -176,6 +182,11 @@ class NetworkClip(ChapterScene):
         self.walkers = VGroup(tracer, scan, labels, switch_marks)
         self.walk_readouts = VGroup(slope, active)
 
+    def clear_walk(self) -> list[Any]:
+        """Fade-outs of the walk's tracer, marks and readouts, once (none the second time)."""
+        gone, self.walkers, self.walk_readouts = [self.walkers, self.walk_readouts], VGroup(), VGroup()
+        return [FadeOut(m) for m in gone if len(m)]
+
     def _visit(self, x: float, tracer: Dot, scan: DashedLine, slope: Readout, active: Readout,
                run_time: float) -> None:
         s, ax = self.clip, self.axes
@@ -194,7 +205,7 @@ class NetworkClip(ChapterScene):
         a, b = s.domain
         kinks = VGroup(*(Dot(ax.c2p(h, float(g(np.array([h]))[0])), radius=0.07, color=t.unit_color(i))
                          for i, (h, g) in enumerate(zip(s.unit_kinks, s.terms)) if a < h < b))
-        self.narrate(s.units_text(), FadeOut(self.walkers), self.graph.animate.set_stroke(opacity=0.25),
+        self.narrate(s.units_text(), *self.clear_walk(), self.graph.animate.set_stroke(opacity=0.25),
                      self.dots.animate.set_opacity(0.25),
                      LaggedStart(*(Create(g) for g in terms), lag_ratio=0.5), FadeIn(kinks))
         running = PiecewiseGraph(ax, s.sums[0], t.output, theme=t)
@@ -222,7 +233,7 @@ class NetworkClip(ChapterScene):
                                                                 aligned_edge=LEFT)
         text = s.layers_text()
         with self.narrating(text):
-            self.play(FadeOut(self.walkers), run_time=0.5)
+            self.play(*self.clear_walk(), run_time=0.5)
             each = max(1.0, (self.reading_time(text) - 1.1) / len(rows))
             for row, mark in zip(rows, marks):  # one layer at a time: its count, then where
                 self.play(FadeIn(row), run_time=0.3 * each)
@@ -236,9 +247,8 @@ class NetworkClip(ChapterScene):
         fit = s.fits[0]
         self.curve = target_graph(ax, s.target, s.domain, theme=t)
         self.band = ErrorBand(ax, fit.function, s.target, theme=t)
-        gone = [m for m in (getattr(self, "walkers", None), getattr(self, "layer_rows", None)) if m is not None]
-        self.narrate(s.target_text(), Create(self.curve), FadeIn(self.band), FadeOut(self.walk_readouts),
-                     *(FadeOut(m) for m in gone if m in self.mobjects))
+        rows = [FadeOut(self.layer_rows)] if hasattr(self, "layer_rows") else []
+        self.narrate(s.target_text(), Create(self.curve), FadeIn(self.band), *self.clear_walk(), *rows)
         t_max = Readout(r"\text{max error}", fit.metrics["max_error"], color=t.error, theme=t)
         t_mse = Readout(r"\text{mean sq. error}", fit.metrics["mse"], color=t.error, theme=t)
         self.used = 2
@@ -270,6 +280,46 @@ class NetworkClip(ChapterScene):
                 anims.append(self.metric_readouts[2].change_to(fit.metrics["optimal_max_error"]))
             self.narrate(s.more_units_text(fit), *anims)
             self.graph, self.dots, self.band = graph, dots, band
+
+    def training(self) -> None:
+        """The training history played back: the graph and its kinks move, the loss curve grows."""
+        s, t, ax = self.clip, self.theme, self.axes
+        self.beat("Training")
+        steps = [step for step, _, _ in s.snapshots]
+        losses = [loss for _, loss, _ in s.snapshots]
+        gone = [*self.clear_walk(), *([FadeOut(self.layer_rows)] if hasattr(self, "layer_rows") else [])]
+        gone += [FadeOut(m) for m in (*getattr(self, "metric_readouts", []), getattr(self, "band", None))
+                 if m is not None]
+        loss_axes = LossAxes(max(1, steps[-1]), decades(losses), x_length=5.0, y_length=2.0, font_size=24,
+                             theme=t).move_to([3.9, -2.2, 0])
+        step = Readout(r"\text{step}", steps[0], style="integer", theme=t)
+        loss = Readout(r"\text{loss}", losses[0], color=t.error, theme=t)
+        step.move_to(self.slots[2], aligned_edge=LEFT)
+        loss.move_to(self.slots[3], aligned_edge=LEFT)
+        trail = VMobject(color=t.error, stroke_width=4).set_points_as_corners(
+            [loss_axes.point(steps[0], losses[0])] * 2)
+        marker = Dot(loss_axes.point(steps[0], losses[0]), radius=0.07, color=t.error)
+        first = s.snapshots[0][2]
+        text = s.training_text()
+        with self.narrating(text):
+            self.play(*gone, FadeIn(loss_axes), FadeIn(step), FadeIn(loss), FadeIn(trail), FadeIn(marker),
+                      Transform(self.graph, PiecewiseGraph(ax, first, theme=t)),
+                      Transform(self.dots, breakpoint_dots(ax, first, theme=t)), run_time=1.5)
+            each = max(0.5, (self.reading_time(text) - 2.1) / max(1, len(s.snapshots) - 1))
+            for k in range(1, len(s.snapshots)):  # snapshot by snapshot, every one exact
+                stepped, value, g = s.snapshots[k]
+                path = [loss_axes.point(a, b) for a, b in zip(steps[:k + 1], losses[:k + 1])]
+                self.play(Transform(self.graph, PiecewiseGraph(ax, g, theme=t)),
+                          Transform(self.dots, breakpoint_dots(ax, g, theme=t)),
+                          Transform(trail, VMobject(color=t.error, stroke_width=4).set_points_as_corners(path)),
+                          marker.animate.move_to(path[-1]), step.change_to(stepped), loss.change_to(value),
+                          self.kinks_readout.change_to(len(g.breakpoints)),
+                          self.pieces_readout.change_to(g.num_pieces), run_time=each)
+        last = s.snapshots[-1][2]  # the morphs' points are aligned copies: keep the exact graph instead
+        self.remove(self.graph, self.dots)
+        self.graph, self.dots = PiecewiseGraph(ax, last, theme=t), breakpoint_dots(ax, last, theme=t)
+        self.add(self.graph, self.dots)
+        self.loss_axes, self.step_readout, self.loss_readout = loss_axes, step, loss
 
     def plane(self) -> None:
         """Two inputs: the output over the square, region by region."""
@@ -308,6 +358,22 @@ class NetworkClip(ChapterScene):
         bottom = int(np.argmin(s.region_values))
         self.narrate(s.range_text(), FadeIn(low), FadeIn(high), FadeOut(cuts),
                      Indicate(regions[bottom], color=t.accent), Indicate(regions[top], color=t.accent))
+
+
+#: TeX's special characters in text mode, and what writes each one as itself.
+_TEX_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
+                "^": r"\^{}", "_": r"\_", "%": r"\%", "~": r"\~{}"}
+
+
+def tex_text(text: str) -> str:
+    """``text`` (a file name, an expression) written as itself in TeX text mode.
+
+    Examples
+    --------
+    >>> print(tex_text("my_net (50%).pt"))
+    my\\_net (50\\%).pt
+    """
+    return "".join(_TEX_ESCAPES.get(ch, ch) for ch in text)
 
 
 def _count_at(story: ClipStory, x: float) -> int:
