@@ -2,7 +2,8 @@
 
 The package builds, trains and analyses small networks and hands their numbers
 to the Manim scenes in ``scenes/``. ``import relu_anim`` loads nothing heavy:
-the names below are imported on first use (numpy then), torch by
+the names below are imported on first use (numpy then; :func:`render`, which
+renders a clip of any network, brings the command line's loaders), torch by
 :mod:`relu_anim.torch_adapter` and manim by :mod:`relu_anim.visual`, each when
 first used. That keeps ``python -m relu_anim`` and the ``relu-anim`` script,
 which import this package before any of their own code runs, able to take over
@@ -34,6 +35,7 @@ __all__ = [
     "load_network",
     "optimal_x2",
     "parse_target",
+    "render",
     "save_network",
     "shifted_relu_sum",
 ]
@@ -44,6 +46,12 @@ def __getattr__(name: str) -> Any:
     """Import the public names on first use (PEP 562)."""
     if name not in __all__:
         raise AttributeError(f"module 'relu_anim' has no attribute {name!r}")
+    if name == "render":
+        # lazy, and apart from the rest: rendering needs the command line's loaders (click, torch for .pt)
+        from .cli.sources import render
+
+        globals()["render"] = render
+        return render
     # lazy: importing numpy and the core here would delay the CLI's Ctrl-C handler
     from .construct import construct, least_squares_output, optimal_x2, shifted_relu_sum
     from .errors import ReluAnimError

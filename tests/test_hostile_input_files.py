@@ -141,8 +141,9 @@ def test_neither_json_nor_torch_says_what_was_expected(shared_tmp, content):
     model = shared_tmp / "model.dat"
     model.write_bytes(content)
     assert_fails(run_cli("breakpoints", model, "--domain", "0", "1"),
-                 r"model\.dat: neither a relu-anim network file \(JSON text starting with '\{'\) "
-                 r"nor a PyTorch state_dict \(a zip file from torch\.save, starting with 'PK'\)$")
+                 r"model\.dat: neither a relu-anim network file \(JSON text starting with '\{'\), "
+                 r"a PyTorch state_dict \(a zip file from torch\.save, starting with 'PK'\), "
+                 r"a \.safetensors file nor an ONNX model$")
 
 
 def test_a_broken_zip_gets_the_torch_message(shared_tmp):
@@ -155,10 +156,10 @@ def test_a_broken_zip_gets_the_torch_message(shared_tmp):
 def test_activation_options_are_refused_for_json(shared_tmp):
     model = write_network(shared_tmp / "model.json")
     assert_fails(run_cli("breakpoints", model, "--activation", "leaky_relu"),
-                 r"model\.json: --activation applies only to a PyTorch state_dict; "
+                 r"model\.json: --activation applies only to a PyTorch state_dict or \.safetensors file; "
                  r"a network JSON file fixes its activations")
     assert_fails(run_cli("breakpoints", model, "--negative-slope", "0.2", "--activation", "relu"),
-                 r"--activation and --negative-slope apply only to a PyTorch state_dict")
+                 r"--activation and --negative-slope apply only to a PyTorch state_dict or \.safetensors file")
 
 
 # ------------------------------------------------------------ hostile JSON

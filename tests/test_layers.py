@@ -39,7 +39,7 @@ FACADE = "facade"
 #: What each layer may import from relu_anim (besides itself).
 ALLOWED_INTERNAL = {
     "core": set(),
-    FACADE: {"core", "io"},
+    FACADE: {"core", "io", "cli"},  # cli: relu_anim.render, imported lazily on first use
     "story": {"core"},
     "io": {"core", "story"},
     "torch_adapter": {"core", "story", "io"},  # io: reading a user's file safely
@@ -60,6 +60,8 @@ RESTRICTED = {
     "click": {"cli"},
     "cloup": {"cli"},
     "rich": {"cli", "render", "torch_adapter"},
+    "onnx": {"io"},  # optional readers of model files (relu-anim[clip])
+    "safetensors": {"io"},
 }
 
 #: What the math core may import at all, besides the standard library and itself.

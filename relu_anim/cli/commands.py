@@ -47,14 +47,13 @@ from ..checks import check_domain
 from ..construct import check_units, construct
 from ..errors import ReluAnimError
 from ..io.atomic import atomic_path, output_target
-from ..io.json_text import looks_like_json
-from ..io.network_file import MAX_FILE_BYTES, network_from_json, network_json
-from ..io.reading import read_head, read_regular_file
+from ..io.network_file import network_json
 from ..metrics import fit_metrics
 from ..minimax import MAX_MINIMAX_UNITS, minimax_fit
 from ..network import Network
 from ..piecewise import PiecewiseLinear
 from ..target import parse_target
+from .sources import clip_sources, load_model_file, torch_adapter
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_INTERNAL_ERROR", "EXIT_INTERRUPTED", "MAX_TABLE_ROWS", "cli", "main", "visible"]
 
@@ -284,7 +283,7 @@ def _fit_table(target: str, domain: tuple[float, float], units: int, method: str
               help=f"Print every kink (by default the first {MAX_TABLE_ROWS}).")
 def breakpoints(model: Path, domain: tuple[float, float] | None, activation: str, negative_slope: float,
                 output: Path | None, all_rows: bool) -> None:
-    """Print the exact kinks of MODEL: a relu-anim JSON file or a PyTorch state_dict (torch.save)."""
+    """Print the exact kinks of MODEL: a relu-anim JSON file, a PyTorch state_dict, .safetensors or ONNX."""
     if output is not None:
         _check_output(output, model)
     context = click.get_current_context()
@@ -326,32 +325,65 @@ def _kink_table(model: Path, span: tuple[float, float], f: PiecewiseLinear, all_
 
 def _load_model(path: Path, activation: str, negative_slope: float,
                 options: list[str]) -> tuple[Network, tuple[float, float] | None]:
-    """A network and its stored domain (None for a state_dict), telling the formats apart by content."""
-    head = read_head(path, 4, what="model file")
-    if head.startswith(b"PK\x03\x04") or (head[:1] == b"\x80" and head[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05")):
-        # a zip (torch.save) or a pickle (torch.save's legacy format)
-        return _torch_adapter().load_state_dict(path, activation, negative_slope, scalar=True), None
-    raw = read_regular_file(path, MAX_FILE_BYTES, what="model file")
-    if not looks_like_json(raw):
-        _fail(f"{path}: neither a relu-anim network file (JSON text starting with '{{') nor a "
-              "PyTorch state_dict (a zip file from torch.save, starting with 'PK')")
-    if options:
-        _fail(f"{path}: {' and '.join(options)} {'apply' if len(options) > 1 else 'applies'} only to a "
-              "PyTorch state_dict; "
-              "a network JSON file fixes its activations (layers[i].activation)")
-    loaded = network_from_json(raw, source=str(path))
-    return loaded.network, loaded.domain
+    """A network and its stored domain (None for a state_dict, safetensors or ONNX file)."""
+    net, loaded = load_model_file(path, activation, negative_slope, options, scalar=True)
+    return net, (loaded.domain if loaded is not None else None)
 
 
 def _torch_adapter():
-    try:
-        # lazy: torch takes seconds to import and only train and .pt files need it
-        from .. import torch_adapter
-    except ModuleNotFoundError as err:  # pragma: no cover - torch is a dev dependency here
-        if err.name != "torch":
-            raise
-        _fail("this needs PyTorch; install it with: pip install 'relu-anim[torch]'")
-    return torch_adapter
+    return torch_adapter()
+
+
+@cli.command()
+@cloup.argument("source", nargs=-1, required=True)
+@cloup.option("--domain", nargs=2, type=float, default=None, metavar="A B",
+              help="x range (both axes' for two inputs); default: the network file's.")
+@cloup.option("--units", "-n", type=int, multiple=True, metavar="N",
+              help="SOURCE is a target expression: fit it with N units (repeat, or list N N ..., to morph).")
+@cloup.option("--method", type=cloup.Choice(["construct", "train"]), default="construct", show_default=True,
+              help="How to fit a target expression.")
+@cloup.option("--activation", type=cloup.Choice(["relu", "leaky_relu"]), default="relu", show_default=True,
+              help="Between the layers of a state_dict or .safetensors file.")
+@cloup.option("--negative-slope", type=float, default=0.01, show_default=True,
+              help="Slope left of zero for leaky_relu (state_dict or .safetensors only).")
+@cloup.option("--quality", "-q", type=cloup.Choice(["l", "m", "h", "k"]), default="l", show_default=True,
+              help="l 480p15, m 720p30, h 1080p60, k 2160p60.")
+@cloup.option("--theme", type=cloup.Choice(["dark", "light"]), default="dark", show_default=True)
+@cloup.option("--format", "fmt", type=cloup.Choice(["mp4", "webm", "gif", "png"]), default=None,
+              help="Default: the output's extension, else mp4.")
+@cloup.option("--title", default=None, help="The clip's title (default: the file name or expression).")
+@cloup.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              metavar="OUT", help="Where the clip goes (.srt and .vtt captions beside it).")
+def render(source: tuple[str, ...], domain: tuple[float, float] | None, units: tuple[int, ...], method: str, activation: str,
+           negative_slope: float, quality: str, theme: str, fmt: str | None, title: str | None,
+           output: Path) -> None:
+    """Render a clip of SOURCE: a network file, state_dict (.pt), .safetensors, ONNX, or a target with --units."""
+    source, *more = source  # --units 2 4 8: the counts after the first land here
+    if more:
+        if not units:
+            _fail(f"render takes one SOURCE (got {len(more) + 1}: {' '.join(repr(m) for m in [source, *more])})")
+        try:
+            units = (*units, *(int(m) for m in more))
+        except ValueError:
+            _fail(f"--units: expected whole numbers (got {' '.join(more)})")
+    context = click.get_current_context()
+    options = [f"--{name.replace('_', '-')}" for name in ("activation", "negative_slope")
+               if context.get_parameter_source(name) not in (ParameterSource.DEFAULT, None)]
+    if not units:
+        _check_output(output, Path(source))
+        if context.get_parameter_source("method") not in (ParameterSource.DEFAULT, None):
+            _fail("--method goes with --units (fitting a target expression)")
+    else:
+        _check_output(output)
+        if options:
+            _fail(f"{' and '.join(options)}: a fitted target uses ReLU units")
+    # lazy: the render pipeline is needed by this command only
+    from ..render.clip import render_clip
+
+    sources = clip_sources(source, _domain(domain), units=units, method=method, activation=activation,
+                           negative_slope=negative_slope, options=options)
+    clip = render_clip(sources, output, quality=quality, theme=theme, fmt=fmt, title=title)
+    _emit(f"wrote {visible(str(clip.path))} ({clip.duration:.1f} s)\n")
 
 
 @cli.command()

@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Sequence
 
 from ..errors import ReluAnimError
 from .chapters import REPO_ROOT
@@ -23,13 +24,13 @@ __all__ = ["render_chapter", "run_manim"]
 _LOG_TAIL_LINES = 25
 
 
-def _manim_command(chapter: ChapterLike, quality: str, media_dir: Path) -> list[str]:
+def _manim_command(chapter: ChapterLike, quality: str, media_dir: Path, args: Sequence[str] = ()) -> list[str]:
     # --disable_caching: manim hashes every play() to reuse partial movies, which
     # costs about a quarter of a chapter's render; this pipeline already skips
     # whole chapters that are up to date, so that cache would never pay off.
     return [
         sys.executable, "-m", "manim", "render", *MANIM_FLAGS[quality],
-        "--progress_bar", "none", "--disable_caching", "--media_dir", str(media_dir),
+        "--progress_bar", "none", "--disable_caching", "--media_dir", str(media_dir), *args,
         str(chapter.path), chapter.scene,
     ]  # fmt: skip
 
@@ -40,13 +41,17 @@ def _log_tail(log: Path, lines: int = _LOG_TAIL_LINES) -> str:
 
 
 def run_manim(chapter: ChapterLike, quality: str, root: Path, media_dir: Path, *,
-              env: dict[str, str] | None = None, log_name: str = "render") -> Path:
+              env: dict[str, str] | None = None, log_name: str = "render",
+              args: Sequence[str] = (), suffix: str = ".mp4") -> Path:
     """Render one chapter with manim in a subprocess; raise with the log's tail if it fails.
 
     ``env`` adds environment variables for manim (e.g. ``RELU_ANIM_BEAT``); the
-    log is ``<media_dir>/logs/<log_name>-<chapter>-<quality>.log``. Returns the video.
+    log is ``<media_dir>/logs/<log_name>-<chapter>-<quality>.log``. ``args`` are
+    more manim options (``--format webm``) and ``suffix`` the video's then
+    (``.webm``). Returns the video.
     """
     mp4, srt = chapter_outputs(chapter, quality, media_dir=media_dir)
+    mp4 = mp4.with_suffix(suffix)
     srt.unlink(missing_ok=True)  # a scene that lost its subcaptions leaves none behind
     story_path(mp4).unlink(missing_ok=True)  # likewise its storyboard record
     log = media_dir / "logs" / f"{log_name}-{chapter.name}-{quality}.log"
@@ -54,7 +59,7 @@ def run_manim(chapter: ChapterLike, quality: str, root: Path, media_dir: Path, *
     env = {**os.environ, "COLUMNS": "120", **(env or {})}  # readable tracebacks in the log
     with log.open("w", encoding="utf-8") as out:
         code = subprocess.run(
-            _manim_command(chapter, quality, media_dir),
+            _manim_command(chapter, quality, media_dir, args),
             cwd=root, stdout=out, stderr=subprocess.STDOUT, env=env, check=False,
         ).returncode  # fmt: skip
     if code != 0 or not mp4.is_file():

@@ -4,13 +4,14 @@
 ``LeakyReLU`` and ``Identity``; :func:`network_to_torch` writes one;
 :func:`network_from_state_dict` reads the ``state_dict`` of such a model and
 :func:`load_state_dict` a file written by ``torch.save(model.state_dict(), path)``.
-All numbers cross over as float64, so a float32 model is read exactly.
+All numbers cross over as float64, so a float32 model is read exactly. The
+state_dict layout (which keys make which layer) has its one home in
+:mod:`relu_anim.io.state_dict`, shared with the safetensors and ONNX readers.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from os import PathLike
 from typing import Any, Iterator
@@ -20,7 +21,9 @@ import torch
 from torch import nn
 
 from ..errors import ReluAnimError
-from ..network import ACTIVATIONS, Layer, Network
+from ..io.state_dict import (MAX_LAYERS, MAX_PARAMETERS, check_activation, check_entries, exact_float64,
+                             network_from_arrays)
+from ..network import Layer, Network
 from .tensors import DTYPE, to_numpy
 from .torch_file import load_torch_file
 
@@ -32,12 +35,6 @@ __all__ = [
     "network_from_state_dict",
     "load_state_dict",
 ]
-
-#: Most Linear layers read from a state_dict.
-MAX_LAYERS = 1_000
-#: Most numbers (weights and biases, all layers together) read from a state_dict;
-#: counted from the tensors' shapes before any is copied.
-MAX_PARAMETERS = 4_000_000
 
 _SUPPORTED = "Linear, ReLU, LeakyReLU, Identity"
 _INTEGER_DTYPES = (torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64,
@@ -188,20 +185,6 @@ def network_to_torch(net: Network) -> nn.Sequential:
     return nn.Sequential(*modules)
 
 
-def _check_activation(activation: str, negative_slope: float) -> tuple[str, float]:
-    if activation not in ACTIVATIONS:
-        raise ReluAnimError(
-            f"activation: unknown activation {activation!r} (expected one of {', '.join(ACTIVATIONS)})"
-        )
-    try:
-        slope = float(negative_slope)
-    except (TypeError, ValueError):
-        raise ReluAnimError(f"negative_slope: must be a number (got {negative_slope!r})") from None
-    if not math.isfinite(slope):
-        raise ReluAnimError(f"negative_slope: must be finite (got {slope})")
-    return activation, slope
-
-
 def _check_values(key: str, value: Any) -> int:
     """How many numbers ``value`` holds, refusing anything but a dense real tensor or array.
 
@@ -239,18 +222,10 @@ def _check_values(key: str, value: Any) -> int:
 def _exact_float64(key: str, value: torch.Tensor | np.ndarray) -> np.ndarray:
     """``value`` as float64, refusing numbers float64 cannot hold exactly (integers past 2**53)."""
     if isinstance(value, torch.Tensor):
-        array = to_numpy(value)
         if value.is_floating_point():
-            return array
-        native = value.detach().to("cpu").numpy()
-    else:
-        array = value.astype(np.float64)
-        native = value
-    with np.errstate(invalid="ignore", over="ignore"):  # compared in the original dtype
-        exact = bool(np.all(array.astype(native.dtype) == native))
-    if not exact:
-        raise ReluAnimError(f"{key}: holds numbers float64 cannot represent exactly (dtype {native.dtype})")
-    return array
+            return to_numpy(value)
+        return exact_float64(key, value.detach().to("cpu").numpy())
+    return exact_float64(key, value)
 
 
 def network_from_state_dict(state: Mapping[str, Any], activation: str = "relu",
@@ -296,85 +271,10 @@ def network_from_state_dict(state: Mapping[str, Any], activation: str = "relu",
     >>> net.widths, [layer.activation for layer in net.layers]
     ([1, 4, 1], ['relu', 'linear'])
     """
-    activation, negative_slope = _check_activation(activation, negative_slope)
-    if not isinstance(state, Mapping):
-        raise ReluAnimError(f"state_dict: expected a dict of tensors, got {type(state).__name__}")
-    if len(state) > 2 * MAX_LAYERS:
-        raise ReluAnimError(
-            f"state_dict: has {len(state):,} keys, more than a network of {MAX_LAYERS:,} Linear layers has"
-        )
-    total = 0
-    entries = list(state.items())
-    for key, value in entries:  # names, shapes and kinds only: nothing is copied yet
-        if not isinstance(key, str):
-            raise ReluAnimError(f"state_dict: keys must be strings (got {key!r})")
-        count = _check_values(key, value)
-        if key.rpartition(".")[2] not in ("weight", "bias"):
-            raise ReluAnimError(
-                f"{key}: not a Linear layer's weight or bias (only Linear layers are supported)"
-            )
-        if count > MAX_PARAMETERS:
-            raise ReluAnimError(
-                f"{key}: holds {count:,} numbers (shape {tuple(value.shape)}), "
-                f"more than the {MAX_PARAMETERS:,} a network may have"
-            )
-        total += count
-        if total > MAX_PARAMETERS:
-            raise ReluAnimError(
-                f"state_dict: holds more than the {MAX_PARAMETERS:,} numbers a network may have "
-                f"(reached at {key})"
-            )
-    groups: dict[str, dict[str, tuple[str, Any]]] = {}
-    for key, _ in entries:
-        path, _, leaf = key.rpartition(".")
-        groups.setdefault(path, {})[leaf] = (key, None)
-    if len(groups) > MAX_LAYERS:
-        raise ReluAnimError(f"state_dict: has {len(groups):,} Linear layers, more than the {MAX_LAYERS:,} read")
-    for key, value in entries:
-        path, _, leaf = key.rpartition(".")
-        groups[path][leaf] = (key, _exact_float64(key, value))
-    if not any("weight" in group for group in groups.values()):
-        raise ReluAnimError("state_dict: no '.weight' keys (expected keys like 0.weight, 0.bias, 2.weight)")
-    paths = list(groups)
-    numbered = {p: re.fullmatch(r"(.*?)(\d+)", p) for p in paths}
-    matches = [m for m in numbered.values() if m is not None]
-    if len(matches) == len(paths) and len({m.group(1) for m in matches}) == 1:
-        paths.sort(key=lambda p: int(numbered[p].group(2)))  # type: ignore[union-attr]
-    layers: list[Layer] = []
-    previous: tuple[str, np.ndarray] | None = None
-    for i, path in enumerate(paths):
-        group = groups[path]
-        if "weight" not in group:
-            key = group["bias"][0]
-            missing = f"{path}.weight" if path else "weight"
-            raise ReluAnimError(f"{key}: a bias without a weight ({missing} is missing)")
-        wkey, weight = group["weight"]
-        if weight.ndim != 2:
-            raise ReluAnimError(f"{wkey}: a Linear weight must be 2-D, got shape {tuple(weight.shape)}")
-        if 0 in weight.shape:
-            raise ReluAnimError(f"{wkey}: empty weight of shape {tuple(weight.shape)}")
-        if "bias" in group:
-            bkey, bias = group["bias"]
-            if bias.shape != (weight.shape[0],):
-                raise ReluAnimError(
-                    f"{bkey}: shape {tuple(bias.shape)} does not match {wkey}'s "
-                    f"{weight.shape[0]} rows (expected ({weight.shape[0]},))"
-                )
-            if not np.all(np.isfinite(bias)):
-                raise ReluAnimError(f"{bkey}: contains non-finite numbers")
-        else:
-            bkey, bias = wkey, np.zeros(weight.shape[0])
-        if not np.all(np.isfinite(weight)):
-            raise ReluAnimError(f"{wkey}: contains non-finite numbers")
-        if previous is not None and weight.shape[1] != previous[1].shape[0]:
-            raise ReluAnimError(
-                f"{wkey}: takes {weight.shape[1]} inputs but {previous[0]} has "
-                f"{previous[1].shape[0]} rows (shapes {tuple(previous[1].shape)} then {tuple(weight.shape)})"
-            )
-        previous = (wkey, weight)
-        last = i == len(paths) - 1
-        layers.append(Layer(weight, bias, "linear" if last else activation, negative_slope, name=wkey))
-    return Network(layers)
+    activation, negative_slope = check_activation(activation, negative_slope)
+    check_entries(state, _check_values)  # names, shapes and kinds only: nothing is copied yet
+    arrays = {key: _exact_float64(key, value) for key, value in state.items()}
+    return network_from_arrays(arrays, activation, negative_slope)
 
 
 def load_state_dict(path: str | PathLike[str], activation: str = "relu",
@@ -417,7 +317,7 @@ def load_state_dict(path: str | PathLike[str], activation: str = "relu",
     ...     load_state_dict(file).widths
     [1, 2, 1]
     """
-    activation, negative_slope = _check_activation(activation, negative_slope)
+    activation, negative_slope = check_activation(activation, negative_slope)
     name = str(path)
     state = load_torch_file(path)
     if isinstance(state, Mapping) and len(state) >= 1:
