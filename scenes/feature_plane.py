@@ -316,9 +316,11 @@ class FeaturePlane(ChapterScene):
                             "or off, so each is linear there."):
             self.play(LaggedStart(*(FadeIn(p) for p in pieces), lag_ratio=0.5), run_time=4)
             self.play(Circumscribe(self.count, color=t.accent), run_time=1.5)
-        self.narrate("The first layer's output is flat on each piece and creased along the lines.",
-                     LaggedStart(*(FadeOut(p) for p in pieces), lag_ratio=0.1),
-                     self.diagram.edges[0].animate.set_stroke(t.muted, opacity=0.7, width=1.2))
+        with self.narrating("The first layer's output is flat on each piece and creased along the lines."):
+            self.play(LaggedStart(*(FadeOut(p) for p in pieces), lag_ratio=0.5),
+                      self.diagram.edges[0].animate.set_stroke(t.muted, opacity=0.7, width=1.2), run_time=2)
+            self.play(LaggedStart(*(Indicate(line, color=t.accent, scale_factor=1.03) for line in self.lines),
+                                  lag_ratio=0.4), run_time=3)
 
     def second_layer(self) -> None:
         self.beat("The second layer bends")
