@@ -53,7 +53,7 @@ CHAPTERS: tuple[Chapter, ...] = (
 
 
 #: The README's GIF: chapter name and the span in seconds (the x² morph from 2 to 5 units).
-README_GIF = ("x2", 95.8, 103.8)
+README_GIF = ("x2", 91.0, 99.0)
 
 
 def chapter(name: str) -> Chapter:
