@@ -279,8 +279,8 @@ class X2Fit(ChapterScene):
         self.beat("The target: x squared")
         self.build_stage()
         a, b = (words(v) for v in DOMAIN)
-        self.narrate(f"Our target: y = x² on [{a}, {b}]. A ReLU network only adds up straight pieces; "
-                     "how close can it get to a curve?",
+        self.narrate(f"Our target: y = x² on [{a}, {b}]. A ReLU network adds straight pieces; how close "
+                     "can it get?",
                      FadeIn(self.title), Create(self.axes), Create(self.target_curve),
                      FadeIn(self.target_label), run_time=2.5)
 
@@ -395,8 +395,7 @@ class X2Fit(ChapterScene):
             self.play(Create(rows[3]), run_time=1.5)
             self.play(chords.animate.shift(self.axes.c2p(0, 0) - self.axes.c2p(0, bound)), run_time=1.5)
             self.play(FadeOut(chords), Indicate(self.strip.bounds), run_time=1)
-        self.narrate("Touching ± the bound in turn more often than n units have weights marks the best fit. "
-                     "For n = 2: 2/5² = 0.08.",
+        self.narrate("Touching ± the bound in turn marks the best fit: for n = 2, 2/5² = 0.08.",
                      FadeIn(self.bound, shift=0.2 * DOWN),
                      Circumscribe(self.strip.band, color=t.accent), run_time=2.5)
 
