@@ -20,6 +20,7 @@ Examples
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 __all__ = [
@@ -47,11 +48,9 @@ def __getattr__(name: str) -> Any:
     if name not in __all__:
         raise AttributeError(f"module 'relu_anim' has no attribute {name!r}")
     if name == "render":
-        # lazy, and apart from the rest: rendering needs the command line's loaders (click, torch for .pt)
-        from .cli.sources import render
-
-        globals()["render"] = render
-        return render
+        # the render package, callable (relu_anim.render(source, out)); imported on first use by
+        # name, so that the facade's own imports stay those of the core
+        return importlib.import_module(f"{__name__}.render")
     # lazy: importing numpy and the core here would delay the CLI's Ctrl-C handler
     from .construct import construct, least_squares_output, optimal_x2, shifted_relu_sum
     from .errors import ReluAnimError
@@ -61,7 +60,7 @@ def __getattr__(name: str) -> Any:
     from .target import Target, parse_target
 
     names = locals()
-    globals().update({key: names[key] for key in __all__})
+    globals().update({key: names[key] for key in __all__ if key != "render"})  # render: the package, above
     return names[name]
 
 

@@ -50,11 +50,6 @@ PLACES = 2
 
 
 # -------------------------------------------------------------- numbers, as TeX
-def number(value: float) -> str:
-    """A weight or bias as the formulas write it: 3 significant digits, trailing zeros dropped."""
-    return format_tex(value, "fixed", trim=True)
-
-
 def term_tex(network: Network) -> str:
     """``a·ReLU(±(x − h))`` of a one-unit network, written by :func:`relu_sum_tex`."""
     return relu_sum_tex(network)
@@ -65,7 +60,7 @@ def formula_parts(d: Decomposition) -> list[str]:
 
     Without ``y =`` and ``c`` they read as :func:`relu_sum_tex` of the terms' sum.
     """
-    parts = ["y =", number(d.bias)]
+    parts = ["y =", format_tex(d.bias, "fixed", trim=True)]
     for t in d.terms:
         tex = term_tex(t.term)
         parts.append(tex if tex.startswith("-") else f"+ {tex}")  # relu_sum_tex writes "- 1.8…" alone
@@ -92,7 +87,7 @@ class NetworkDiagram(VGroup):
         self.sum_node = VGroup(Circle(radius=0.42, color=t.output, stroke_width=3).move_to([sum_x, y0, 0]),
                                MathTex(r"\Sigma", font_size=38))
         self.sum_node[1].move_to(self.sum_node[0])
-        self.c_label = MathTex("c = " + number(d.bias), font_size=28, color=t.output)
+        self.c_label = MathTex("c = " + format_tex(d.bias, "fixed", trim=True), font_size=28, color=t.output)
         self.c_label.next_to(self.sum_node, DOWN, buff=0.2)
         self.y_arrow = Arrow(self.sum_node[0].get_right(), self.sum_node[0].get_right() + 0.9 * RIGHT, buff=0.05,
                              color=t.axis, stroke_width=3, max_tip_length_to_length_ratio=0.25)
@@ -109,9 +104,9 @@ class NetworkDiagram(VGroup):
                         max_tip_length_to_length_ratio=0.12)
             self.in_arrows.add(into)
             self.out_arrows.add(out)
-            self.w_labels.add(self._on(into, number(term.weight), color))
-            self.a_labels.add(self._on(out, number(term.output_weight), color))
-            self.b_labels.add(MathTex(number(term.bias), font_size=26, color=color)
+            self.w_labels.add(self._on(into, format_tex(term.weight, "fixed", trim=True), color))
+            self.a_labels.add(self._on(out, format_tex(term.output_weight, "fixed", trim=True), color))
+            self.b_labels.add(MathTex(format_tex(term.bias, "fixed", trim=True), font_size=26, color=color)
                               .next_to(node, UP, buff=0.08))
         self.headers = VGroup(*(MathTex(name, font_size=30, color=t.muted).move_to([x, y0 + 2.25, 0])
                                 for name, x in (("w", -5.0), ("b", hidden_x), ("a", -2.75))))
@@ -207,11 +202,12 @@ class UnitsSum(ChapterScene):
     def derivation(self, term: Term) -> VGroup:
         """The unit's four lines: ReLU(wx + b) with its numbers, h = −b/w, the shift, times a."""
         t, color = self.theme, self.theme.unit_color(term.index)
-        w, b, a = number(term.weight), number(term.bias), number(term.output_weight)
+        w, b, a = (format_tex(v, "fixed", trim=True) for v in (term.weight, term.bias, term.output_weight))
         affine = affine_tex([term.weight], term.bias, ["x"], style="fixed", trim=True, join="")
         relu = MathTex(r"\mathrm{ReLU}(wx + b) = ", rf"\mathrm{{ReLU}}({affine})", font_size=32)
         relu[1].set_color(color)
-        shift = MathTex(r"h = -\frac{b}{w} = ", rf"-\frac{{{b}}}{{{w}}}", "=", number(term.h), font_size=32)
+        shift = MathTex(r"h = -\frac{b}{w} = ", rf"-\frac{{{b}}}{{{w}}}", "=", format_tex(term.h, "fixed", trim=True),
+                        font_size=32)
         shift[3].set_color(t.breakpoint)
         rewritten = MathTex("=", term_tex(term.shifted), font_size=32)
         rewritten[1].set_color(color)
@@ -234,13 +230,14 @@ class UnitsSum(ChapterScene):
     def kink_labels(self, axes: Axes, xs) -> VGroup:
         """Each kink's x under the shared axes, in the breakpoint colour."""
         bottom = axes.c2p(0, Y_RANGE[0])[1] - 0.3
-        return VGroup(*(MathTex(number(x), font_size=26, color=self.theme.breakpoint)
+        return VGroup(*(MathTex(format_tex(x, "fixed", trim=True), font_size=26, color=self.theme.breakpoint)
                         .move_to([axes.c2p(x, 0)[0], bottom, 0]) for x in xs))
 
     def legend(self) -> VGroup:
         """``c = …`` and each term's formula, down the right-hand column (where the panels' labels go)."""
         t = self.theme
-        rows = VGroup(MathTex("c = " + number(self.d.bias), font_size=30, color=t.output))
+        rows = VGroup(MathTex("c = " + format_tex(self.d.bias, "fixed", trim=True), font_size=30,
+                              color=t.output))
         rows.add(*(MathTex(term_tex(term.term), font_size=30, color=t.unit_color(term.index))
                    for term in self.d.terms))
         for mob, y in zip(rows, (0.95, 0.25, -0.45, -1.15)):

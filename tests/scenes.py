@@ -1,26 +1,27 @@
-"""What every chapter test needs: the scene module, a posed scene, a storyboard run.
+"""What every chapter test needs: the scene module, a set-up scene, a storyboard run.
 
 ``scenes/`` is not a package, so :func:`load_chapter` loads ``scenes/<name>.py``
 by the path the chapter registry gives (:func:`relu_anim.render.chapters.chapter`).
 Scenes are built under :data:`QUIET` (small frames, no caching, nothing
-written): :func:`set_up` yields a set-up scene and tears it down,
-:func:`posed` adds one key beat's mobjects by calling a ``pose_*`` builder, and
-:func:`storyboard` runs the whole ``construct`` with animations skipped.
+written): :func:`set_up` yields a set-up scene and tears it down, and
+:func:`storyboard` runs a whole ``construct`` with animations skipped (for
+small test scenes; the chapters themselves are judged from the suite's one
+render of each, tests/renders.py).
 :func:`assert_narrated` checks the timing rules every chapter keeps, and
 :func:`scene_points` turns graph coordinates into the scene points drawn.
 
 Example (in a chapter's test module)::
 
-    from .scenes import load_chapter, posed, scene_points
+    from .renders import at_beat_end, rendered
+    from .scenes import scene_points
 
-    @pytest.fixture(scope="module")
-    def x2():
-        return load_chapter("x2")
+    @at_beat_end("x2", "Five units")
+    def five_units(scene):
+        return scene.view.graph.corners(), scene_points(scene.axes, *scene.view.graph.function.vertices)
 
-    def test_five_units(x2):
-        scene, view = posed(x2.X2Fit, lambda s: s.pose_units(5))
-        f = view.graph.function
-        np.testing.assert_allclose(view.graph.corners(), scene_points(scene.axes, f.knots, f.knot_values))
+    def test_five_units():
+        drawn, expected = rendered("x2").probe(five_units)
+        np.testing.assert_allclose(drawn, expected)
 """
 
 from __future__ import annotations
@@ -38,9 +39,8 @@ from manim import Scene, tempconfig
 from relu_anim.render.chapters import chapter
 from relu_anim.visual import ChapterScene
 
-__all__ = ["QUIET", "load_chapter", "set_up", "posed", "storyboard", "assert_narrated", "scene_points"]
+__all__ = ["QUIET", "load_chapter", "set_up", "storyboard", "assert_narrated", "scene_points"]
 
-T = TypeVar("T")
 S = TypeVar("S", bound=Scene)
 
 #: The manim configuration scenes are built with in tests: 320×180, no cache, no files, no INFO log.
@@ -68,13 +68,6 @@ def set_up(scene_class: type[S], config: dict[str, Any] = QUIET, **kwargs: Any) 
             yield scene
         finally:
             scene.tear_down()
-
-
-def posed(scene_class: type[S], pose: Callable[[S], T]) -> tuple[S, T]:
-    """A set-up scene after ``pose(scene)``; returns ``(scene, what pose returned)``."""
-    with set_up(scene_class) as scene:
-        result = pose(scene)
-    return scene, result
 
 
 def storyboard(scene_class: type[S], prepare: Callable[[S], object] | None = None) -> S:

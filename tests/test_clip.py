@@ -23,7 +23,7 @@ from safetensors.numpy import save_file as save_numpy
 from safetensors.torch import save_file as save_torch
 from torch import nn
 
-from relu_anim.cli.sources import clip_sources, load_model_file
+from relu_anim.render.sources import clip_sources, load_model_file
 from relu_anim.errors import ReluAnimError
 from relu_anim.io.network_file import save_network
 from relu_anim.io.onnx_file import load_onnx, network_from_onnx_bytes
@@ -339,3 +339,16 @@ def test_render_refuses_with_one_line_and_no_clip(tmp_path, make, message):
     out = tmp_path / "clip.mp4"
     assert_refused(run_cli("render", *map(str, args), "-o", str(out)), message, out)
     assert not out.with_suffix(".srt").exists() and not out.with_suffix(".vtt").exists()
+
+
+def test_relu_anim_render_is_callable_before_and_after_the_render_package_loads():
+    import importlib
+
+    import relu_anim
+    from relu_anim.construct import shifted_relu_sum
+
+    first = relu_anim.render
+    importlib.import_module("relu_anim.render.pack")  # binds relu_anim.render to the package
+    assert relu_anim.render is first and callable(relu_anim.render)
+    with pytest.raises(ReluAnimError, match="a Network needs domain"):
+        relu_anim.render(shifted_relu_sum([1.0], [0.5]), "never.mp4")

@@ -39,12 +39,12 @@ FACADE = "facade"
 #: What each layer may import from relu_anim (besides itself).
 ALLOWED_INTERNAL = {
     "core": set(),
-    FACADE: {"core", "io", "cli"},  # cli: relu_anim.render, imported lazily on first use
+    FACADE: {"core", "io"},
     "story": {"core"},
     "io": {"core", "story"},
     "torch_adapter": {"core", "story", "io"},  # io: reading a user's file safely
     "visual": {"core", "story"},
-    "render": {"core", "story", "io", "visual"},
+    "render": {"core", "story", "io", "visual", "torch_adapter"},  # torch_adapter: a user's .pt, on first use
     "cli": {"core", "story", "io", "torch_adapter", "visual", "render"},
     "scenes": {"core", "story", "io", "torch_adapter", "visual", "render"},
 }

@@ -53,7 +53,7 @@ from ..minimax import MAX_MINIMAX_UNITS, minimax_fit
 from ..network import Network
 from ..piecewise import PiecewiseLinear
 from ..target import parse_target
-from .sources import clip_sources, load_model_file, torch_adapter
+from ..render.sources import clip_sources, load_model_file, torch_adapter
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_INTERNAL_ERROR", "EXIT_INTERRUPTED", "MAX_TABLE_ROWS", "cli", "main", "visible"]
 

@@ -26,6 +26,7 @@ import fcntl
 import hashlib
 import json
 import os
+import threading
 from contextlib import contextmanager
 from functools import lru_cache
 from importlib import metadata
@@ -49,6 +50,9 @@ __all__ = [
 ]
 
 _STATE_FILE = ".render-state.json"
+#: Serialises ast.parse: CPython 3.11.7 fails with "AST constructor recursion depth mismatch"
+#: when threads parse at the same time (chapters rendered with --jobs N check their fingerprints).
+_AST_LOCK = threading.Lock()
 _STATE_LOCK = ".render-state.lock"
 _STATE_VERSION = 2
 _PACKAGE = "relu_anim"
@@ -76,7 +80,8 @@ def _parsed_imports(path: Path, root: Path, mtime_ns: int, size: int) -> frozens
     since ``theme`` is a submodule, ``relu_anim.visual.theme``. Importing a
     submodule runs its packages' ``__init__`` too, so those count as well.
     """
-    tree = ast.parse(path.read_bytes(), filename=str(path))
+    with _AST_LOCK:  # CPython 3.11's ast.parse is not safe in several threads at once (video --jobs)
+        tree = ast.parse(path.read_bytes(), filename=str(path))
     try:
         package = list(path.relative_to(root).with_suffix("").parts[:-1])
     except ValueError:  # a scene file outside the package

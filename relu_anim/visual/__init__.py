@@ -56,6 +56,7 @@ from .scene import ChapterScene
 from .steps import StepGraph, nice_range, side_scale, step_vertices
 from .caches import locked_tex_to_svg_file  # makes manim's TeX and text caches safe to share
 from .theme import DARK, LIGHT, MIN_FONT_SIZE, THEME_ENV, THEMES, Theme, current_theme, theme_named
+from .tracer import Tracer
 from .view import FitView, GraphView, View, fit_view, graph_view
 
 __all__ = [
@@ -68,6 +69,7 @@ __all__ = [
     "current_theme",
     "theme_named",
     "ChapterScene",
+    "Tracer",
     "make_axes",
     "LogLogAxes",
     "PiecewiseGraph",

@@ -4,8 +4,8 @@
 relu-anim network file (JSON), a PyTorch state_dict (``torch.save``: a zip),
 a ``.safetensors`` file or an ONNX model. :func:`clip_sources` turns ``render``'s
 SOURCE into the networks its clip shows, fitting a target expression first
-when ``--units`` is given. Here because it may use every layer: the torch
-adapter for ``.pt`` files and training.
+when ``--units`` is given, and :func:`render` is ``relu_anim.render(...)``. The
+torch adapter is imported only for ``.pt`` files and training, on first use.
 
 Examples
 --------
@@ -151,7 +151,7 @@ def render(source: Any, output: str | Path, *, domain: tuple[float, float] | Non
     """
     # lazy: the render pipeline (manim in a subprocess, av) is needed here only
     from ..checks import check_domain
-    from ..render.clip import render_clip
+    from .clip import render_clip
 
     span = None if domain is None else check_domain(*domain)
     if isinstance(source, Network):
