@@ -76,3 +76,17 @@ def test_chapters_join_into_one_video_with_markers_and_captions(clips, tmp_path)
     assert all(ch.title in vtt for ch in CHAPTERS)
     vtt_starts = [_seconds(m.groups()) for m in re.finditer(r"(\d\d):(\d\d):(\d\d)\.(\d\d\d) -->", vtt)]
     assert vtt_starts == pytest.approx(starts, abs=0.01)
+
+
+def test_every_chapter_becomes_a_deck_with_one_slide_per_beat(clips, tmp_path):
+    """The lecture slides of the real chapters (cut from the suite's renders): one slide per beat."""
+    from pptx import Presentation
+
+    from relu_anim.render.slides import write_slides
+
+    ordered = [clips[ch.name] for ch in CHAPTERS]
+    index = write_slides(ordered, tmp_path)
+    for i, (ch, clip, entry) in enumerate(zip(CHAPTERS, ordered, index), start=1):
+        beats = [b["title"] for b in json.loads(clip.story.read_text())["beats"]]
+        deck = Presentation(str(tmp_path / f"{i:02d}-{ch.name}.pptx"))
+        assert [s.name for s in deck.slides] == beats == entry["beats"]

@@ -35,7 +35,7 @@ from .clips import ChapterClip, ChapterLike, check_quality, media_folder, story_
 from .stills import frame_at
 from .video import render_chapters
 
-__all__ = ["SLIDES_FOLDER", "build_slides", "cut_beats"]
+__all__ = ["SLIDES_FOLDER", "build_slides", "cut_beats", "write_slides"]
 
 #: Where slides go, inside the media folder.
 SLIDES_FOLDER = "slides"
@@ -173,6 +173,16 @@ def _chapter_slides(i: int, clip: ChapterClip, folder: Path) -> dict:
     return {"id": stem, "title": ch.title, "beats": [b["title"] for b in beats]}
 
 
+def write_slides(clips: Sequence[ChapterClip], folder: Path) -> list[dict]:
+    """Write every chapter's slides (``.pptx``, ``.html``, beat clips) into ``folder``; their index.
+
+    ``clips`` are rendered chapters with their storyboard records beside them.
+    """
+    index = [_chapter_slides(i, clip, folder) for i, clip in enumerate(clips)]
+    (folder / "slides.json").write_text(json.dumps(index, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return index
+
+
 def build_slides(quality: str = "l", *, out: Path | str | None = None, chapters: Sequence[ChapterLike] = CHAPTERS,
                  jobs: int | None = None, progress: bool = True, root: Path | str = REPO_ROOT,
                  media_dir: Path | str | None = None) -> Path:
@@ -194,9 +204,7 @@ def build_slides(quality: str = "l", *, out: Path | str | None = None, chapters:
     clips = render_chapters(quality, chapters=chapters, jobs=jobs, progress=progress, root=root, media_dir=media)
     try:
         with atomic_folder(target) as building:
-            index = [_chapter_slides(i, clip, building) for i, clip in enumerate(clips)]
-            (building / "slides.json").write_text(json.dumps(index, indent=1, ensure_ascii=False) + "\n",
-                                                  encoding="utf-8")
+            write_slides(clips, building)
     except OSError as err:
         raise ReluAnimError(f"slides: cannot write {target}: {err.strerror or err}") from None
     return target
