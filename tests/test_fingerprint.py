@@ -85,6 +85,10 @@ def test_editing_the_scene_or_changing_the_theme_or_quality_changes_the_print(co
     assert fingerprint(x2, "h", copy_root) != base
     monkeypatch.setenv("RELU_ANIM_THEME", "light")
     assert fingerprint(x2, "l", copy_root) != base
+    # unset, "dark" and " DARK " are one render: pack --theme dark reuses make video's clips
+    for same in ("dark", " DARK ", ""):
+        monkeypatch.setenv("RELU_ANIM_THEME", same)
+        assert fingerprint(x2, "l", copy_root) == base
     monkeypatch.delenv("RELU_ANIM_THEME")
     _append(x2.path)
     assert fingerprint(x2, "l", copy_root) != base

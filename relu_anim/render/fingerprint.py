@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..io.atomic import write_text_atomic
-from ..visual.theme import THEME_ENV
+from ..visual.theme import current_theme
 from .chapters import REPO_ROOT
 from .clips import ChapterLike, chapter_outputs, story_path
 
@@ -153,7 +153,8 @@ def dependencies(scene: Path | str, root: Path | str = REPO_ROOT) -> list[Path]:
 
 
 def _theme() -> str:
-    return os.environ.get(THEME_ENV, "")
+    """The theme a render uses, by name: unset and ``dark`` are the same render."""
+    return current_theme().name
 
 
 def fingerprint(chapter: ChapterLike, quality: str, root: Path | str = REPO_ROOT) -> str:
@@ -210,7 +211,7 @@ def save_state(media_dir: Path, state: dict[str, Any]) -> None:
 
 
 def _state_key(chapter: ChapterLike, quality: str) -> str:
-    return f"{chapter.name}|{quality}|{_theme() or 'default'}"
+    return f"{chapter.name}|{quality}|{_theme()}"
 
 
 def is_up_to_date(chapter: ChapterLike, quality: str, root: Path, media_dir: Path) -> bool:
