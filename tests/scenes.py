@@ -29,7 +29,9 @@ from __future__ import annotations
 import importlib.util
 import sys
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
@@ -39,9 +41,23 @@ from manim import Scene, tempconfig
 from relu_anim.render.chapters import chapter
 from relu_anim.visual import ChapterScene
 
-__all__ = ["QUIET", "load_chapter", "set_up", "storyboard", "assert_narrated", "scene_points"]
+__all__ = ["QUIET", "FakeChapter", "load_chapter", "set_up", "storyboard", "assert_narrated", "scene_points"]
 
 S = TypeVar("S", bound=Scene)
+
+@dataclass(frozen=True)
+class FakeChapter:
+    """A throwaway chapter for pipeline tests: anything with name, scene, title and path is one.
+
+    ``still_at`` is where a pack takes its poster (as :class:`~relu_anim.render.chapters.Chapter`).
+    """
+
+    name: str
+    scene: str
+    title: str
+    path: Path
+    still_at: float = 0.5
+
 
 #: The manim configuration scenes are built with in tests: 320×180, no cache, no files, no INFO log.
 QUIET: dict[str, Any] = {"dry_run": True, "disable_caching": True, "pixel_width": 320, "pixel_height": 180,

@@ -18,7 +18,6 @@ import json
 import re
 import shutil
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -29,6 +28,8 @@ from playwright.sync_api import sync_playwright
 from relu_anim.errors import ReluAnimError
 from relu_anim.render.captions import parse_srt
 from relu_anim.render.pack import GIF_LIMIT, build_pack
+
+from .scenes import FakeChapter
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -48,23 +49,14 @@ class {scene}(ChapterScene):
 '''
 
 
-@dataclass(frozen=True)
-class TinyChapter:
-    name: str
-    scene: str
-    title: str
-    path: Path
-    still_at: float = 0.5
-
-
 @pytest.fixture(scope="module")
-def chapters(tmp_path_factory) -> list[TinyChapter]:
+def chapters(tmp_path_factory) -> list[FakeChapter]:
     folder = tmp_path_factory.mktemp("scenes")
     made = []
     for name, scene, title, first in (("alpha", "Alpha", "Alpha & <one>", "First, a square."),
                                       ("beta", "Beta", "Beta", "Again a square.")):
         (folder / f"{name}.py").write_text(SCENE.format(scene=scene, first=first))
-        made.append(TinyChapter(name, scene, title, folder / f"{name}.py"))
+        made.append(FakeChapter(name, scene, title, folder / f"{name}.py"))
     return made
 
 
@@ -150,7 +142,7 @@ def test_a_failed_build_leaves_the_previous_pack_untouched(pack, chapters, media
     before = {p: p.read_bytes() for p in pack.rglob("*") if p.is_file()}
     broken = tmp_path / "broken.py"
     broken.write_text("raise RuntimeError('broken chapter')\n")
-    bad = TinyChapter("broken", "Broken", "Broken", broken)
+    bad = FakeChapter("broken", "Broken", "Broken", broken)
     with pytest.raises(ReluAnimError, match="chapter 'broken' failed"):
         build_pack("t", "dark", chapters=[chapters[0], bad], progress=False, media_dir=media, out=pack)
     assert {p: p.read_bytes() for p in pack.rglob("*") if p.is_file()} == before

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,8 @@ import pytest
 from relu_anim.errors import ReluAnimError
 from relu_anim.render.clips import probe
 from relu_anim.render.preview import preview_beat
+
+from .scenes import FakeChapter
 
 SCENE = '''
 from manim import Circle, Create, FadeIn, Square, Triangle
@@ -29,19 +30,11 @@ class Three(ChapterScene):
 '''
 
 
-@dataclass(frozen=True)
-class TinyChapter:
-    name: str
-    scene: str
-    title: str
-    path: Path
-
-
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory) -> TinyChapter:
+def tiny(tmp_path_factory) -> FakeChapter:
     folder = tmp_path_factory.mktemp("preview")
     (folder / "three.py").write_text(SCENE)
-    return TinyChapter("three", "Three", "Three beats", folder / "three.py")
+    return FakeChapter("three", "Three", "Three beats", folder / "three.py")
 
 
 def test_a_preview_is_the_beat_alone_with_its_captions_from_zero(tiny, tmp_path):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 import av
@@ -12,6 +11,8 @@ import pytest
 from pptx import Presentation
 
 from relu_anim.render.slides import build_slides
+
+from .scenes import FakeChapter
 
 SCENE = '''
 from manim import Circle, Create, Square, Transform
@@ -31,20 +32,12 @@ class Deck(ChapterScene):
 '''
 
 
-@dataclass(frozen=True)
-class TinyChapter:
-    name: str
-    scene: str
-    title: str
-    path: Path
-
-
 @pytest.fixture(scope="module")
 def made(tmp_path_factory):
     folder = tmp_path_factory.mktemp("deck")
     (folder / "deck.py").write_text(SCENE)
     media = folder / "media"
-    chapter = TinyChapter("deck", "Deck", "A deck", folder / "deck.py")
+    chapter = FakeChapter("deck", "Deck", "A deck", folder / "deck.py")
     slides = build_slides("t", chapters=[chapter], progress=False, media_dir=media)
     return slides, media / "videos" / "deck" / "180p5" / "Deck.mp4"
 

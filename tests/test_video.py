@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -26,6 +26,8 @@ from relu_anim.render.join import join_clips
 from relu_anim.render.chapters import REPO_ROOT
 from relu_anim.render.fingerprint import is_up_to_date, load_state
 from relu_anim.render.video import VIDEO_NAME, render_video
+
+from .scenes import FakeChapter
 
 FPS = 15  # -ql
 FRAME = 1 / FPS
@@ -50,16 +52,6 @@ class Broken(Scene):
         self.wait(0.2)
         raise RuntimeError("boom in the broken scene")
 """
-
-
-@dataclass(frozen=True)
-class FakeChapter:
-    """Anything with name, scene, title and path is a chapter for the pipeline."""
-
-    name: str
-    scene: str
-    title: str
-    path: Path
 
 
 def write_scene(folder: Path, name: str, scene: str, title: str, **kw) -> FakeChapter:
