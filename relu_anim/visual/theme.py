@@ -135,7 +135,7 @@ DARK = Theme(
     target="#F6C452",
     output="#4FC3F7",
     unit="#B39DDB",
-    unit_palette=("#B39DDB", "#4DB6AC", "#F48FB1", "#AED581", "#FFB74D"),
+    unit_palette=("#B39DDB", "#F48FB1", "#A1887F", "#E6EE9C", "#EA80FC"),
     breakpoint="#FF8A65",
     error="#EF5350",
     accent="#81C784",
@@ -144,7 +144,7 @@ DARK = Theme(
     inactive="#5C6670",
     pieces="#4DD0E1",
     piece_palette=("#26616E", "#3E4C7A", "#5B3F6E", "#2F6B4F", "#6E5A2E", "#6B3A3A"),
-    layer_palette=("#90CAF9", "#CE93D8", "#FFCC80"),
+    layer_palette=("#90CAF9", "#EA80FC", "#FFE082"),
     error_opacity=0.35,
 )
 
@@ -158,7 +158,7 @@ LIGHT = Theme(
     target="#B7791F",
     output="#1565C0",
     unit="#6A1B9A",
-    unit_palette=("#6A1B9A", "#00796B", "#AD1457", "#558B2F", "#E65100"),
+    unit_palette=("#6A1B9A", "#880E4F", "#6D4C41", "#1A237E", "#FF8F00"),
     breakpoint="#D84315",
     error="#C62828",
     accent="#2E7D32",
@@ -167,7 +167,7 @@ LIGHT = Theme(
     inactive="#9AA3AD",
     pieces="#00838F",
     piece_palette=("#B2EBF2", "#C5CAE9", "#E1BEE7", "#C8E6C9", "#FFE0B2", "#FFCDD2"),
-    layer_palette=("#1565C0", "#7B1FA2", "#E65100"),
+    layer_palette=("#1A237E", "#AD1457", "#FF8F00"),
     error_opacity=0.25,
 )
 
