@@ -31,6 +31,9 @@ from .x2 import units_for_max_error
 
 __all__ = [
     "MAX_UNITS",
+    "check_fit_domain",
+    "check_target",
+    "target_values",
     "MAX_DEPTH",
     "check_units",
     "relu_as_shift",
@@ -64,7 +67,7 @@ _NOISE = 64 * _EPS
 #: ... and in absolute terms at least this: below 2⁻¹⁰²² values are subnormal, rounded to
 #: multiples of 2⁻¹⁰⁷⁴ however small they are.
 _NOISE_FLOOR = 64 * 2.0**-1074
-#: Fewest floats one piece of an n-unit fit must span (see ``_check_fit_domain``).
+#: Fewest floats one piece of an n-unit fit must span (see ``check_fit_domain``).
 _MIN_FLOATS = 2**16
 
 
@@ -278,7 +281,7 @@ def _least_squares_values(target: Function, knots: np.ndarray, flat: Flat) -> np
     diag = np.concatenate([lengths, [0.0]]) / 3 + np.concatenate([[0.0], lengths]) / 3
     off = lengths / 6
     x, w, piece = quadrature(knots, panels=max(256, 2 * len(knots)))
-    fx = _values(target, x)
+    fx = target_values(target, x)
     right = (x - knots[piece]) / steps[piece]
     weight = (w / span) * fx
     rhs = np.bincount(piece, weight * (1 - right), len(knots)) + np.bincount(piece + 1, weight * right, len(knots))
@@ -406,8 +409,14 @@ def _check_depth(m: int) -> int:
     return check_whole(m, "depth m", low=1, high=MAX_DEPTH)
 
 
-def _values(target: Function, x: np.ndarray) -> np.ndarray:
-    """``target(x)``, refused with the first place where it is not finite."""
+def target_values(target: Function, x: np.ndarray) -> np.ndarray:
+    """``target(x)``, refused with the first place where it is not finite.
+
+    Examples
+    --------
+    >>> target_values(lambda x: x**2, np.array([0.0, 2.0]))
+    array([0., 4.])
+    """
     with np.errstate(all="ignore"):
         fx = np.broadcast_to(np.asarray(target(x), dtype=float), np.shape(x))
     bad = np.flatnonzero(~np.isfinite(fx))
@@ -418,12 +427,17 @@ def _values(target: Function, x: np.ndarray) -> np.ndarray:
     return fx
 
 
-def _check_target(target: Function, a: float, b: float) -> float:
+def check_target(target: Function, a: float, b: float) -> float:
     """Refuse a target that is not finite or too large on [a, b]; return max |target|.
 
     A :class:`~relu_anim.target.Target` is checked soundly
     (:meth:`~relu_anim.target.Target.check_finite`); any other callable by
     sampling, which can miss a singularity between samples.
+
+    Examples
+    --------
+    >>> check_target(lambda x: x**2, 0.0, 2.0)
+    4.0
     """
     if isinstance(target, Target):
         target.check_finite(a, b)
@@ -444,11 +458,16 @@ def _check_target(target: Function, a: float, b: float) -> float:
     return scale
 
 
-def _check_fit_domain(a: float, b: float, n: int) -> np.ndarray:
+def check_fit_domain(a: float, b: float, n: int) -> np.ndarray:
     """The n + 1 equally spaced knots of [a, b], refusing a domain double precision cannot split.
 
     Each of the n pieces must hold at least ``_MIN_FLOATS`` floats, so that the
     kinks can be placed and the fit's error integrated on distinct points.
+
+    Examples
+    --------
+    >>> check_fit_domain(0.0, 2.0, 4)
+    array([0. , 0.5, 1. , 1.5, 2. ])
     """
     reach = max(abs(a), abs(b))
     if reach > MAX_TARGET:
@@ -524,10 +543,10 @@ def construct(target: Function, domain: tuple[float, float], units: int) -> Netw
     """
     a, b = check_domain(*domain)
     n = check_units(units)
-    knots = _check_fit_domain(a, b, n)
-    scale = _check_target(target, a, b)
+    knots = check_fit_domain(a, b, n)
+    scale = check_target(target, a, b)
     noise = _NOISE * scale + _NOISE_FLOOR
-    values = _values(target, knots)
+    values = target_values(target, knots)
     best = _network_from_slopes(knots, values, _straighten(knots, values, noise, "none"), "none")
     best_score = fit_metrics(best.piecewise(a, b), target)
     limit = dict(best_score)

@@ -67,8 +67,8 @@ from typing import Callable
 import numpy as np
 
 from .checks import check_domain
-from .construct import (_check_fit_domain, _check_target, _values, check_units, construct, network_from_knots,
-                        shifted_relu_sum)
+from .construct import (check_fit_domain, check_target, check_units, construct, network_from_knots, shifted_relu_sum,
+                        target_values)
 from .errors import ReluAnimError
 from .metrics import Function, max_error
 from .network import Network
@@ -202,7 +202,7 @@ def _refine(target: Function, x: np.ndarray, r: np.ndarray, at: np.ndarray,
     fine = step / 64
     around = np.stack([first - fine, first, first + fine], axis=1)
     around = np.clip(around, x[0], x[-1])
-    values = residual_of(around, _values(target, around))
+    values = residual_of(around, target_values(target, around))
     second = _vertex(around.ravel(), values.ravel(), 3 * np.arange(len(at)) + 1, fine)
     return np.clip(np.concatenate([first, second]), x[0], x[-1])
 
@@ -217,7 +217,7 @@ def _piece_fit(target: Function, u: float, v: float, flat: bool,
     for smooth targets equal to it up to rounding.
     """
     x = np.linspace(u, v, points)
-    y = _values(target, x)
+    y = target_values(target, x)
     if not refine:
         if flat:
             return 0.0, 0.5 * float(np.max(y)) + 0.5 * float(np.min(y)), 0.5 * float(np.max(y)) - 0.5 * float(np.min(y))
@@ -226,7 +226,7 @@ def _piece_fit(target: Function, u: float, v: float, flat: bool,
         top, bottom = int(np.argmax(y)), int(np.argmin(y))
         extra = _refine(target, x, y, np.array([top]), lambda xs, ys: ys)
         extra = np.concatenate([extra, _refine(target, x, -y, np.array([bottom]), lambda xs, ys: -ys)])
-        y = np.concatenate([y, _values(target, extra)])
+        y = np.concatenate([y, target_values(target, extra)])
         hi, lo = float(np.max(y)), float(np.min(y))
         return 0.0, 0.5 * hi + 0.5 * lo, 0.5 * hi - 0.5 * lo
     m, q, _, ref = _remez(x, y)
@@ -238,7 +238,7 @@ def _piece_fit(target: Function, u: float, v: float, flat: bool,
     if not len(extra):
         return m, q, float(np.max(np.abs(y - (m * x + q))))
     xs, first = np.unique(np.concatenate([x, extra]), return_index=True)
-    ys = np.concatenate([y, _values(target, extra)])[first]
+    ys = np.concatenate([y, target_values(target, extra)])[first]
     start = sorted(set(int(i) for i in np.searchsorted(xs, x[ref])))
     m, q, error, _ = _remez(xs, ys, start if len(start) == 3 else None)
     return m, q, error
@@ -457,7 +457,7 @@ def _peaks(target: Function, knots: np.ndarray, values: np.ndarray) -> tuple[np.
     def err(piece: np.ndarray, lam: np.ndarray) -> np.ndarray:
         lam = np.clip(lam, 0.0, 1.0)
         line = values[piece] * (1 - lam) + values[piece + 1] * lam
-        return line - _values(target, lo[piece] + width[piece] * lam)
+        return line - target_values(target, lo[piece] + width[piece] * lam)
 
     grid_piece = np.repeat(np.arange(len(lo)), len(t))
     e = err(grid_piece, np.tile(t, len(lo))).reshape(len(lo), len(t))
@@ -518,7 +518,7 @@ def _polish(target: Function, knots: np.ndarray, values: np.ndarray, flat: int |
 
     def errors(kn: np.ndarray, va: np.ndarray, piece: np.ndarray, lam: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         x = kn[piece] + (kn[piece + 1] - kn[piece]) * lam
-        return va[piece] * (1 - lam) + va[piece + 1] * lam - _values(target, x), x
+        return va[piece] * (1 - lam) + va[piece + 1] * lam - target_values(target, x), x
 
     piece, lam = samples(knots, values)
     e, x = errors(knots, values, piece, lam)
@@ -526,7 +526,7 @@ def _polish(target: Function, knots: np.ndarray, values: np.ndarray, flat: int |
     radius = 0.25 * float(np.min(np.diff(knots)))
     for _ in range(max_steps):
         inside = np.clip(x, a + h, b - h)
-        slope_f = (_values(target, inside + h) - _values(target, inside - h)) / (2 * h)
+        slope_f = (target_values(target, inside + h) - target_values(target, inside - h)) / (2 * h)
         n_var = inner + free_values + 1
         jac = np.zeros((len(x), n_var - 1))
         rows = np.arange(len(x))
@@ -607,8 +607,8 @@ def minimax_fit(target: Function, domain: tuple[float, float], units: int) -> Mi
     if n > MAX_MINIMAX_UNITS:
         raise ReluAnimError(f"units: a minimax fit supports at most {MAX_MINIMAX_UNITS} units (got {n}); "
                             "use fewer units or --objective mse")
-    _check_fit_domain(a, b, n + 1)
-    scale = _check_target(target, a, b)
+    check_fit_domain(a, b, n + 1)
+    scale = check_target(target, a, b)
     top = _piece_fit(target, a, b, False)[2]
     layouts: list[tuple[int, int | None]] = [(n + 1, p) for p in range(n + 1)] + [(n, None)]
     # coarse: every layout's level to 1e-3, on fewer points; then fine, for the layouts that may win
