@@ -476,11 +476,11 @@ class Activations(ChapterScene):
         self.build_title()
         self.sigmoid = self.build_sigmoid()
         p = self.sigmoid
-        self.narrate("Four activations, each beside its slope. First the sigmoid: an S squashing any input "
-                     "into a narrow band.",
+        self.narrate("Four activations beside their slopes. The sigmoid: an S squashing any input into "
+                     "a narrow band.",
                      FadeIn(self.title), Create(p.axes), FadeIn(p.title), Create(p.graph), FadeIn(p.labels[0]),
                      run_time=2.5)
-        self.narrate(f"Its slope is a low bump: even at its peak, x = 0, it is only {words(SIGMOID_DERIVATIVE_MAX)}.",
+        self.narrate(f"Its slope is a low bump, only {words(SIGMOID_DERIVATIVE_MAX)} at its peak, x = 0.",
                      Create(p.derivative_axes), Create(p.derivative), FadeIn(p.labels[1]), Create(p.bound[0]),
                      FadeIn(p.bound[1]), run_time=2)
 
@@ -488,8 +488,8 @@ class Activations(ChapterScene):
         self.beat("Tanh")
         self.tanh = self.build_tanh()
         p = self.tanh
-        self.narrate(f"tanh is the same S, centred on zero. Its slope reaches {words(tanh_derivative(0.0))} at the "
-                     "centre, but it too flattens out far away.",
+        self.narrate(f"tanh: the same S, centred on zero. Its slope reaches {words(tanh_derivative(0.0))} there, but "
+                     "flattens far away too.",
                      *self.panel_drawn(p), run_time=2.5)
 
     def relu_panel(self) -> None:
@@ -497,16 +497,16 @@ class Activations(ChapterScene):
         self.relu = self.build_relu()
         p = self.relu
         slopes = p.graph.function.slopes
-        self.narrate(f"ReLU: two straight pieces and a kink. Its slope is a step, exactly {words(slopes[0])} on the "
-                     f"left and exactly {words(slopes[1])} on the right.", *self.panel_drawn(p), run_time=2.5)
+        self.narrate(f"ReLU: two straight pieces and a kink. Its slope steps from exactly {words(slopes[0])} to "
+                     f"exactly {words(slopes[1])}.", *self.panel_drawn(p), run_time=2.5)
 
     def leaky_panel(self) -> None:
         self.beat("Leaky ReLU")
         self.leaky = self.build_leaky()
         p = self.leaky
         slopes = p.graph.function.slopes
-        self.narrate(f"Leaky ReLU tilts the left piece slightly, here to slope {words(slopes[0])}, so its "
-                     "slope is never zero.", *self.panel_drawn(p), run_time=2.5)
+        self.narrate(f"Leaky ReLU tilts the left piece, here to slope {words(slopes[0])}: its slope is never "
+                     "zero.", *self.panel_drawn(p), run_time=2.5)
 
     def vanishing_product(self) -> None:
         self.beat("Vanishing gradients")
@@ -514,13 +514,13 @@ class Activations(ChapterScene):
         self.build_depth_plot()
         self.show_layer(1)
         with self.narrating("Now stack sigmoids, one unit per layer. By the chain rule, each layer multiplies "
-                            "the gradient by its w times σ′."):
+                            "the gradient by w times σ′."):
             self.play(FadeOut(panels), run_time=0.8)
             self.play(Write(self.chain_rule), run_time=2)
             self.play(FadeIn(self.chain_note, lag_ratio=0.5), run_time=1.5)
             self.play(Indicate(self.chain_rule, color=self.theme.slope, scale_factor=1.05), run_time=1.2)
         q = words(SIGMOID_DERIVATIVE_MAX)
-        with self.narrating(f"Every weight here is at most 1 in size and σ′ at most {q}, so each factor is at "
+        with self.narrating(f"Weights here are at most 1 in size, σ′ at most {q}, so each factor is at "
                             f"most {q}. Ring: {q} to the L. Dot: this chain's gradient."):
             self.play(Create(self.depth_axes), FadeIn(self.depth_ticks), run_time=1.5)
             self.play(FadeIn(self.depth_readouts, lag_ratio=0.3), run_time=1.2)
@@ -538,8 +538,8 @@ class Activations(ChapterScene):
             dot.add_updater(lambda m, L=L: m.set_opacity(float(layer_now() >= L)))
         self.depth_readouts.add_updater(lambda _: self.show_layer(layer_now()))
         self.add(self.bound_dots, self.product_dots)
-        self.narrate(f"Layer by layer: multiply by w, multiply by σ′. After {DEPTH} layers the gradient is "
-                     f"{words(gradient[-1])}: it has vanished, and the first layers barely learn.",
+        self.narrate(f"Layer by layer: times w, times σ′. After {DEPTH} layers the gradient is "
+                     f"{words(gradient[-1])}: vanished, so the first layers barely learn.",
                      tracker.animate.set_value(DEPTH), run_time=7, rate_func=linear)
         for dot in (*self.bound_dots, *self.product_dots):
             dot.clear_updaters()
@@ -551,7 +551,7 @@ class Activations(ChapterScene):
         self.build_relu_line()
         t = self.theme
         with self.narrating(f"ReLU's factor on an active path is exactly {words(self.relu_line_slope)}, however "
-                            "deep: the gradient is then the product of the weights alone."):
+                            "deep: the gradient is just the weights' product."):
             self.play(Create(self.relu_line), run_time=1.5)
             self.play(FadeIn(self.relu_label), Indicate(self.relu_line, color=t.unit), run_time=1.2)
             self.play(FadeIn(self.relu_note, shift=0.2 * UP), run_time=1)
@@ -565,19 +565,19 @@ class Activations(ChapterScene):
         self.build_dead_unit()
         u = the_dead_unit()
         a, b = (words(v) for v in DATA)
-        with self.narrating(f"ReLU fails differently. Here is one real unit of a freshly initialised network; "
-                            f"our data lives on [{a}, {b}]."):
+        with self.narrating(f"ReLU fails differently. One unit of a fresh network; our data lives "
+                            f"on [{a}, {b}]."):
             self.play(FadeOut(self.depth_scene), run_time=0.8)
             self.play(Create(self.unit_axes), run_time=1.5)
             self.play(FadeIn(self.data_band), FadeIn(self.data_label), run_time=1)
             self.play(Write(self.unit_formula), run_time=1.5)
-        with self.narrating(f"Its kink sits at x = {words(u.kink)}, outside the data, so on every data point it "
-                            "outputs 0, flat."):
-            self.play(Create(self.unit_graph), run_time=2)
-            self.play(GrowFromCenter(self.unit_kink), FadeIn(self.kink_readout), run_time=1)
-            self.play(Indicate(self.unit_kink), Indicate(self.kink_readout), run_time=1.2)
-            self.play(Indicate(self.data_band, color=self.theme.muted, scale_factor=1.0), run_time=1.2)
-        with self.narrating("Train it alone to fit x squared: the loss's gradient with respect to its w and b, "
+        with self.narrating(f"Its kink, x = {words(u.kink)}, lies outside the data: on every data point it "
+                            "outputs 0."):
+            self.play(Create(self.unit_graph), run_time=1.8)
+            self.play(GrowFromCenter(self.unit_kink), FadeIn(self.kink_readout), run_time=0.9)
+            self.play(Indicate(self.unit_kink), Indicate(self.kink_readout), run_time=1.0)
+            self.play(Indicate(self.data_band, color=self.theme.muted, scale_factor=1.0), run_time=1.0)
+        with self.narrating("Train it to fit x squared: the loss's gradient with respect to its w and b, "
                             "summed over the data, is exactly zero."):
             self.play(Write(self.loss), run_time=1.5)
             self.play(FadeIn(self.loss_note), run_time=0.8)
@@ -602,8 +602,8 @@ class Activations(ChapterScene):
                             MathTex(rf"\mathrm{{leaky}}'(w x + b) = {format_tex(LEAKY_SLOPE, digits=1)}",
                                     font_size=28, color=t.slope)
                             ).arrange(DOWN, aligned_edge=LEFT, buff=0.1).move_to(self.gradient_note, aligned_edge=LEFT)
-        with self.narrating(f"Remedy one: a leaky slope. The same w and b through leaky ReLU: on the data the "
-                            f"slope is {words(LEAKY_SLOPE)} times w, not zero, and so is the gradient."):
+        with self.narrating(f"Remedy one: leaky ReLU. Same w and b, but the slope on the data is "
+                            f"{words(LEAKY_SLOPE)} times w, so the gradient is not zero."):
             self.play(ReplacementTransform(self.unit_graph, leaky),
                       ReplacementTransform(self.unit_formula, leaky_formula), run_time=2)
             self.play(ReplacementTransform(self.gradient_note, leaky_note), run_time=1.2)
@@ -620,8 +620,8 @@ class Activations(ChapterScene):
                              MathTex(r"\mathrm{ReLU}'(w x + b) = 1", font_size=28, color=t.slope)
                              ).arrange(DOWN, aligned_edge=LEFT, buff=0.1).move_to(self.gradient_note,
                                                                                  aligned_edge=LEFT)
-        with self.narrating(f"Remedy two: a plain ReLU with its kink inside the data, here at x = "
-                            f"{words(middle)}: active on part of the data, so the gradient flows."):
+        with self.narrating(f"Remedy two: a kink inside the data, here x = {words(middle)}: active on part of "
+                            "it, so the gradient flows."):
             self.play(ReplacementTransform(self.unit_graph, inside), ReplacementTransform(self.unit_kink, inside_kink),
                       ReplacementTransform(self.unit_formula, inside_formula), self.kink_readout.change_to(middle),
                       run_time=2)
@@ -638,17 +638,16 @@ class Activations(ChapterScene):
         self.beat("How many start dead")
         self.build_grid()
         dead_here = len(self.grid_dead)
-        with self.narrating(f"How common are dead units? Here are the {GRID_UNITS} units of one new layer as "
-                            f"PyTorch initialises them, drawn on the data. {dead_here} are flat."):
+        with self.narrating(f"How common are dead units? The {GRID_UNITS} units of one new layer, as PyTorch "
+                            f"initialises them: {dead_here} are flat."):
             self.play(FadeOut(self.dead_scene), run_time=0.8)
             self.play(FadeIn(self.grid_title), FadeIn(self.grid, lag_ratio=0.05), run_time=2.5)
             self.play(*(Indicate(c) for c in self.grid_dead), FadeIn(self.grid_readout), run_time=1.5)
-        self.narrate("Crossed out: dead before training even begins.",
+        self.narrate("Crossed out: dead before training begins.",
                      *(Create(c) for c in self.grid_crosses), run_time=1.5)
         share = measured_dead_share()
         with self.narrating(f"Over {len(SHARE_SEEDS)} such layers of {SHARE_UNITS} units, "
-                            f"{words(100 * share, 'fixed')} percent start dead on [{words(DATA[0])}, "
-                            f"{words(DATA[1])}]: about one unit in three.", wait=1.0):
+                            f"{words(100 * share, 'fixed')} percent start dead: about one in three.", wait=1.0):
             self.play(FadeIn(self.share_group, shift=0.2 * UP), run_time=1)
             self.play(Indicate(self.share_group, color=self.theme.error), run_time=1.5)
             self.play(*(Indicate(c, color=self.theme.error) for c in self.grid_crosses), run_time=1.5)

@@ -204,15 +204,15 @@ class Depth(ChapterScene):
         up, down = (PiecewiseGraph(self.tent_axes, unit.piecewise(*TENT_DOMAIN), color=t.unit_color(i),
                                    stroke_width=3).set_stroke(opacity=0.8)
                     for i, unit in enumerate(tent_units()))
-        self.narrate("Width adds kinks one unit at a time. Depth can multiply them.",
+        self.narrate("Width adds kinks one by one; depth multiplies them.",
                      FadeIn(self.title), Create(self.tent_axes), run_time=2.0)
         w, h = (format_tex(v, trim=True) for v in (abs(tent_map(1).layers[1].weight[0, 0]),
                                                   -tent_map(1).layers[0].bias[1]))
-        with self.narrating(f"Meet the tent, two ReLU units: {w}·ReLU(x) climbs with slope {w}, and from "
-                            f"x = {h} the second unit bends it back down.", wait=0.4):
-            self.play(Write(self.tent_formula), Create(up), run_time=3.0)
-            self.play(Create(down), run_time=2.6)
-            self.play(Create(self.view.graph), run_time=2.6)
+        with self.narrating(f"The tent: {w}·ReLU(x) climbs with slope {w}; from x = {h} a second unit bends it "
+                            "down.", wait=0.4):
+            self.play(Write(self.tent_formula), Create(up), run_time=1.9)
+            self.play(Create(down), run_time=1.7)
+            self.play(Create(self.view.graph), run_time=1.7)
         tracer = Dot(self.tent_axes.c2p(*step.function.vertices()[0]), radius=0.09, color=self.theme.accent)
         with self.narrating(f"It rises, then falls: {step.pieces} pieces, {step.kinks} kink, from {step.units} "
                             "units.", wait=0.3):
@@ -231,21 +231,21 @@ class Depth(ChapterScene):
         shallow = self.shallow_readout.change_to(step.one_layer_max_pieces)
         if m == TENT_DEPTHS[1]:
             self.beat("Folding doubles the pieces")
-            text = (f"Feed the tent into itself: each half is folded again, and {tent(m - 1).pieces} pieces "
+            text = (f"Feed the tent into itself: each half folds again, and {tent(m - 1).pieces} pieces "
                     f"become {step.pieces}.")
             with self.narrating(text, wait=0.3):
-                self.play(FadeIn(self.compose_formula), run_time=1.2)
-                self.play(*animations, shallow, run_time=2.8)
-                self.play(Indicate(self.pieces_readout, color=self.theme.accent), run_time=1.2)
-            self.narrate(f"Yet one layer of the same {step.units} units could make {step.one_layer_max_pieces} "
-                         f"pieces, one kink per unit: at {m} layers, width still wins.",
+                self.play(FadeIn(self.compose_formula), run_time=1.0)
+                self.play(*animations, shallow, run_time=2.4)
+                self.play(Indicate(self.pieces_readout, color=self.theme.accent), run_time=1.0)
+            self.narrate(f"Yet {step.units} units in one layer could make {step.one_layer_max_pieces}, one kink "
+                         f"each: at {m} layers, width still wins.",
                          FadeIn(self.shallow_readout), Circumscribe(self.shallow_readout, color=self.theme.accent),
                          run_time=2.0)
             self.view = new
             return
         if m == TENT_DEPTHS[2]:
-            text = (f"{m} layers, {step.pieces} pieces, against at most {step.one_layer_max_pieces} for one layer "
-                    f"of {step.units} units. From here on depth wins.")
+            text = (f"{m} layers: {step.pieces} pieces against at most {step.one_layer_max_pieces}. From here on, "
+                    "depth wins.")
             extra = [Indicate(self.pieces_readout, color=self.theme.accent),
                      Indicate(self.shallow_readout, color=self.theme.accent)]
         else:
@@ -253,20 +253,20 @@ class Depth(ChapterScene):
                 self.beat("Doubling every layer")
             extra = [Indicate(self.pieces_readout, color=self.theme.accent)]
             if m == TENT_DEPTHS[3]:
-                text = (f"{m} layers: {step.pieces} pieces, against at most {step.one_layer_max_pieces}. Each layer "
-                        "doubles them; each single-layer unit adds one.")
+                text = (f"{m} layers: {step.pieces} pieces against {step.one_layer_max_pieces}. Each layer doubles "
+                        "them; a one-layer unit adds one.")
             elif len(new.dots) == 0 and len(self.view.dots):
-                text = (f"{m} layers: {step.pieces} pieces against {step.one_layer_max_pieces}. Too close to dot "
-                        "now: the count says it.")
+                text = (f"{m} layers: {step.pieces} against {step.one_layer_max_pieces}. Too close to dot; the "
+                        "count says it.")
                 extra = [Circumscribe(self.pieces_readout, color=self.theme.accent)]
             else:
-                text = (f"{m} layers, {step.units} units: {step.pieces} pieces, against at most "
-                        f"{step.one_layer_max_pieces}. Doubling beats adding.")
+                text = (f"{m} layers: {step.pieces} pieces, against at most {step.one_layer_max_pieces}. Doubling "
+                        "beats adding.")
                 extra = [Indicate(self.pieces_readout, color=self.theme.accent)]
         # the readouts change first, then are pointed at: one animation per mobject at a time
         with self.narrating(text, wait=0.3):
-            self.play(*animations, shallow, run_time=max(2.5, self.reading_time(text) - 1.8))
-            self.play(*extra, run_time=1.4)
+            self.play(*animations, shallow, run_time=max(2.0, self.reading_time(text) - 1.5))
+            self.play(*extra, run_time=1.2)
         self.view = new
 
     def deep_square(self) -> None:
@@ -274,25 +274,25 @@ class Depth(ChapterScene):
         self.build_x2_stage()
         row = deep(X2_DEPTHS[0])
         tents = VGroup(self.tent_axes, self.view.group, self.tent_readouts, self.compose_formula)
-        with self.narrating("Folded tents are useful. Subtract them from 2x, scaled down by fours, and the result "
-                            "hugs x², exactly at the kinks.", wait=0.3):
-            self.play(FadeOut(tents), FadeTransform(self.tent_formula, self.yarotsky_formula), run_time=2.0)
-            self.play(Create(self.x2_axes), run_time=2.0)
-            self.play(Create(self.x2_target), FadeIn(self.x2_label), run_time=2.0)
-            self.play(Circumscribe(self.yarotsky_formula, color=self.theme.accent), run_time=1.6)
+        with self.narrating("Subtract folded tents from 2x, scaled down by fours: the result hugs x², exact "
+                            "at the kinks.", wait=0.3):
+            self.play(FadeOut(tents), FadeTransform(self.tent_formula, self.yarotsky_formula), run_time=1.5)
+            self.play(Create(self.x2_axes), run_time=1.3)
+            self.play(Create(self.x2_target), FadeIn(self.x2_label), run_time=1.5)
+            self.play(Circumscribe(self.yarotsky_formula, color=self.theme.accent), run_time=1.2)
         self.view = self.x2_view(row)
         self.err_graph = self.error_graph(row)
-        self.narrate(f"Depth {row.depth}, {row.deep_units} units. Below, the error, magnified "
-                     f"{4 ** row.depth} times: zero at each kink, largest midway between.",
+        self.narrate(f"Depth {row.depth}, {row.deep_units} units. Below, its error magnified "
+                     f"{4 ** row.depth} times: zero at each kink, largest midway.",
                      Create(self.view.graph), FadeIn(self.view.band), GrowFromCenter(self.view.dots),
                      Create(self.err_axes), FadeIn(self.err_title), FadeIn(self.zoom_readout),
                      Create(self.err_graph), run_time=2.5)
-        with self.narrating("Why 3 units a layer? Two fold the tent; the third carries the running sum, "
-                            "never negative, so ReLU passes it.", wait=0.3):
-            self.play(Write(self.width_note), run_time=2.0)
-            self.play(Circumscribe(self.yarotsky_formula, color=self.theme.accent), run_time=1.6)
-            self.play(Write(self.width_why), run_time=2.0)
-            self.play(Indicate(self.width_why, color=self.theme.accent), run_time=1.2)
+        with self.narrating("Why 3 units a layer? Two fold; the third carries the sum, never negative, so "
+                            "ReLU passes it.", wait=0.3):
+            self.play(Write(self.width_note), run_time=1.8)
+            self.play(Circumscribe(self.yarotsky_formula, color=self.theme.accent), run_time=1.4)
+            self.play(Write(self.width_why), run_time=1.8)
+            self.play(Indicate(self.width_why, color=self.theme.accent), run_time=1.1)
 
     def one_layer_rule(self) -> None:
         self.beat("One layer's best")
@@ -315,17 +315,17 @@ class Depth(ChapterScene):
         rule = MathTex(r"n \text{ units: } w = \frac{4}{2n+1},\quad \frac{w^2}{8} = \frac{2}{(2n+1)^2}",
                        font_size=30, color=t.unit)
         rule.move_to([COLUMN_X, 1.12, 0], aligned_edge=LEFT)
-        with self.narrating("One hidden layer, at its best? Over a piece of width w, the chord of x² sags "
-                            "w²/4 above it at the middle.", wait=0.3):
+        with self.narrating("One layer at its best? On a piece of width w, the chord of x² sags w²/4 "
+                            "midway.", wait=0.3):
             self.play(FadeOut(self.view.group), Create(span), FadeIn(w_label), run_time=1.6)
             self.play(Create(chord), run_time=1.6)
             self.play(Create(sag), FadeIn(sag_label), run_time=1.4)
             self.play(Indicate(sag_label, color=self.theme.accent), run_time=1.2)
-        with self.narrating("Lowered by half that, the line is off by at most w²/8, above and below: no "
-                            "straight piece does better.", wait=0.3):
-            self.play(Transform(chord, lowered), ReplacementTransform(sag_label, half_label), run_time=2.5)
-            self.play(Indicate(chord, color=self.theme.accent), run_time=1.5)
-            self.play(Indicate(half_label, color=self.theme.accent), run_time=1.5)
+        with self.narrating("Lowered by half that, it errs at most w²/8 either way: no line does better.",
+                            wait=0.3):
+            self.play(Transform(chord, lowered), ReplacementTransform(sag_label, half_label), run_time=2.2)
+            self.play(Indicate(chord, color=self.theme.accent), run_time=1.4)
+            self.play(Indicate(half_label, color=self.theme.accent), run_time=1.4)
         with self.narrating("The best n kinks make pieces of width w = 4/(2n+1), the first half as wide: "
                             "error 2/(2n+1)².", wait=0.3):
             self.play(FadeOut(chord), FadeOut(sag), FadeOut(span), FadeOut(w_label), Create(fit), run_time=2.0)
@@ -340,8 +340,8 @@ class Depth(ChapterScene):
         first = self.table_row(row, 0)
         self.rows.append(first)
         self.view = self.x2_view(row)
-        self.narrate(f"Depth {row.depth}, {row.deep_units} units: max error {words(row.max_error)}. The best "
-                     f"single layer gets there with just {row.shallow_units}.",
+        self.narrate(f"Depth {row.depth}, {row.deep_units} units: max error {words(row.max_error)}; one layer "
+                     f"needs {row.shallow_units}.",
                      FadeOut(self.rule_parts), FadeIn(self.view.band), Create(self.view.graph),
                      GrowFromCenter(self.view.dots),
                      FadeIn(self.table_header), Create(self.header_rule), FadeIn(self.header_units), FadeIn(first),
@@ -354,18 +354,20 @@ class Depth(ChapterScene):
         self.rows.append(line)
         previous = deep(m - 1)
         if m == X2_DEPTHS[1]:
-            text = (f"Each extra layer adds {row.deep_units - previous.deep_units} units and divides the error by "
-                    f"{words(previous.max_error / row.max_error)}: {words(row.max_error)}. A single layer now "
-                    f"needs {row.shallow_units} units.")
+            text = (f"Each layer adds {row.deep_units - previous.deep_units} units and divides the error by "
+                    f"{words(previous.max_error / row.max_error)}: {words(row.max_error)}. One layer "
+                    f"needs {row.shallow_units}.")
         elif m == X2_DEPTHS[-1]:
             text = (f"{m} layers, {row.deep_units} units, error {words(row.max_error)}. One layer needs "
                     f"{row.shallow_units} units.")
         elif row.shallow_units > row.deep_units and previous.shallow_units <= previous.deep_units:
             text = (f"{m} layers: {row.deep_units} units against {row.shallow_units}. Depth pulls ahead, and "
-                    "the gap widens with every layer.")
-        else:
+                    "the gap widens.")
+        elif m == X2_DEPTHS[2]:
             text = (f"{m} layers: {row.deep_units} units against {row.shallow_units}. Magnified "
                     f"{4 ** m} times, the error keeps its height, twice the arches.")
+        else:
+            text = f"{m} layers: {row.deep_units} units against {row.shallow_units}, error magnified {4 ** m} times."
         err = self.error_graph(row)
         self.narrate(text,
                      ReplacementTransform(self.view.graph, new.graph),
@@ -381,10 +383,10 @@ class Depth(ChapterScene):
         box = SurroundingRectangle(VGroup(last[2], last[3]), color=self.theme.accent, buff=0.1)
         last_row = deep(X2_DEPTHS[-1])
         per_layer = last_row.deep_units // last_row.depth
-        with self.narrating(f"The deep network grows by {per_layer} units a layer; one layer must roughly "
-                            "double. Depth multiplies kinks; width only adds them.", wait=1.0):
-            self.play(Create(box), run_time=1.2)
+        with self.narrating(f"Deep grows by {per_layer} units a layer; one layer roughly doubles. Depth "
+                            "multiplies kinks; width adds them.", wait=0.8):
+            self.play(Create(box), run_time=1.0)
             for r in self.rows:
                 self.play(Indicate(r[2], color=self.theme.accent), Indicate(r[3], color=self.theme.accent),
-                          run_time=0.55)
-            self.play(Circumscribe(self.yarotsky_formula, color=self.theme.accent), run_time=1.5)
+                          run_time=0.45)
+            self.play(Circumscribe(self.yarotsky_formula, color=self.theme.accent), run_time=1.2)

@@ -226,14 +226,14 @@ class FeaturePlane(ChapterScene):
         self.net = network()
         self.data = creases(self.net)
         d = self.diagram
-        self.narrate("Now the network takes two inputs, x₁ and x₂, and gives one output y: a height over "
-                     "every point of the plane.",
+        self.narrate("Now two inputs, x₁ and x₂, and one output y: a height over every point of the "
+                     "plane.",
                      FadeIn(self.title), Create(self.frame),
                      LaggedStart(*(Create(e) for e in d.edges), *(Create(n) for n in d.nodes), Write(d.labels),
                                  lag_ratio=0.25))
         w = WIDTHS
-        self.narrate(f"Here: {w[1]} ReLU units in a first layer, {w[2]} in a second, random weights. We watch "
-                     "the square where both inputs run from −2 to 2.",
+        self.narrate(f"{w[1]} ReLU units in a first layer, {w[2]} in a second, random weights; we watch both "
+                     "inputs from −2 to 2.",
                      Write(self.net_label), FadeIn(self.net_note),
                      LaggedStart(Indicate(d.nodes[1], color=self.theme.accent),
                                  Indicate(d.nodes[2], color=self.theme.accent), lag_ratio=0.6),
@@ -244,8 +244,8 @@ class FeaturePlane(ChapterScene):
         t, net = self.theme, self.net
         node = self.diagram.nodes[1][0]
         self.unit_formula = self.formula(unit_tex(net, 0))
-        self.narrate("Take the first unit. It adds up w₁x₁ + w₂x₂ + b and passes the sum on only where it "
-                     "is positive.",
+        self.narrate("The first unit adds up w₁x₁ + w₂x₂ + b and passes it on only where "
+                     "positive.",
                      Indicate(node, color=t.accent, scale_factor=1.6),
                      self.diagram.into(1, 0).animate.set_stroke(t.accent, opacity=1, width=2.5),
                      Write(self.unit_formula))
@@ -253,18 +253,18 @@ class FeaturePlane(ChapterScene):
         line = self.crease(self.data.lines[0])
         s, dot, value = self.tracer(unit.net, self.first_walk(net), "h_1")
         self.add(value)  # not faded in: its glyphs change under the updater, an animation would lose count
-        with self.narrating("The sum is zero along a straight line. On one side of it the unit gives zero, "
-                            "whatever the point."):
-            self.play(Create(line), FadeIn(dot), run_time=1.5)
-            self.play(s.animate(rate_func=linear).set_value(0.45), Circumscribe(value, color=t.accent), run_time=3.5)
+        with self.narrating("The sum is zero along a straight line. On one side, the unit gives zero "
+                            "everywhere."):
+            self.play(Create(line), FadeIn(dot), run_time=1.3)
+            self.play(s.animate(rate_func=linear).set_value(0.45), Circumscribe(value, color=t.accent), run_time=3.2)
         self.unit_map, self.unit_lines = self.shaded(unit), self.contours(unit)
         self.bar = self.color_bar(unit, "h_1")
-        self.narrate("On the other side it rises steadily: the colour grows and the contour lines run "
-                     "parallel to the crease.",
+        self.narrate("On the other side it rises steadily: the colour grows, contour lines parallel "
+                     "to the crease.",
                      FadeIn(self.unit_map), FadeIn(self.bar), Create(self.unit_lines, lag_ratio=0.3),
                      s.animate(rate_func=linear).set_value(1.0))
-        self.narrate("Two flat pieces meeting at a crease, like a hinge: that is all one ReLU unit does "
-                     "to the plane.",
+        self.narrate("Two flat pieces meeting at a crease, like a hinge: all one ReLU unit does to the "
+                     "plane.",
                      Indicate(line, color=t.accent, scale_factor=1.05),
                      s.animate(rate_func=linear).set_value(0.0))
         self.first_tracer = VGroup(dot, value)
@@ -306,21 +306,21 @@ class FeaturePlane(ChapterScene):
         self.unit_formula = formula
         with self.narrating("Every first-layer unit creases the plane along its own straight line."):
             for animations in steps:
-                self.play(*animations, run_time=1.1)
+                self.play(*animations, run_time=0.7)
         pieces = RegionMap(self.plane, data.pieces, np.arange(len(data.pieces), dtype=float), fill_opacity=0.55,
                            stroke_width=0, theme=t).set_z_index(-2)
         for k, poly in enumerate(pieces):
             poly.set_fill(t.piece_color(k), opacity=0.55)
         drawn = len(self.lines)
-        with self.narrating(f"{drawn} lines cut it into {data.counts[-1]} pieces; inside each, every unit is on "
-                            "or off, so each is linear there."):
+        with self.narrating(f"{drawn} lines cut it into {data.counts[-1]} pieces; on each, every unit stays on "
+                            "or off, so it is linear there."):
             self.play(LaggedStart(*(FadeIn(p) for p in pieces), lag_ratio=0.5), run_time=4)
             self.play(Circumscribe(self.count, color=t.accent), run_time=1.5)
         with self.narrating("The first layer's output is flat on each piece and creased along the lines."):
             self.play(LaggedStart(*(FadeOut(p) for p in pieces), lag_ratio=0.5),
-                      self.diagram.edges[0].animate.set_stroke(t.muted, opacity=0.7, width=1.2), run_time=2)
+                      self.diagram.edges[0].animate.set_stroke(t.muted, opacity=0.7, width=1.2), run_time=1.6)
             self.play(LaggedStart(*(Indicate(line, color=t.accent, scale_factor=1.03) for line in self.lines),
-                                  lag_ratio=0.4), run_time=3)
+                                  lag_ratio=0.4), run_time=2.6)
 
     def second_layer(self) -> None:
         self.beat("The second layer bends")
@@ -330,8 +330,8 @@ class FeaturePlane(ChapterScene):
         bent = VGroup(*(self.crease(p, width=4.5) for p in data.second[k]))
         formula = self.formula(rf"g_{{{k + 1}}} = \mathrm{{ReLU}}\big(\textstyle\sum_j v_{{{k + 1}j}}\,h_j"
                                rf" + c_{{{k + 1}}}\big)")
-        self.narrate("A second-layer unit adds up those creased outputs. The sum is linear on each piece, so "
-                     "its zero line is straight inside a piece and bends at every crease.",
+        self.narrate("A second-layer unit adds up those creased outputs: linear on each piece, so its zero "
+                     "line is straight inside a piece and bends at every crease.",
                      ReplacementTransform(self.unit_formula, formula),
                      Indicate(self.diagram.nodes[2][k], color=t.accent, scale_factor=1.6),
                      self.diagram.into(2, k).animate.set_stroke(t.accent, opacity=1, width=2.5),
@@ -339,8 +339,8 @@ class FeaturePlane(ChapterScene):
         self.unit_formula = formula
         shade, lines = self.shaded(unit, stroke_width=0), self.contours(unit)
         self.bar = self.color_bar(unit, f"g_{{{k + 1}}}")
-        with self.narrating("Where it is on, it rises, tilted differently on every piece: its contour lines "
-                            "bend at the creases. Where it is off, it is flat at zero."):
+        with self.narrating("Where on, it rises, tilted differently on each piece: its contours bend "
+                            "at the creases. Where off, it is flat zero."):
             self.play(FadeIn(shade), FadeIn(self.bar), run_time=1.5)
             self.play(Create(lines, lag_ratio=0.5), run_time=3)
             self.play(Indicate(bent, color=t.accent, scale_factor=1.03), run_time=2)
@@ -349,8 +349,8 @@ class FeaturePlane(ChapterScene):
         rs = regions(net)
         self.regions = rs
         label = self.count_readout("regions", len(rs))
-        self.narrate(f"With the other bent lines, the square is cut into {len(rs)} regions: one for each "
-                     "pattern of units on and off.",
+        self.narrate(f"With the other bent lines: {len(rs)} regions, one for each pattern of units on and "
+                     "off.",
                      FadeOut(shade), FadeOut(lines), FadeOut(self.bar),
                      LaggedStart(*(Create(o) for o in others),
                                  *(Indicate(n, color=t.accent, scale_factor=1.6) for n in self.diagram.nodes[2]),
@@ -368,8 +368,8 @@ class FeaturePlane(ChapterScene):
         self.out_lines = self.contours(out)
         self.bar = self.color_bar(out, "y")
         formula = self.formula(r"y = \textstyle\sum_k u_k\, g_k + d", color=t.output)
-        self.narrate("The output y adds up the second layer. On each region it is one flat, tilted facet: "
-                     "the colour is its height, the contour lines show its tilt.",
+        self.narrate("The output y adds up the second layer: on each region, one flat tilted facet; colour "
+                     "is height, contours show the tilt.",
                      ReplacementTransform(self.unit_formula, formula),
                      Indicate(self.diagram.nodes[-1], color=t.accent, scale_factor=1.6),
                      FadeIn(self.map), FadeIn(self.bar), FadeOut(self.lines), FadeOut(self.bent),
@@ -379,17 +379,17 @@ class FeaturePlane(ChapterScene):
         self.unit_formula = formula
         s, dot, value = self.tracer(net, WALK, "y")
         self.add(value)
-        self.narrate("Walk across: the height changes steadily inside a facet and changes rate at each crease, "
-                     "without jumps: one continuous surface.",
+        self.narrate("Walk across: the height changes steadily in a facet and changes rate at each crease, "
+                     "never jumps: one continuous surface.",
                      FadeIn(dot), s.animate(rate_func=linear).set_value(1.0))
         dot.clear_updaters()
         value.clear_updaters()
         groups = facets(rs)
         self.facet_count = self.count_readout("facets", len(groups), y=-2.25)
         same = len(groups) == len(rs)
-        tail = (f"here none do, so the {len(rs)} regions are {len(groups)} facets." if same else
-                f"here some do, so the {len(rs)} regions make {len(groups)} facets.")
-        self.narrate("Neighbouring regions could share one formula and merge into one facet; " + tail,
+        tail = (f"here none do: {len(rs)} regions, {len(groups)} facets." if same else
+                f"here some do: {len(rs)} regions make {len(groups)} facets.")
+        self.narrate("Neighbours could share one formula and merge into one facet; " + tail,
                      FadeIn(self.facet_count), FadeOut(VGroup(dot, value)),
                      LaggedStart(*(Indicate(self.map[i], color=t.accent, scale_factor=1.0)
                                    for i in range(0, len(rs), max(1, len(rs) // 8))), lag_ratio=0.3))
@@ -406,7 +406,7 @@ class FeaturePlane(ChapterScene):
         formula.layer = layer
         note = Tex("no ReLU", font_size=26, color=t.muted)
         note.move_to(self.net_note, aligned_edge=LEFT)
-        self.narrate("Take the ReLUs out and keep the weights: every crease disappears.",
+        self.narrate("Take the ReLUs out, keep the weights: every crease disappears.",
                      ReplacementTransform(self.map, new_map), FadeOut(self.out_lines),
                      ReplacementTransform(self.bar, bar), ReplacementTransform(self.net_note, note),
                      self.count.change_to(len(flat.regions)), self.facet_count.change_to(len(facets(flat.regions))))

@@ -28,9 +28,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Axes, Create, Dot, FadeIn, FadeOut, GrowFromCenter, Indicate, LaggedStart,
-                   Line, MathTex, Rectangle, ReplacementTransform, Tex, ValueTracker, VGroup, Write, always_redraw,
-                   linear)
+from manim import (DOWN, LEFT, RIGHT, UP, Axes, Create, Dot, FadeIn, FadeOut, FadeTransform, GrowFromCenter, Indicate,
+                   LaggedStart, Line, MathTex, Rectangle, ReplacementTransform, Tex, VGroup, Write, linear)
 
 from relu_anim.construct import random_network
 from relu_anim.network import Network
@@ -40,6 +39,7 @@ from relu_anim.story.numbers import affine_tex, affine_words, format_tex, words
 from relu_anim.story.switches import Switch, end_slopes, unit_switches
 from relu_anim.visual import ChapterScene, PiecewiseGraph, Readout, View, breakpoint_dots, make_axes
 from relu_anim.visual.steps import StepGraph, nice_range, side_scale
+from relu_anim.visual.tracer import Tracer
 
 __all__ = ["RandomNet", "DOMAIN", "WINDOW", "WIDTHS", "SEED", "relu_net", "linear_net", "switches", "Analysis",
            "analysis"]
@@ -193,6 +193,19 @@ class RandomNet(ChapterScene):
         inactive = StepGraph(axes[2], data.inactive, color=t.inactive, theme=t, stroke_width=4)
         return PanelsView(data, axes, frames, graph, dots, slope, inactive)
 
+    @staticmethod
+    def swap_frames(old: PanelsView, new: PanelsView) -> list:
+        """Animations from ``old``'s panel frames to ``new``'s: the axes morph, the side scales cross-fade.
+
+        Morphing one scale's numbers into another's scrambles their glyphs mid-way; a fade does not.
+        """
+        animations = []
+        for o, n in zip(old.frames, new.frames):
+            axes, scale, title = o
+            animations += [ReplacementTransform(axes, n[0]), FadeOut(scale), FadeIn(n[1]),
+                           ReplacementTransform(title, n[2])]
+        return animations
+
     def window_band(self, panels: PanelsView) -> VGroup:
         """A band over :data:`WINDOW` on all three panels of the article's domain, labelled."""
         t = self.theme
@@ -238,27 +251,17 @@ class RandomNet(ChapterScene):
                                     self.inactive_readout, self.passed_readout)
 
     def build_scan(self) -> None:
-        """A vertical line through the three panels at the tracker's x, a dot riding the output.
+        """The shared :class:`Tracer`: a dot riding the output, its scan line through all three panels.
 
-        Starts at the left end of the current view; :meth:`sweep` moves it.
+        Starts at the left end of the current view; :meth:`sweep` moves it (``scan_x`` is its tracker).
         """
         t = self.theme
         axes = self.view.axes
         f = self.view.data.function
-        self.scan_x = ValueTracker(f.domain[0])
-        top = axes[0].c2p(0, axes[0].y_range[1])[1]
-        bottom = axes[2].c2p(0, axes[2].y_range[0])[1]
-
-        def line() -> Line:
-            x = axes[0].c2p(self.scan_x.get_value(), 0)[0]
-            return Line([x, top, 0], [x, bottom, 0], color=t.accent, stroke_width=2.5)
-
-        def rider() -> Dot:
-            x = self.scan_x.get_value()
-            return Dot(axes[0].c2p(x, float(f(x))), radius=0.07, color=t.accent)
-
-        self.scan_line = always_redraw(line)
-        self.scan_dot = always_redraw(rider)
+        self.tracer = Tracer(axes[0], f, f.domain[0], t.accent, radius=0.07, stroke_width=2.5, theme=t,
+                             through=axes[1:], line_color=t.accent)
+        self.scan_x = self.tracer.x
+        self.scan_line = self.tracer.line
         self.axis_marks = VGroup()
 
     def sweep(self, run_time: float) -> None:
@@ -278,7 +281,7 @@ class RandomNet(ChapterScene):
         sw = self.switches[k]
         data = self.view.data
         after = sw.kink + 1e-9 * max(1.0, abs(sw.kink))
-        self.play(self.scan_x.animate.set_value(sw.kink), run_time=0.35)
+        self.play(self.scan_x.animate.set_value(sw.kink), run_time=0.3)
         dot = self.unit_dots[k]
         mark = self.axis_mark(sw.kink)
         self.axis_marks.add(mark)
@@ -286,7 +289,7 @@ class RandomNet(ChapterScene):
                   self.switch_readout.change_to(sw.kink), self.jump_readout.change_to(sw.jump),
                   self.slope_readout.change_to(float(data.slope(np.array([after]))[0])),
                   self.inactive_readout.change_to(float(data.inactive(np.array([after]))[0])),
-                  self.passed_readout.change_to(k + 1), Create(mark), run_time=0.35)
+                  self.passed_readout.change_to(k + 1), Create(mark), run_time=0.3)
         dot.scale(1 / 1.35)
 
     # ------------------------------------------------------------------- beats
@@ -294,43 +297,42 @@ class RandomNet(ChapterScene):
         self.beat("A random ReLU network")
         self.build_stage()
         self.view = self.panels_view(analysis(relu_net(), DOMAIN))
-        self.narrate(f"One input, {WIDTHS[1]} ReLU units, one output, every weight drawn at random. Three panels "
-                     f"share one x axis, from {words(DOMAIN[0])} to {words(DOMAIN[1])}; on top, the exact output.",
+        self.narrate(f"One input, {WIDTHS[1]} ReLU units, one output, random weights. Three panels share the x "
+                     f"axis, {words(DOMAIN[0])} to {words(DOMAIN[1])}; on top, the exact output.",
                      FadeIn(self.title), FadeIn(self.net_label), FadeIn(self.seed_label),
                      *(Create(frame) for frame in self.view.frames), Create(self.view.graph), run_time=2.5)
-        with self.narrating("Not a straight line: it rises, then falls. Its kinks, the dots, crowd so close to "
-                            "zero that at this scale they merge into one blob."):
-            self.play(GrowFromCenter(self.view.dots), run_time=1.2)
+        with self.narrating("Not straight: it rises, then falls. Its kinks, the dots, crowd so near zero they "
+                            "merge into a blob."):
+            self.play(GrowFromCenter(self.view.dots), run_time=1.0)
             self.build_scan()
-            self.add(self.scan_line, self.scan_dot)
-            self.sweep(4.5)
-            self.play(Indicate(self.view.dots, color=self.theme.breakpoint), run_time=1.2)
+            self.add(self.tracer)
+            self.sweep(4.0)
+            self.play(Indicate(self.view.dots, color=self.theme.breakpoint), run_time=1.0)
 
     def show_slope(self) -> None:
         self.beat("Its slope")
         s = self.view.data.slope
         self.ends = self.end_readouts(self.view.data)
-        with self.narrating(f"In the middle panel, the slope: constant between kinks, jumping at each one, from "
-                            f"{words(s.values[0])} on the far left to {words(s.values[-1])} on the far right."):
-            self.play(FadeIn(self.ends[0]), run_time=0.8)
+        with self.narrating(f"In the middle, the slope: constant between kinks, jumping at each, from "
+                            f"{words(s.values[0])} far left to {words(s.values[-1])} far right."):
+            self.play(FadeIn(self.ends[0]), run_time=0.6)
             self.scan_x.set_value(DOMAIN[0])
             self.play(Create(self.view.slope, rate_func=linear), self.scan_x.animate.set_value(DOMAIN[1]),
-                      run_time=5, rate_func=linear)
-            self.play(FadeIn(self.ends[1]), run_time=0.6)
-            self.play(Indicate(self.ends[1], color=self.theme.slope), run_time=1.2)
+                      run_time=3.8, rate_func=linear)
+            self.play(FadeIn(self.ends[1]), run_time=0.5)
+            self.play(Indicate(self.ends[1], color=self.theme.slope), run_time=1.0)
 
     def show_inactive(self) -> None:
         self.beat("Inactive units")
         inactive = self.view.data.inactive
         with self.narrating(f"At the bottom, how many of the {WIDTHS[1]} units output zero: "
-                            f"{words(inactive.values[0])} at the far left, {words(inactive.values[-1])} at the far "
-                            "right."):
-            self.play(FadeIn(self.ends[2]), run_time=0.8)
+                            f"{words(inactive.values[0])} far left, {words(inactive.values[-1])} far right."):
+            self.play(FadeIn(self.ends[2]), run_time=0.6)
             self.scan_x.set_value(DOMAIN[0])
             self.play(Create(self.view.inactive, rate_func=linear), self.scan_x.animate.set_value(DOMAIN[1]),
-                      run_time=4.5, rate_func=linear)
-            self.play(FadeIn(self.ends[3]), run_time=0.6)
-            self.play(Indicate(self.ends[3], color=self.theme.inactive), run_time=1.2)
+                      run_time=3.2, rate_func=linear)
+            self.play(FadeIn(self.ends[3]), run_time=0.5)
+            self.play(Indicate(self.ends[3], color=self.theme.inactive), run_time=0.9)
 
     def zoom_in(self) -> None:
         self.beat("Where the kinks are")
@@ -342,15 +344,12 @@ class RandomNet(ChapterScene):
         whole.move_to(self.view.axes[0].x_axis, coor_mask=[1, 0, 0])
         with self.narrating(f"A unit bends at x = −b/w, and two small random numbers rarely have a large ratio: "
                             f"all {inside} kinks lie between {words(WINDOW[0])} and {words(WINDOW[1])}."):
-            self.scan_line.clear_updaters()
-            self.scan_dot.clear_updaters()
-            self.play(FadeOut(self.scan_line), FadeOut(self.scan_dot), FadeIn(whole), run_time=1)
+            self.play(FadeOut(self.tracer), FadeIn(whole), run_time=1)
             self.play(ReplacementTransform(whole, band[0]), run_time=3)
             self.play(Write(band[1]), run_time=1)
             self.play(Indicate(band[1], color=self.theme.accent), run_time=1.2)
         self.narrate(f"Let us zoom in on that stretch: x from {words(WINDOW[0])} to {words(WINDOW[1])}.",
-                     FadeOut(band), FadeOut(self.ends),
-                     *(ReplacementTransform(o, n) for o, n in zip(self.view.frames, new.frames)),
+                     FadeOut(band), FadeOut(self.ends), *self.swap_frames(self.view, new),
                      *(ReplacementTransform(o, n) for o, n in zip(self.view.graphs, new.graphs)),
                      ReplacementTransform(self.view.dots, new.dots), run_time=2.5)
         self.view = new
@@ -360,28 +359,27 @@ class RandomNet(ChapterScene):
         self.build_units()
         self.build_scan()
         n = len(self.switches)
-        with self.narrating("On the right, one dot per unit: lit while it is on. A scan line will walk from kink "
-                            "to kink, left to right."):
-            self.play(FadeIn(self.unit_legend), run_time=0.8)
-            self.play(LaggedStart(*(GrowFromCenter(d) for d in self.unit_dots), lag_ratio=0.15), run_time=2.5)
-            self.play(FadeIn(self.scan_readouts, lag_ratio=0.3), run_time=1.2)
-            self.play(Create(self.scan_line), FadeIn(self.scan_dot), run_time=1)
-            self.play(Indicate(self.unit_dots, scale_factor=1.1), run_time=1.2)
+        with self.narrating("On the right, one dot per unit, lit while on. A scan line walks from kink to kink."):
+            self.play(FadeIn(self.unit_legend), run_time=0.6)
+            self.play(LaggedStart(*(GrowFromCenter(d) for d in self.unit_dots), lag_ratio=0.15), run_time=2.0)
+            self.play(FadeIn(self.scan_readouts, lag_ratio=0.3), run_time=1.0)
+            self.play(Create(self.tracer), run_time=0.8)
+            self.play(Indicate(self.unit_dots, scale_factor=1.1), run_time=1.0)
         chunks = [range(0, n // 3), range(n // 3, 2 * n // 3), range(2 * n // 3, n)]
         texts = ["At x = −b/w one unit switches: on if its w is positive, off if negative.",
-                 "Switching on adds its term v·ReLU(wx + b), so the slope jumps by +v·w; switching off, by −v·w.",
-                 "And each switch is one step of the inactive count. Slope, count and bend: same x, every time."]
+                 "Switching on adds v·ReLU(wx + b), so the slope jumps by +v·w; switching off, by −v·w.",
+                 "Each switch also steps the inactive count: slope, count and bend, same x every time."]
         for chunk, text in zip(chunks, texts):
             with self.narrating(text):
                 for k in chunk:
                     self.pass_switch(k)
         s, c = self.view.data.slope, self.view.data.inactive
         self.kinks = self.passed_readout
-        with self.narrating(f"Past the last kink: {n} kinks counted, slope {words(s.values[-1])}, and "
+        with self.narrating(f"Past the last kink: {n} kinks counted, slope {words(s.values[-1])}, "
                             f"{words(c.values[-1])} units off."):
-            self.play(self.scan_x.animate.set_value(WINDOW[1]), run_time=1.5)
+            self.play(self.scan_x.animate.set_value(WINDOW[1]), run_time=1.2)
             self.play(Indicate(self.passed_readout), Indicate(self.slope_readout), Indicate(self.inactive_readout),
-                      run_time=1.5)
+                      run_time=1.2)
 
     def linear_network(self) -> None:
         self.beat("A random linear network")
@@ -389,32 +387,27 @@ class RandomNet(ChapterScene):
         label = MathTex(rf"1 \to {WIDTHS[1]}\ \mathrm{{linear}} \to 1", font_size=32, color=self.theme.unit)
         label.move_to(self.net_label, aligned_edge=LEFT)
         f = new.data.function
-        self.scan_line.clear_updaters()
-        self.scan_dot.clear_updaters()
         self.kinks = self.readout_at(Readout(r"\text{kinks}", len(f.breakpoints), style="integer",
                                              color=self.theme.breakpoint, theme=self.theme, font_size=28), 1.55)
         self.line_slope = self.readout_at(Readout(r"dy/dx", new.data.slope.values[0], color=self.theme.slope,
                                                   theme=self.theme, font_size=28), 0.95)
-        self.narrate(f"Now the very same weights with the ReLUs taken out, back on "
-                     f"{words(DOMAIN[0])} to {words(DOMAIN[1])}. The output is a straight line: "
-                     f"{len(f.breakpoints)} kinks.",
-                     FadeOut(self.scan_line), FadeOut(self.scan_dot), FadeOut(self.axis_marks),
-                     FadeOut(self.unit_dots), FadeOut(self.unit_legend), FadeOut(self.scan_readouts),
-                     *(ReplacementTransform(o, n) for o, n in zip(self.view.frames, new.frames)),
-                     *(ReplacementTransform(o, n) for o, n in zip(self.view.graphs, new.graphs)),
-                     FadeOut(self.view.dots), ReplacementTransform(self.net_label, label), FadeIn(self.kinks),
-                     run_time=2.5)
+        # the unit column leaves before the new label and readout come in: no text fades over text
+        with self.narrating(f"Now the same weights without the ReLUs, back on {words(DOMAIN[0])} to "
+                            f"{words(DOMAIN[1])}: a straight line, {len(f.breakpoints)} kinks."):
+            self.play(FadeOut(self.tracer), FadeOut(self.axis_marks), FadeOut(self.unit_dots),
+                      FadeOut(self.unit_legend), FadeOut(self.scan_readouts), *self.swap_frames(self.view, new),
+                      *(ReplacementTransform(o, n) for o, n in zip(self.view.graphs, new.graphs)),
+                      FadeOut(self.view.dots), run_time=2.5)
+            self.play(FadeTransform(self.net_label, label), FadeIn(self.kinks), run_time=1.2)
         self.net_label = label
         self.view = new
-        with self.narrating(f"Its slope never moves from {words(new.data.slope.values[0])}, and no unit is ever "
-                            "inactive: nothing can switch, so nothing can bend."):
+        with self.narrating(f"Its slope stays {words(new.data.slope.values[0])} and no unit is ever inactive: "
+                            "nothing switches, so nothing bends."):
             self.play(FadeIn(self.line_slope), run_time=0.8)
             self.build_scan()
-            self.add(self.scan_line, self.scan_dot)
-            self.sweep(5)
-            self.play(FadeOut(self.scan_line), FadeOut(self.scan_dot), run_time=0.6)
-            self.scan_line.clear_updaters()
-            self.scan_dot.clear_updaters()
+            self.add(self.tracer)
+            self.sweep(4.0)
+            self.play(FadeOut(self.tracer), run_time=0.6)
 
     def ends_add_up(self) -> None:
         self.beat("The ends add up")
@@ -433,7 +426,7 @@ class RandomNet(ChapterScene):
         count_head.move_to([self.column_x, -0.95, 0], aligned_edge=LEFT)
         self.count_sum.next_to(count_head, DOWN, buff=0.15, aligned_edge=LEFT)
         with self.narrating(f"Why {words(line_slope)}? With ReLU, far left exactly the units with negative w "
-                            "are on; far right, exactly those with positive w."):
+                            "are on; far right, the positive ones."):
             self.play(FadeIn(slope_head), run_time=0.8)
             self.play(Write(self.slope_sum[0]), Indicate(self.line_slope, color=t.slope), run_time=2)
             self.play(Write(self.slope_sum[1:3]), run_time=2)
@@ -442,7 +435,7 @@ class RandomNet(ChapterScene):
             self.play(Write(self.slope_sum[3:]), run_time=1.5)
             self.play(Indicate(self.slope_sum, color=t.slope), run_time=1.5)
             self.play(Indicate(self.view.slope, color=t.slope, scale_factor=1.0), run_time=1.5)
-        with self.narrating(f"Likewise every unit is off at exactly one end: {n_left} plus {n_right} is "
+        with self.narrating(f"Every unit is off at exactly one end: {n_left} plus {n_right} is "
                             f"{WIDTHS[1]}."):
             self.play(FadeIn(count_head), run_time=0.8)
             self.play(Write(self.count_sum), run_time=1.5)
@@ -470,7 +463,7 @@ class RandomNet(ChapterScene):
             self.play(FadeOut(self.sums), run_time=0.8)
             self.play(Write(formula[0]), run_time=2.5)
         with self.narrating(f"For this draw that is y = {line}, the very line on screen.", wait=1.0):
-            self.play(Write(formula[1]), run_time=2)
+            self.play(Write(formula[1]), run_time=1.6)
             self.play(Indicate(formula[1], color=self.theme.output), run_time=1.2)
             self.play(Indicate(self.view.graph, color=self.theme.output, scale_factor=1.0), run_time=1.2)
         self.formula = formula

@@ -59,7 +59,7 @@ RUNS: dict[str, dict[str, Any]] = {
 }
 ORDER = ("line", "one", "two", "twenty")
 #: Seconds of screen time for each run's playback (at least: the narration may hold it longer).
-PLAY_SECONDS = {"line": 9.0, "one": 9.0, "two": 9.0, "twenty": 11.0}
+PLAY_SECONDS = {"line": 5.0, "one": 5.5, "two": 5.0, "twenty": 8.0}
 #: The runs whose best possible loss is drawn while they train.
 WITH_BEST = ("one", "two")
 
@@ -276,8 +276,8 @@ class Training(ChapterScene):
     def introduce(self) -> None:
         self.beat("Watching training")
         self.build_stage()
-        with self.narrating("Now, real training runs on x², from zero to two. At every step gradient descent "
-                            "nudges each weight a little, and we watch the curve follow.", wait=0.4):
+        with self.narrating("Now real training on x², from zero to two: each step, gradient descent nudges "
+                            "every weight; we watch the curve follow.", wait=0.4):
             self.play(FadeIn(self.title), Create(self.axes), run_time=2.5)
             self.play(Create(self.target_curve), FadeIn(self.target_label), run_time=2.5)
             self.play(Indicate(self.target_curve, color=self.theme.accent, scale_factor=1.0), run_time=1.5)
@@ -307,13 +307,17 @@ class Training(ChapterScene):
             if self.best is not None:
                 animations.append(FadeOut(self.best))
         self.best = self.best_level(view.axes, name, self.theme.accent) if name in WITH_BEST else None
+        # the swap's animations fit the words: squeezed (never below 60 %) when the text is short
+        times = [1.5, 2.0, 1.5, 1.2] + ([1.5] if self.best is not None else [])
+        squeeze = min(1.0, max(0.6, (self.reading_time(text) - 0.4) / sum(times)))
+        times = [squeeze * x for x in times]
         with self.narrating(text, wait=0.4):
-            self.play(*animations, run_time=1.5)
-            self.play(Create(view.curve), run_time=2.0)  # the whole run's loss, faint: where the dot will ride
-            self.play(Circumscribe(label[1], color=self.theme.accent), run_time=1.5)
-            self.play(Indicate(watch, color=self.theme.accent), run_time=1.2)
+            self.play(*animations, run_time=times[0])
+            self.play(Create(view.curve), run_time=times[1])  # the whole run's loss, faint: where the dot will ride
+            self.play(Circumscribe(label[1], color=self.theme.accent), run_time=times[2])
+            self.play(Indicate(watch, color=self.theme.accent), run_time=times[3])
             if self.best is not None:
-                self.play(Create(self.best[0]), FadeIn(self.best[1]), run_time=1.5)
+                self.play(Create(self.best[0]), FadeIn(self.best[1]), run_time=times[4])
         if self.view is not None:
             self.remove(self.view.playback, self.view.playback.graph, self.watch)
         self.remove(playback.graph, playback.dots, playback.loss_dot, watch)
@@ -334,8 +338,8 @@ class Training(ChapterScene):
         self.beat("One linear layer")
         self.best = None
         first, last = final_networks("line")
-        self.start_run("line", "First, no ReLU: one linear layer, y = w·x + b. Its slope w and offset b are "
-                               "on the right, its loss below them.")
+        self.start_run("line", "First, no ReLU: one linear layer, y = w·x + b. Slope w and offset b on the "
+                               "right, loss below.")
         self.play_run("line", f"The slope w starts negative. Gradient descent swings it up, overshooting to "
                               f"{words(peak_slope('line'))}, then back down.")
         line = affine_words(last.layers[0].weight[0], last.layers[0].bias[0], ["x"])
@@ -348,24 +352,24 @@ class Training(ChapterScene):
         self.beat("One ReLU unit")
         first, last = final_networks("one")
         k1 = float(first_layer_kinks(last)[0])
-        self.start_run("one", "One ReLU unit and a linear output, with random output weights to start. "
-                              "Dashed: the best loss one unit can reach.")
+        self.start_run("one", "One ReLU unit and a linear output, random output weights to start. Dashed: "
+                              "the best one unit can reach.")
         self.play_run("one", f"The curve drops into place as the loss falls, and the kink h slides to "
                              f"x = {words(k1)}.")
         one = training("one").losses[-1]
-        self.narrate(f"Flat, then a ramp: loss {words(one)}, right on the dashed line, the best one unit "
+        self.narrate(f"Flat, then a ramp: loss {words(one)}, on the dashed line, the best one unit "
                      "can do.", Circumscribe(self.best, color=self.theme.accent), wait=1.0)
 
     def two_units(self) -> None:
         self.beat("Two units and a linear output")
         first, last = final_networks("two")
         a1, b1 = np.sort(first_layer_kinks(last))
-        self.start_run("two", "Two units whose outputs a linear layer adds up: two kinks to place. "
-                              "The dashed line drops to the best two units can do.")
+        self.start_run("two", "Two units, added by a linear layer: two kinks to place. Dashed: the best "
+                              "two units can do.")
         self.play_run("two", f"Watch the two kinks wander, then settle at x = {words(a1)} and "
                              f"x = {words(b1)}.")
-        self.narrate(f"Three straight pieces now, and the loss is down to "
-                     f"{words(training('two').losses[-1])}: again the best possible.",
+        self.narrate(f"Three straight pieces; loss down to {words(training('two').losses[-1])}, again the best "
+                     "possible.",
                      Circumscribe(self.best, color=self.theme.accent), wait=1.0)
 
     def twenty_units(self) -> None:
@@ -373,8 +377,8 @@ class Training(ChapterScene):
         first, last = final_networks("twenty")
         n = last.hidden_units
         self.start_run("twenty", f"Finally {n} units, their kinks evenly spaced to begin with.")
-        self.play_run("twenty", "The curve catches up with x² early on; the kinks keep shuffling long "
-                                "after that, and some walk out of the interval: a triangle marks each one.")
+        self.play_run("twenty", "The curve catches up with x² early; the kinks keep shuffling long after, "
+                                "and some walk out of the interval: a triangle marks each.")
         outside = kinks_outside("twenty")
         inside = len(self.view.playback.function.breakpoints)
         self.narrate(f"{outside} of the {n} kinks left [{words(DOMAIN[0])}, {words(DOMAIN[1])}]; the other "
@@ -430,13 +434,13 @@ class Training(ChapterScene):
         twenty = training("twenty")
         n = twenty.network.hidden_units
         ratio = twenty.losses[-1] / best_loss("twenty")
-        with self.narrating("Dashed, in each colour, the best possible loss for that many units. One and two "
-                            "units reach theirs.", wait=0.5):
+        with self.narrating("Dashed, in each colour: the best possible loss for that many units. One and two "
+                            "reach theirs.", wait=0.5):
             self.play(Create(summary.levels[0]), run_time=1.3)
             self.play(Create(summary.levels[1]), run_time=1.3)
             self.play(FadeIn(summary.legend[1]), Indicate(summary.tags[1], scale_factor=1.3), run_time=1.5)
             self.play(Indicate(summary.tags[2], scale_factor=1.3), run_time=1.3)
-        above = "more than ten times above" if ratio > 10 else "above"
+        above = "over ten times" if ratio > 10 else "above"
         with self.narrating(f"{n} units stop at {words(twenty.losses[-1])}, {above} their best, "
                             f"{words(best_loss('twenty'))}: training does not find the best kinks.", wait=1.0):
             self.play(FadeIn(summary.legend[2]), Indicate(summary.tags[3], scale_factor=1.3), run_time=1.5)

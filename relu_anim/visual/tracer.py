@@ -20,11 +20,20 @@ Examples
 >>> _ = tracer.x.set_value(1.5)
 >>> bool(np.allclose(tracer.update().dot.get_center(), axes.c2p(1.5, 1.5)))
 True
+
+Stacked panels share one scan line: ``through`` stretches it over the others.
+
+>>> below = make_axes((-3, 3, 1), (0, 1, 1), numbers=False, x_label=None).next_to(axes, np.array([0, -1, 0]))
+>>> both = Tracer(axes, shifted_relu_sum([1.0], [0.0]).piecewise(-3, 3), through=[below])
+>>> bool(np.isclose(both.line.get_start()[1], below.c2p(0, 0)[1]))
+True
+>>> bool(np.isclose(both.line.get_end()[1], axes.c2p(0, 3)[1]))
+True
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import numpy as np
 from manim import Axes, Dot, Line, ValueTracker, VGroup
@@ -49,25 +58,33 @@ class Tracer(VGroup):
         Of the dot; the theme's ``accent`` by default. The line is the theme's ``muted``.
     radius, stroke_width
         Dot radius and line width.
+    through
+        Other axes the scan line crosses too (stacked panels sharing the x axis): the line runs from the
+        lowest bottom to the highest top of ``axes`` and these. None by default: ``axes`` alone.
+    line_color
+        Of the scan line; the theme's ``muted`` by default.
 
     Attributes
     ----------
     x
         The tracker followed.
     dot, line
-        The dot at ``(x, function(x))`` and the scan line from the bottom to the top of ``axes``.
+        The dot at ``(x, function(x))`` and the scan line from the bottom to the top of ``axes`` (and of
+        ``through``).
     """
 
     def __init__(self, axes: Axes, function: Callable[[np.ndarray], np.ndarray], x: float | ValueTracker = 0.0,
                  color: Any = None, *, radius: float = 0.09, stroke_width: float = 2.5,
-                 theme: Theme | None = None, **kwargs: Any) -> None:
+                 theme: Theme | None = None, through: Sequence[Axes] = (), line_color: Any = None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         theme = theme or current_theme()
         self.axes = axes
         self.function = function
+        self.through = list(through)
         self.x = x if isinstance(x, ValueTracker) else ValueTracker(float(x))
-        self.line = Line(axes.c2p(0, axes.y_range[0]), axes.c2p(0, axes.y_range[1]), color=theme.muted,
-                         stroke_width=stroke_width)
+        self.line = Line(axes.c2p(0, axes.y_range[0]), axes.c2p(0, axes.y_range[1]),
+                         color=line_color or theme.muted, stroke_width=stroke_width)
         self.dot = Dot(radius=radius, color=color or theme.accent)
         self.add(self.line, self.dot)
         self.add_updater(lambda m: m.place())
@@ -81,6 +98,10 @@ class Tracer(VGroup):
         """Put dot and line at the tracker's x (what the updater does every frame)."""
         x = self.x.get_value()
         low, high = self.axes.y_range[0], self.axes.y_range[1]
-        self.line.put_start_and_end_on(self.axes.c2p(x, low), self.axes.c2p(x, high))
+        bottom, top = self.axes.c2p(x, low), self.axes.c2p(x, high)
+        for other in self.through:  # the line's x is this axes' x; the others only stretch it
+            bottom[1] = min(bottom[1], other.c2p(0, other.y_range[0])[1])
+            top[1] = max(top[1], other.c2p(0, other.y_range[1])[1])
+        self.line.put_start_and_end_on(bottom, top)
         self.dot.move_to(self.axes.c2p(x, self.value()))
         return self
