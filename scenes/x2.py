@@ -406,7 +406,7 @@ class X2Fit(ChapterScene):
         point = self.inset_point(fit)
         self.inset_points.add(point)
         general = self.general_formula()
-        self.narrate("Now n grows, kinks always at their best; each max error goes on a "
+        self.narrate("Now n grows, kinks at their best; each max error goes on a "
                      "log–log plot.",
                      FadeOut(self.derivation, shift=0.3 * DOWN), FadeOut(self.kink_marks),
                      FadeTransform(self.formula_mob, general), Create(self.inset), FadeIn(self.inset_title),
@@ -481,7 +481,7 @@ class X2Fit(ChapterScene):
             self.play(GrowFromCenter(dots), run_time=0.8)
         tracer, scan = sweep(zoom, graph, t.accent)
         self.add(scan)
-        self.narrate("Each piece is a line; the gap to x² is too thin to see.",
+        self.narrate("Each piece is a line; the gap to x² is invisibly thin.",
                      MoveAlongPath(tracer, graph, rate_func=linear), Indicate(self.strip.band), run_time=4)
         scan.clear_updaters()
         self.remove(scan)
