@@ -309,9 +309,11 @@ class ReluShift(ChapterScene):
         self.dots = breakpoint_dots(self.axes, self.graph.function, theme=self.theme)
         self.tracer = Tracer(self.axes, self.graph.function, DOMAIN[0], theme=self.theme)
         kink = words(self.graph.function.breakpoints[0])
-        with self.narrating(f"Two straight half-lines, meeting in a corner at x = {kink}. Is that linear?"):
-            self.play(Create(self.graph), FadeIn(self.tracer), self.tracer.x.animate.set_value(DOMAIN[1]),
-                      run_time=3.5)
+        with self.narrating(f"Two straight half-lines meet in a corner at x = {kink}. Is that linear?"):
+            # the tracer fades in first: a mobject being animated is not updated, so a tracer fading in
+            # while its x moved stayed at the start and jumped to the end
+            self.play(FadeIn(self.tracer), run_time=0.3)
+            self.play(Create(self.graph), self.tracer.x.animate.set_value(DOMAIN[1]), run_time=2.9)
             self.play(GrowFromCenter(self.dots), run_time=0.6)
 
     def not_linear(self) -> None:
@@ -370,8 +372,8 @@ class ReluShift(ChapterScene):
         first, second, last = SLIDE
         self.narrate(f"Slide h to {words(first)}: the corner moves right with it.",
                      self.h.animate.set_value(first), run_time=2.5)
-        self.narrate(f"Slide it to {words(second)}: the corner follows; the shape never changes.",
-                     self.h.animate.set_value(second), run_time=3)
+        self.narrate(f"Slide it to {words(second)}: the corner follows, the shape unchanged.",
+                     self.h.animate.set_value(second), run_time=2.6)
         self.narrate(f"Any h works: h = {words(last)} puts the corner at x = {words(last)}.",
                      self.h.animate.set_value(last), run_time=2)
         for mob in slide.live:
@@ -470,7 +472,7 @@ class ReluShift(ChapterScene):
                      Write(lines[1]), *(Indicate(d, color=t.breakpoint, scale_factor=2.0) for d in both),
                      *(Indicate(v.label, color=t.breakpoint) for v in (first, second)), run_time=2)
         ws = [words(v.graph.function.slopes[i], digits=self.digits) for v, i in ((first, -1), (second, 0))]
-        self.narrate(f"Along the ramp the slope is w itself: {ws[0]} for the first, {ws[1]} for the second.",
+        self.narrate(f"Along the ramp the slope is w: {ws[0]} for the first, {ws[1]} for the second.",
                      Write(lines[2]), *(Write(s) for s in slopes), run_time=2.5)
         self.narrate("A negative w flips it: the ramp rises to the left.",
                      Write(lines[3]), Indicate(second.graph, color=t.unit, scale_factor=1.0), run_time=2)
