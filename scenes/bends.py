@@ -248,8 +248,8 @@ class Bends(ChapterScene):
         self.build_stage()
         self.panels = self.example_panels(2)
         first, second = (p.network.piecewise(*DOMAIN).breakpoints[0] for p in self.panels)
-        with self.narrating("Two ReLU units, each shifted and weighted, drawn on one scale. Each is flat, then "
-                            f"a ramp, and turns just once: at x = {words(first)} and at x = {words(second)}."):
+        with self.narrating("Two ReLU units, shifted and weighted, on one scale: each is flat, then a ramp, "
+                            f"turning once, at x = {words(first)} and at x = {words(second)}."):
             self.play(FadeIn(self.title), Create(self.axes), run_time=1.5)
             for p in self.panels:  # a tracer walks each term: flat, then (past its kink) a ramp
                 tracer = Tracer(p.axes, p.graph.function, DOMAIN[0], p.graph.get_color(), radius=0.06,
@@ -265,13 +265,13 @@ class Bends(ChapterScene):
         self.view = self.sum_view(net)
         self.formula_mob = self.formula("y = " + relu_sum_tex(net))
         f = self.view.graph.function
-        self.narrate("Add them. Between kinks nothing switches, so the sum is straight; it bends "
+        self.narrate("Add them: between kinks nothing switches, so the sum is straight, bending "
                      f"exactly at x = {word_list(f.breakpoints)}.",
                      Write(self.formula_mob), Create(self.view.graph), GrowFromCenter(self.view.dots),
                      run_time=2)
         self.slope_legend = self.slope_key()
-        self.narrate(f"Written along it, the slopes of its pieces: {word_list(f.slopes)}. Each kink "
-                     "adds the weight of the term that starts there.",
+        self.narrate(f"Its pieces' slopes, written along it: {word_list(f.slopes)}. Each kink "
+                     "adds the weight of the term starting there.",
                      *(Write(s) for s in self.view.slopes), FadeIn(self.slope_legend),
                      *(Indicate(p.label, scale_factor=1.1) for p in self.panels), run_time=2.5)
 
@@ -284,7 +284,7 @@ class Bends(ChapterScene):
         kink = panel.network.piecewise(*DOMAIN).breakpoints[0]
         i = int(np.searchsorted(new.graph.function.breakpoints, kink))
         before, after = new.graph.function.slopes[i], new.graph.function.slopes[i + 1]
-        self.narrate(f"A third term adds one more bend, at x = {words(kink)}, where the slope goes from "
+        self.narrate(f"A third term adds a bend at x = {words(kink)}: the slope goes from "
                      f"{words(before)} to {words(after)}.",
                      FadeIn(panel.axes), FadeIn(panel.label), Create(panel.graph), GrowFromCenter(panel.dots),
                      ReplacementTransform(self.view.graph, new.graph),
@@ -316,7 +316,7 @@ class Bends(ChapterScene):
                      FadeIn(readouts[0]), run_time=3)
         self.view, self.formula_mob = new, formula
         self.narrate(f"{len(f.breakpoints)} bends, {f.num_pieces} straight pieces, each with its slope "
-                     "written beside it; each kink changes the slope by its term's weight.",
+                     "written beside it.",
                      *(Write(s) for s in new.slopes), FadeIn(readouts[1]), FadeIn(readouts[2]),
                      *(Indicate(d, color=t.breakpoint, scale_factor=1.8) for d in new.dots), run_time=3)
         tracer = Tracer(self.axes, f, DOMAIN[0], t.error, theme=t)
@@ -326,11 +326,11 @@ class Bends(ChapterScene):
         gap.update()
         live = self.readout(r"\text{gap here}", gap.get_value(), "fixed", t.error, 4)
         self.add(gap)
-        with self.narrating("Follow it along: from afar it reads as a curve, and the shaded sliver between them "
-                            f"is never wider than {words(fit.max_error)}."):
+        with self.narrating("From afar it reads as a curve; the shaded sliver between them is never wider "
+                            f"than {words(fit.max_error)}."):
             self.play(FadeIn(new.band), FadeIn(tracer), FadeIn(readouts[3]), FadeIn(live), run_time=1)
             live.follow(gap)
-            self.play(tracer.x.animate.set_value(DOMAIN[1]), run_time=5)
+            self.play(tracer.x.animate.set_value(DOMAIN[1]), run_time=4.2)
             live.clear_updaters()
             self.play(FadeOut(tracer), FadeOut(live), run_time=0.5)
         self.remove(gap)
@@ -396,8 +396,8 @@ class Bends(ChapterScene):
                      "so the sum runs straight from knot to knot.",
                      ReplacementTransform(VGroup(*self.tents), view.graph),
                      FadeIn(readouts[0]), FadeIn(readouts[1]), run_time=3)
-        self.narrate(f"That polyline touches the bump at all {BUMP_KNOTS} knots and strays at most "
-                     f"{words(fit.max_error)} from it: {fit.units} ReLU units, three per hat, drawn exactly.",
+        self.narrate(f"It touches the bump at all {BUMP_KNOTS} knots and strays at most "
+                     f"{words(fit.max_error)}: {fit.units} ReLU units, three per hat.",
                      *(Indicate(d, color=t.accent, scale_factor=1.8) for d in self.knots), FadeIn(readouts[2]),
                      Circumscribe(readouts[1], color=t.unit), run_time=3)
         self.view, self.panel_readouts = view, VGroup(self.knots_readout, *readouts)
@@ -417,8 +417,8 @@ class Bends(ChapterScene):
         self.narrate("One ReLU bends once, at its shift.",
                      Write(lines[0]), *(Indicate(d, color=t.breakpoint, scale_factor=2.0) for d in self.view.dots), run_time=2)
         with self.narrating("Its weight says how much the slope changes there."):
-            self.play(Write(lines[1]), FadeIn(tracer), run_time=1)
-            self.play(tracer.x.animate.set_value(DOMAIN[1]), run_time=2.5)
+            self.play(Write(lines[1]), FadeIn(tracer), run_time=0.8)
+            self.play(tracer.x.animate.set_value(DOMAIN[1]), run_time=2.0)
         with self.narrating("Shift and weight enough of them, and they bend wherever a curve needs it."):
             self.play(Write(lines[2]), tracer.x.animate.set_value(0.0), run_time=2.5)
             self.play(FadeOut(tracer), Indicate(self.view.graph, color=t.output, scale_factor=1.0), run_time=1.5)

@@ -3,8 +3,9 @@
 Why a network needs its activation: two linear layers f(x) = W₁x + b₁ and
 g(x) = W₂x + b₂ compose to one, g(f(x)) = Wx + b, shown with the weights of a
 real network rounded to two decimals, so that W = W₂W₁ and b = W₂b₁ + b₂,
-written with four, are the exact products of the digits on screen; a deeper linear stack on a scalar input is still one straight
-line; a linear layer trained on x² settles on the best line and stops there.
+written with four, are the exact products of the digits on screen; a deeper linear stack on a scalar
+input, drawn unit by unit beside its graph, is still one straight line, the line of the one layer it
+collapses to; a linear layer trained on x² settles on the best line and stops there.
 Then ReLU goes between the layers, and the same weights bend.
 
 Every number drawn comes from :mod:`relu_anim`: the collapse is
@@ -26,7 +27,7 @@ from functools import lru_cache
 import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Circumscribe, Create, DashedVMobject, Dot, FadeIn,
                    FadeOut, FadeTransform, GrowFromCenter, Indicate, LaggedStart, MathTex, MoveAlongPath,
-                   MoveToTarget, ReplacementTransform, SurroundingRectangle, Tex, Transform, VGroup,
+                   MoveToTarget, ReplacementTransform, SurroundingRectangle, Tex, Transform, TransformFromCopy, VGroup,
                    Write, linear)
 
 from relu_anim.construct import least_squares_output, random_network
@@ -36,8 +37,8 @@ from relu_anim.story.collapse import exact_places, round_weights
 from relu_anim.story.fit import Fit
 from relu_anim.torch_adapter import train
 from relu_anim.story.numbers import affine_tex, words
-from relu_anim.visual import (ChapterScene, FitView, PiecewiseGraph, Readout, breakpoint_dots, fit_view,
-                              make_axes, target_graph)
+from relu_anim.visual import (ChapterScene, FitView, LayerDiagram, PiecewiseGraph, Readout, breakpoint_dots,
+                              fit_view, make_axes, target_graph)
 from relu_anim.visual.matrices import AffineEquation, NumberMatrix
 from relu_anim.x2 import DOMAIN, square
 
@@ -249,6 +250,21 @@ class LinearCollapse(ChapterScene):
                       font_size=34, color=self.theme.output)
         return self.place(mob, -3.55, 1)
 
+    def stack_diagram(self, depth: int) -> LayerDiagram:
+        """The stack of ``depth`` hidden layers drawn unit by unit, on the right half (empty until x² comes)."""
+        diagram = LayerDiagram(stack(depth).widths, width=3.6, height=2.2, input_labels=["x"],
+                               output_labels=["y"], theme=self.theme)
+        return diagram.move_to([3.55, 1.15, 0])
+
+    def one_layer_diagram(self) -> VGroup:
+        """``=``, the one layer 1 → 1 every linear stack collapses to, and its name: under :meth:`stack_diagram`."""
+        t = self.theme
+        one = LayerDiagram([1, 1], width=1.4, height=0.5, input_labels=["x"], output_labels=["y"], theme=t)
+        one.move_to([3.2, -1.05, 0])
+        equals = MathTex("=", font_size=40, color=t.text).next_to(one, LEFT, buff=0.45)
+        caption = Tex("one layer", font_size=28, color=t.muted).next_to(one, RIGHT, buff=0.45)
+        return VGroup(equals, one, caption)
+
     def stack_graph(self, depth: int, activation: str = "linear") -> PiecewiseGraph:
         return PiecewiseGraph(self.stack_axes, stack_function(depth, activation), theme=self.theme)
 
@@ -264,92 +280,101 @@ class LinearCollapse(ChapterScene):
         f = two_layers().layers[0]
         rows, cols = f.weight.shape
         eq = self.f_eq
-        self.narrate("Without an activation, a layer is f(x) = W₁x + b₁: a matrix times the input, plus a "
-                     "vector.", FadeIn(self.title), FadeIn(eq.label), FadeIn(eq.variable), FadeIn(eq.plus),
+        self.narrate("A layer without activation: f(x) = W₁x + b₁, a matrix times x plus a vector.",
+                     FadeIn(self.title), FadeIn(eq.label), FadeIn(eq.variable), FadeIn(eq.plus),
                      Create(eq.weight), Create(eq.bias), run_time=2.5)
-        with self.narrating(f"A real network's weights, rounded to two decimals: W₁, {rows} × {cols}, takes "
-                            f"{cols} numbers to {rows}; b₁ adds one to each."):
-            self.play(Write(eq.names[0]), Indicate(eq.weight, color=self.theme.layer_color(0)), run_time=2)
-            self.play(Write(eq.names[1]), Indicate(eq.bias, color=self.theme.layer_color(0)), run_time=2)
+        with self.narrating(f"W₁, {rows} × {cols}, from a real network, takes {cols} numbers to {rows}; "
+                            "b₁ adds one to each."):
+            self.play(Write(eq.names[0]), Indicate(eq.weight, color=self.theme.layer_color(0)), run_time=1.5)
             row = SurroundingRectangle(eq.weight.get_rows()[0], color=self.theme.accent, buff=0.06)
-            self.play(Create(row), run_time=1)
-            self.play(row.animate.move_to(SurroundingRectangle(eq.weight.get_rows()[-1], buff=0.06)), run_time=1.5)
-            self.play(FadeOut(row), run_time=0.5)
+            self.play(Create(row), run_time=0.6)
+            self.play(row.animate.move_to(SurroundingRectangle(eq.weight.get_rows()[-1], buff=0.06)), run_time=1.2)
+            self.play(FadeOut(row), run_time=0.4)
+            self.play(Write(eq.names[1]), Indicate(eq.bias, color=self.theme.layer_color(0)), run_time=1.2)
 
     def second_layer(self) -> None:
         self.beat("A second linear layer")
         rows, cols = two_layers().layers[1].weight.shape
         self.f_eq.generate_target()
         self.f_eq.target.scale(0.82 / 1.3).move_to(self.f_slot)
-        with self.narrating(f"A second layer, g(x) = W₂x + b₂, takes those {cols} numbers back to {rows}, "
-                            "with weights of its own."):
-            self.play(MoveToTarget(self.f_eq), run_time=1.5)
-            self.play(FadeIn(self.g_eq, shift=0.3 * LEFT), run_time=2)
-            self.play(Indicate(self.g_eq.names), run_time=1.5)
+        with self.narrating(f"A second layer, g(x) = W₂x + b₂, takes those {cols} numbers back to {rows}."):
+            self.play(MoveToTarget(self.f_eq), run_time=1.2)
+            self.play(FadeIn(self.g_eq, shift=0.3 * LEFT), run_time=1.6)
+            self.play(Indicate(self.g_eq.names), run_time=1.0)
 
     def two_are_one(self) -> None:
         self.beat("Two layers are one")
         t = self.theme
         self.narrate("Feed f into g and multiply out: g(f(x)) = W₂(W₁x + b₁) + b₂.",
                      Write(self.algebra[:9]), run_time=3)
-        self.narrate("Regroup: the product W₂W₁ is one matrix, and W₂b₁ + b₂ is one vector.",
-                     Write(self.algebra[9:]), run_time=3)
-        with self.narrating("Call them W and b."):
-            self.play(FadeIn(self.naming, shift=0.2 * DOWN), run_time=1)
-            self.play(Indicate(self.naming[0]), Indicate(self.naming[5]), run_time=1)
+        with self.narrating("Regroup: W₂W₁ is one matrix, W₂b₁ + b₂ one vector; call them W and b."):
+            self.play(Write(self.algebra[9:]), run_time=2.2)
+            self.play(FadeIn(self.naming, shift=0.2 * DOWN), run_time=0.8)
+            self.play(Indicate(self.naming[0]), Indicate(self.naming[5]), run_time=0.8)
         rows, cols = self.one_eq.weight.values.shape
         boxes = [self.entry_highlight(i, j) for i in range(rows) for j in range(cols)]
-        with self.narrating("With this network's numbers: each entry of W is a row of W₂ times a column of W₁."):
-            self.play(FadeIn(self.one_eq, shift=0.2 * DOWN), run_time=1.5)
-            self.play(*(Create(box) for box in boxes[0]), run_time=1)
+        with self.narrating("Each entry of W is a row of W₂ times a column of W₁."):
+            self.play(FadeIn(self.one_eq, shift=0.2 * DOWN), run_time=1.0)
+            self.play(*(Create(box) for box in boxes[0]), run_time=0.7)
             for box in boxes[1:]:
-                self.play(*(Transform(a, b) for a, b in zip(boxes[0], box)), run_time=1)
-            self.play(*(FadeOut(box) for box in boxes[0]), run_time=0.5)
-        with self.narrating("Products of two-decimal numbers have twice as many decimals, so every entry of "
-                            "W and b checks by hand."):
+                self.play(*(Transform(a, b) for a, b in zip(boxes[0], box)), run_time=0.7)
+            self.play(*(FadeOut(box) for box in boxes[0]), run_time=0.4)
+        with self.narrating("Two-decimal products have four decimals, so every entry of W and b checks by "
+                            "hand."):
             self.play(Circumscribe(self.one_eq.weight, color=t.layer_color(-1)), run_time=1.5)
             self.play(Circumscribe(self.one_eq.bias, color=t.layer_color(-1)), run_time=1.5)
         x = ", ".join(words(v) for v in EXAMPLE_INPUT)
-        with self.narrating(f"Check it with x = ({x}): through both layers, or through the single one, "
-                            "the output is the same."):
+        with self.narrating(f"Check with x = ({x}): both layers, or the single one, give the same output."):
             self.play(FadeIn(self.check, shift=0.2 * UP), run_time=1.5)
             self.play(Indicate(self.check[3]), run_time=1.2)
             self.play(Indicate(self.check[5]), run_time=1.2)
-        with self.narrating("Two linear layers do exactly the work of one: any x gives the same output."):
-            self.play(Circumscribe(VGroup(self.f_eq, self.g_eq), color=t.accent), run_time=1.5)
-            self.play(Circumscribe(self.one_eq, color=t.layer_color(-1)), run_time=1.5)
+        with self.narrating("Two linear layers do exactly the work of one."):
+            self.play(Circumscribe(VGroup(self.f_eq, self.g_eq), color=t.accent), run_time=1.2)
+            self.play(Circumscribe(self.one_eq, color=t.layer_color(-1)), run_time=1.2)
 
     def deeper_stacks(self) -> None:
         self.beat("Deeper stacks stay straight")
         self.build_panels()
         first = STACK_DEPTHS[0]
         self.stack_line = self.stack_graph(first)
+        self.diagram = self.stack_diagram(first)
         equations = VGroup(self.f_eq, self.g_eq, self.algebra, self.naming, self.one_eq, self.check)
-        self.narrate("Now one input and one output, with hidden layers of "
-                     f"{STACK_WIDTH} linear units in between. One hidden layer gives a straight line.",
+        self.narrate(f"Now one input, one output, and hidden layers of {STACK_WIDTH} linear units. One hidden "
+                     "layer: a straight line.",
                      FadeOut(equations), Create(self.stack_axes), FadeIn(self.stack_caption),
                      Create(self.stack_line), FadeIn(self.kinks_readout), FadeIn(self.line_formula),
-                     run_time=2.5)
+                     Create(self.diagram), run_time=2.5)
         for depth in STACK_DEPTHS[1:]:
             graph, caption = self.stack_graph(depth), self.caption_for_stack(depth)
             formula = self.stack_formula(stack(depth).collapse())
             last = depth == STACK_DEPTHS[-1]
             kinks = len(graph.function.breakpoints)
             text = (f"With {depth} hidden layers: another straight line." if not last else
-                    f"With {depth}: still a straight line, {'no' if kinks == 0 else kinks} kinks. Its slope and "
-                    "intercept are the W and b of the collapsed layer.")
-            self.narrate(text, ReplacementTransform(self.stack_line, graph),
-                         FadeTransform(self.stack_caption, caption),
-                         FadeTransform(self.line_formula, formula), run_time=1.5)
-            self.stack_line, self.stack_caption, self.line_formula = graph, caption, formula
+                    f"With {depth}: still straight, {'no' if kinks == 0 else kinks} kinks; its slope and "
+                    "intercept are the collapsed layer's W and b.")
+            diagram = self.stack_diagram(depth)
+            if not last:
+                self.narrate(text, ReplacementTransform(self.stack_line, graph),
+                             FadeTransform(self.stack_caption, caption), ReplacementTransform(self.diagram, diagram),
+                             FadeTransform(self.line_formula, formula), run_time=1.5)
+            else:  # the deepest stack, then the one layer it collapses to, beside it
+                self.one_layer = self.one_layer_diagram()
+                with self.narrating(text):
+                    self.play(ReplacementTransform(self.stack_line, graph), FadeTransform(self.stack_caption, caption),
+                              ReplacementTransform(self.diagram, diagram), run_time=1.5)
+                    self.play(FadeIn(self.one_layer[0]), TransformFromCopy(diagram, self.one_layer[1]),
+                              FadeTransform(self.line_formula, formula), run_time=1.8)
+                    self.play(FadeIn(self.one_layer[2], shift=0.2 * UP), Indicate(formula), run_time=1.2)
+            self.stack_line, self.stack_caption, self.line_formula, self.diagram = graph, caption, formula, diagram
 
     def line_on_x2(self) -> None:
         self.beat("A linear layer meets x squared")
         snapshots = line_snapshots()
         step, fit = snapshots[0]
         self.x2_view = self.line_view(fit)
-        self.narrate("On the right, train a single linear layer to fit x² on "
-                     f"[{words(DOMAIN[0])}, {words(DOMAIN[1])}], starting from a random line.",
+        self.narrate(f"On the right, train one linear layer on x² over [{words(DOMAIN[0])}, {words(DOMAIN[1])}], "
+                     "from a random line.",
+                     FadeOut(self.diagram), *(FadeOut(part) for part in self.one_layer),
                      Create(self.x2_axes), FadeIn(self.x2_caption), Create(self.target_curve),
                      FadeIn(self.target_label), Create(self.x2_view.graph), FadeIn(self.x2_view.band),
                      FadeIn(self.step_readout), FadeIn(self.mse_readout), run_time=2.5)
@@ -357,7 +382,7 @@ class LinearCollapse(ChapterScene):
         # transforms of the same readout inside one Succession leaves copies on screen)
         views = [self.line_view(fit) for _, fit in snapshots[1:]]
         last = snapshots[-1][1]
-        with self.narrating(f"Training swings the line into place and settles at MSE {words(last.mse)}, "
+        with self.narrating(f"It swings into place and settles at MSE {words(last.mse)}, "
                             "the best straight line there is."):
             for (step, fit), view in zip(snapshots[1:], views):  # one play per snapshot: no stray copies
                 self.play(Transform(self.x2_view.graph, view.graph), Transform(self.x2_view.band, view.band),
@@ -379,8 +404,8 @@ class LinearCollapse(ChapterScene):
         pieces = Readout(r"\text{pieces}", bent.function.num_pieces, style="integer", theme=t)
         self.place(pieces, -3.55, 1)
         kinks = len(bent.function.breakpoints)
-        self.narrate(f"Keep every weight of the {depth}-layer stack and only put ReLU between the "
-                     f"layers: the line breaks into {bent.function.num_pieces} pieces, with {kinks} kinks.",
+        self.narrate(f"Keep every weight of the {depth}-layer stack, put ReLU between the layers: the line "
+                     f"breaks into {bent.function.num_pieces} pieces, {kinks} kinks.",
                      ReplacementTransform(self.stack_line, bent), FadeTransform(self.stack_caption, caption),
                      self.kinks_readout.change_to(kinks), FadeTransform(self.line_formula, pieces),
                      GrowFromCenter(dots), run_time=2.5)
@@ -388,9 +413,9 @@ class LinearCollapse(ChapterScene):
         units = sum(stack(depth).widths[1:-1])
         stack_units = Readout(r"\text{ReLU units}", units, style="integer", theme=t)
         self.place(stack_units, -3.55, 2)
-        self.narrate(f"Why only {kinks} kinks from {units} ReLU units? Each unit switches off where its own "
-                     "input crosses zero; that bends the output only if the units after it pass the change "
-                     "on, and only switches inside this window show.",
+        self.narrate(f"Why only {kinks} kinks from {units} ReLU units? Each unit switches where its input "
+                     "crosses zero; that bends the output only if later units pass it on, and only switches "
+                     "inside this window show.",
                      FadeIn(stack_units, shift=0.2 * UP),
                      LaggedStart(*(Indicate(d, scale_factor=2.5) for d in dots), lag_ratio=0.5), run_time=4)
         fit = relu_fit()
@@ -399,7 +424,7 @@ class LinearCollapse(ChapterScene):
         self.place(x2_units, 3.55, 0)
         self.x2_caption_relu = Tex(rf"$1 \to {fit.units} \to 1$ with ReLU, fitted to $x^2$", font_size=28,
                                    color=t.muted).move_to(self.x2_caption)
-        self.narrate(f"On x², {fit.units} ReLU units between input and output bend {len(fit.function.breakpoints)} "
+        self.narrate(f"On x², {fit.units} ReLU units bend {len(fit.function.breakpoints)} "
                      f"times, and the MSE falls from {words(best_line().mse)} to {words(fit.mse)}.",
                      ReplacementTransform(self.x2_view.graph, new.graph),
                      ReplacementTransform(self.x2_view.band, new.band), GrowFromCenter(new.dots),
@@ -415,7 +440,7 @@ class LinearCollapse(ChapterScene):
         ghosts = VGroup(*(DashedVMobject(line, num_dashes=40) for line in lines))
         ghost_tracers = [Dot(line.get_start(), radius=0.08, color=t.muted) for line in lines]
         self.narrate("Without an activation, depth buys nothing: any linear stack is one layer in "
-                     "disguise, one straight line.", Create(ghosts),
+                     "disguise.", Create(ghosts),
                      *(MoveAlongPath(d, line, rate_func=linear) for d, line in zip(ghost_tracers, lines)), run_time=3)
         self.remove(*ghost_tracers)
         tracers = [Dot(graph.get_start(), radius=0.08, color=t.accent)
@@ -424,4 +449,4 @@ class LinearCollapse(ChapterScene):
                      *(MoveAlongPath(dot, graph, rate_func=linear)
                        for dot, graph in zip(tracers, (self.stack_line, self.x2_view.graph))),
                      LaggedStart(*(Indicate(d, scale_factor=2) for d in [*self.stack_dots, *self.x2_view.dots]),
-                                 lag_ratio=0.4), FadeOut(ghosts), run_time=4, wait=1.0)
+                                 lag_ratio=0.4), FadeOut(ghosts), run_time=2.8, wait=0.8)

@@ -304,15 +304,16 @@ class ReluShift(ChapterScene):
         self.build_stage()
         self.graph = self.unit_graph(relu().piecewise(*DOMAIN))
         self.formula = self.relu_formula()
-        self.narrate("ReLU keeps a positive input as it is and turns a negative one into zero: "
-                     "max(0, x).",
+        self.narrate("ReLU keeps a positive input and turns a negative one into zero: max(0, x).",
                      FadeIn(self.title), Create(self.axes), Write(self.formula), run_time=2)
         self.dots = breakpoint_dots(self.axes, self.graph.function, theme=self.theme)
         self.tracer = Tracer(self.axes, self.graph.function, DOMAIN[0], theme=self.theme)
         kink = words(self.graph.function.breakpoints[0])
-        with self.narrating(f"Two straight half-lines, meeting in a corner at x = {kink}. Is that linear?"):
-            self.play(Create(self.graph), FadeIn(self.tracer), self.tracer.x.animate.set_value(DOMAIN[1]),
-                      run_time=3.5)
+        with self.narrating(f"Two straight half-lines meet in a corner at x = {kink}. Is that linear?"):
+            # the tracer fades in first: a mobject being animated is not updated, so a tracer fading in
+            # while its x moved stayed at the start and jumped to the end
+            self.play(FadeIn(self.tracer), run_time=0.3)
+            self.play(Create(self.graph), self.tracer.x.animate.set_value(DOMAIN[1]), run_time=2.9)
             self.play(GrowFromCenter(self.dots), run_time=0.6)
 
     def not_linear(self) -> None:
@@ -321,8 +322,8 @@ class ReluShift(ChapterScene):
         marks = self.probe_marks(check)
         lines = self.counterexample_lines(check)
         x = self.tracer.x
-        with self.narrating("A linear f always has f(a) + f(b) = f(a + b). "
-                            f"Try a = {words(check.x)} and b = {words(check.y)}."):
+        with self.narrating("A linear f has f(a) + f(b) = f(a + b). "
+                            f"Try a = {words(check.x)}, b = {words(check.y)}."):
             self.play(FadeIn(lines[0]), x.animate.set_value(check.x), run_time=2.2)
             self.play(FadeIn(marks[0]), run_time=0.5)
             self.play(x.animate.set_value(check.y), run_time=1.6)
@@ -333,7 +334,7 @@ class ReluShift(ChapterScene):
                             f"{words(check.fxy)}."):
             self.play(x.animate.set_value(check.x + check.y), run_time=1.2)
             self.play(FadeIn(marks[2]), Write(lines[2]), run_time=1.8)
-        self.narrate(f"{words(check.total)} is not {words(check.fxy)}: the corner breaks the rule, so "
+        self.narrate(f"{words(check.total)} is not {words(check.fxy)}: the corner breaks the rule; "
                      "ReLU is not linear.", FadeIn(lines[3], scale=1.3), Circumscribe(lines[3], color=self.theme.error),
                      Indicate(marks[2], color=self.theme.error), run_time=2.5)
         self.probes = VGroup(marks, lines)
@@ -361,8 +362,8 @@ class ReluShift(ChapterScene):
         self.remove(self.graph, self.dots)  # the same ReLU, now live
         self.add(slide.graph, slide.dots)
         self.graph, self.dots, self.slide = slide.graph, slide.dots, slide
-        self.narrate(f"Put a shift h inside: ReLU(x − h). At h = {words(self.h.get_value())} "
-                     "nothing has moved.",
+        self.narrate(f"Put a shift inside: ReLU(x − h). At h = {words(self.h.get_value())} "
+                     "nothing moves.",
                      FadeOut(self.probes), FadeOut(self.tracer), FadeTransform(self.formula, slide.formula),
                      FadeIn(slide.readout), FadeIn(slide.general), FadeIn(slide.label),
                      Indicate(slide.dots, color=self.theme.breakpoint, scale_factor=2.0), run_time=1.5)
@@ -371,8 +372,8 @@ class ReluShift(ChapterScene):
         first, second, last = SLIDE
         self.narrate(f"Slide h to {words(first)}: the corner moves right with it.",
                      self.h.animate.set_value(first), run_time=2.5)
-        self.narrate(f"Slide it to {words(second)}: the corner follows; the shape never changes.",
-                     self.h.animate.set_value(second), run_time=3)
+        self.narrate(f"Slide it to {words(second)}: the corner follows, the shape unchanged.",
+                     self.h.animate.set_value(second), run_time=2.6)
         self.narrate(f"Any h works: h = {words(last)} puts the corner at x = {words(last)}.",
                      self.h.animate.set_value(last), run_time=2)
         for mob in slide.live:
@@ -390,12 +391,12 @@ class ReluShift(ChapterScene):
                           font_size=36)
         formula[1].set_color(t.unit)
         formula.next_to(diagram, DOWN, buff=0.45)
-        self.narrate("In a network, every neuron multiplies its inputs by weights and adds a bias b.",
+        self.narrate("In a network, a neuron weights its inputs, adds them and a bias b.",
                      FadeOut(self.slide_parts), FadeIn(diagram.inputs), FadeIn(diagram.input_texts),
                      Create(diagram.arrows), FadeIn(diagram.weight_labels), FadeIn(diagram.sum_node),
                      FadeIn(diagram.bias_label), FadeIn(diagram.bias_text), run_time=2)
-        self.narrate("The total goes through ReLU. These numbers are a real neuron's, from a "
-                     "randomly initialised network.",
+        self.narrate("The total goes through ReLU. These numbers come from a randomly initialised "
+                     "network.",
                      Create(diagram.link), FadeIn(diagram.activation_box), Create(diagram.output_arrow),
                      FadeIn(diagram.output_text), Write(formula), run_time=2)
         self.diagram, self.neuron_formula = diagram, formula
@@ -414,14 +415,14 @@ class ReluShift(ChapterScene):
                          "w·ReLU(x − h), with h = −b/w.",
                          ReplacementTransform(self.diagram, diagram), FadeOut(self.neuron_formula),
                          Create(self.axes), FadeIn(lines[0]), FadeIn(lines[1]), run_time=2)
-            self.narrate(f"Here w = {w} and b = {b}, so h = {h}: ReLU moved to {h}, rising with "
+            self.narrate(f"Here w = {w}, b = {b}, so h = {h}: ReLU moved to {h}, with "
                          f"slope {w}.",
                          Create(view.graph), GrowFromCenter(view.dots), FadeIn(view.label),
                          Write(lines[2]), run_time=2)
         else:
             self.beat("Negative weight: flipped")
-            self.narrate(f"Another neuron of the same network has w = {w} and b = {b}. Now h = {h}, "
-                         "and the ramp is flipped.",
+            self.narrate(f"Another neuron of that network: w = {w}, b = {b}, so h = {h}, and the "
+                         "ramp flips.",
                          ReplacementTransform(self.diagram, diagram),
                          *(ReplacementTransform(old, new) for old, new in zip(self.shift_lines_mob, lines)),
                          ReplacementTransform(self.view.graph, view.graph),
@@ -432,7 +433,7 @@ class ReluShift(ChapterScene):
                                 "of the corner, rising to its left."):
                 self.play(FadeIn(tracer), Indicate(lines[2], color=self.theme.unit, scale_factor=1.05),
                           run_time=0.8)
-                self.play(tracer.x.animate.set_value(DOMAIN[0]), run_time=3.5)
+                self.play(tracer.x.animate.set_value(DOMAIN[0]), run_time=3.0)
                 self.play(FadeOut(tracer), run_time=0.5)
         self.diagram, self.shift_lines_mob, self.view = diagram, lines, view
 
@@ -464,14 +465,14 @@ class ReluShift(ChapterScene):
                                                     theme=t)
                           if label.slope != 0))  # the ramps' slopes; the flat sides are plainly flat
         self.closing_slopes = slopes
-        self.narrate("Both neurons of that network, side by side: each is ReLU with its corner moved.",
+        self.narrate("Both neurons side by side: each is ReLU with its corner moved.",
                      FadeOut(self.diagram), FadeOut(self.shift_lines_mob), Create(first.graph),
                      GrowFromCenter(first.dots), FadeIn(first.label), Write(lines[0]), run_time=2.5)
         self.narrate("The corner sits at h = −b/w.",
                      Write(lines[1]), *(Indicate(d, color=t.breakpoint, scale_factor=2.0) for d in both),
                      *(Indicate(v.label, color=t.breakpoint) for v in (first, second)), run_time=2)
         ws = [words(v.graph.function.slopes[i], digits=self.digits) for v, i in ((first, -1), (second, 0))]
-        self.narrate(f"Along the ramp the slope is w itself: {ws[0]} for the first, {ws[1]} for the second.",
+        self.narrate(f"Along the ramp the slope is w: {ws[0]} for the first, {ws[1]} for the second.",
                      Write(lines[2]), *(Write(s) for s in slopes), run_time=2.5)
         self.narrate("A negative w flips it: the ramp rises to the left.",
                      Write(lines[3]), Indicate(second.graph, color=t.unit, scale_factor=1.0), run_time=2)

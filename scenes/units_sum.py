@@ -22,8 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Axes, Circle, Create, DashedLine, Dot, FadeIn, FadeOut,
+from manim import (DOWN, LEFT, ORIGIN, RIGHT, UP, Axes, Create, DashedLine, Dot, FadeIn, FadeOut,
                    GrowFromCenter, Indicate, MathTex, ReplacementTransform, Succession, ValueTracker, VGroup, Write,
                    linear)
 
@@ -31,9 +30,11 @@ from relu_anim.network import Network
 from relu_anim.render.chapters import chapter
 from relu_anim.story.numbers import affine_tex, affine_words, format_tex, word_list, words
 from relu_anim.story.units_sum import Decomposition, Term, story
-from relu_anim.visual import ChapterScene, PiecewiseGraph, Readout, View, breakpoint_dots, make_axes, relu_sum_tex
+from relu_anim.visual import (ChapterScene, LayerDiagram, PiecewiseGraph, Readout, View, breakpoint_dots, make_axes,
+                              relu_sum_tex)
 
-__all__ = ["UnitsSum", "Y_RANGE", "PANEL_Y_RANGE", "SWEEP", "SWEEP_STEP", "PLACES", "snap", "term_tex", "formula_parts", "NetworkDiagram"]
+__all__ = ["UnitsSum", "Y_RANGE", "PANEL_Y_RANGE", "SWEEP", "SWEEP_STEP", "PLACES", "snap", "term_tex", "formula_parts",
+           "network_diagram"]
 
 # --------------------------------------------------------------- the story's choices
 #: The y range of the shared axis, where the terms and their sum are drawn on one scale.
@@ -73,61 +74,29 @@ def snap(x: float) -> float:
 
 
 # ------------------------------------------------------------------------ drawing
-class NetworkDiagram(VGroup):
-    """x → three ReLU units → Σ → y, each unit's w, b and a in its term colour, c under Σ."""
+def network_diagram(d: Decomposition, theme) -> LayerDiagram:
+    """x → three ReLU units → Σ → y as a :class:`~relu_anim.visual.LayerDiagram`, with the numbers written on it.
 
-    def __init__(self, d: Decomposition, theme) -> None:
-        super().__init__()
-        t = theme
-        y0, hidden_x, sum_x = 0.55, -3.9, -1.6
-        ys = [y0 + 1.3, y0, y0 - 1.3]
-        self.input = VGroup(Circle(radius=0.35, color=t.axis, stroke_width=3).move_to([-6.1, y0, 0]),
-                            MathTex("x", font_size=34))
-        self.input[1].move_to(self.input[0])
-        self.sum_node = VGroup(Circle(radius=0.42, color=t.output, stroke_width=3).move_to([sum_x, y0, 0]),
-                               MathTex(r"\Sigma", font_size=38))
-        self.sum_node[1].move_to(self.sum_node[0])
-        self.c_label = MathTex("c = " + format_tex(d.bias, "fixed", trim=True), font_size=28, color=t.output)
-        self.c_label.next_to(self.sum_node, DOWN, buff=0.2)
-        self.y_arrow = Arrow(self.sum_node[0].get_right(), self.sum_node[0].get_right() + 0.9 * RIGHT, buff=0.05,
-                             color=t.axis, stroke_width=3, max_tip_length_to_length_ratio=0.25)
-        self.y_text = MathTex("y", font_size=34, color=t.output).next_to(self.y_arrow, RIGHT, buff=0.12)
-        self.units, self.in_arrows, self.out_arrows = VGroup(), VGroup(), VGroup()
-        self.w_labels, self.b_labels, self.a_labels = VGroup(), VGroup(), VGroup()
-        for i, (term, y) in enumerate(zip(d.terms, ys)):
-            color = t.unit_color(i)
-            node = Circle(radius=0.38, color=color, stroke_width=3).move_to([hidden_x, y, 0])
-            self.units.add(VGroup(node, MathTex(r"\mathrm{ReLU}", font_size=24).move_to(node)))
-            into = Arrow(self.input[0].get_center(), node.get_center(), buff=0.4, color=t.axis, stroke_width=3,
-                         max_tip_length_to_length_ratio=0.1)
-            out = Arrow(node.get_center(), self.sum_node[0].get_center(), buff=0.45, color=t.axis, stroke_width=3,
-                        max_tip_length_to_length_ratio=0.12)
-            self.in_arrows.add(into)
-            self.out_arrows.add(out)
-            self.w_labels.add(self._on(into, format_tex(term.weight, "fixed", trim=True), color))
-            self.a_labels.add(self._on(out, format_tex(term.output_weight, "fixed", trim=True), color))
-            self.b_labels.add(MathTex(format_tex(term.bias, "fixed", trim=True), font_size=26, color=color)
-                              .next_to(node, UP, buff=0.08))
-        self.headers = VGroup(*(MathTex(name, font_size=30, color=t.muted).move_to([x, y0 + 2.25, 0])
-                                for name, x in (("w", -5.0), ("b", hidden_x), ("a", -2.75))))
-        self.add(self.headers, self.input, self.in_arrows, self.w_labels, self.units, self.b_labels,
-                 self.out_arrows, self.a_labels, self.sum_node, self.c_label, self.y_arrow, self.y_text)
-
-    @staticmethod
-    def _on(arrow: Arrow, tex: str, color) -> MathTex:
-        """A label beside the middle of ``arrow``, on its upper side."""
-        start, end = arrow.get_start(), arrow.get_end()
-        direction = (end - start) / np.linalg.norm(end - start)
-        normal = np.array([-direction[1], direction[0], 0.0])
-        if normal[1] < 0:
-            normal = -normal
-        label = MathTex(tex, font_size=26, color=color)
-        return label.move_to((start + end) / 2 + 0.27 * normal)
-
-    def unit_parts(self, i: int) -> VGroup:
-        """Everything that belongs to unit ``i``: its arrows, node and numbers."""
-        return VGroup(self.in_arrows[i], self.w_labels[i], self.units[i], self.b_labels[i],
-                      self.out_arrows[i], self.a_labels[i])
+    Each unit's w on its line in, b above it, a on its line out, all in the unit's
+    colour (``unit_parts(1, i)`` is the unit with its numbers); Σ and ``c = …`` on the output.
+    """
+    t = theme
+    diagram = LayerDiagram([1, len(d.terms), 1], width=4.5, height=2.6, radius=0.4, input_labels=["x"],
+                           output_labels=["y"], font_size=34, theme=t)
+    diagram.move_to([-3.85, 0.55, 0])
+    for lines in diagram.edges:
+        lines.set_stroke(color=t.axis, width=2.5, opacity=1)
+    for i, term in enumerate(d.terms):
+        color = t.unit_color(i)
+        diagram.nodes[1][i].set_color(color)
+        diagram.label_node(1, i, r"\mathrm{ReLU}", direction=ORIGIN, font_size=24)
+        diagram.label_node(1, i, format_tex(term.bias, "fixed", trim=True), color=color)
+        diagram.label_edge(0, 0, i, format_tex(term.weight, "fixed", trim=True), color=color)
+        diagram.label_edge(1, i, 0, format_tex(term.output_weight, "fixed", trim=True), color=color)
+    diagram.label_node(2, 0, r"\Sigma", direction=ORIGIN, font_size=38)
+    diagram.label_node(2, 0, "c = " + format_tex(d.bias, "fixed", trim=True), direction=DOWN, color=t.output,
+                       font_size=28, buff=0.2)
+    return diagram
 
 
 @dataclass(frozen=True, eq=False)
@@ -248,13 +217,24 @@ class UnitsSum(ChapterScene):
     def the_network(self) -> None:
         self.beat("A network with one input")
         self.title = self.chapter_title(chapter("units_sum").title)
-        self.diagram = diagram = NetworkDiagram(self.d, self.theme)
+        self.diagram = diagram = network_diagram(self.d, self.theme)
+        units = range(len(self.d.terms))
+        w_labels = VGroup(*(diagram.edge_labels[(0, 0, i)] for i in units))
+        a_labels = VGroup(*(diagram.edge_labels[(1, i, 0)] for i in units))
+        relus = VGroup(*(diagram.node_labels[(1, i)][0] for i in units))
+        b_labels = VGroup(*(diagram.node_labels[(1, i)][1] for i in units))
+        sigma, c_label = diagram.node_labels[(2, 0)]
+        # column headers over the numbers: w over the lines in, b over the units, a over the lines out
+        top = diagram.nodes[1][0].get_top()[1] + 0.55
+        columns = [diagram.edges[0].get_center()[0], diagram.nodes[1].get_center()[0], diagram.edges[1].get_center()[0]]
+        self.headers = headers = VGroup(*(MathTex(name, font_size=30, color=self.theme.muted).move_to([x, top, 0])
+                                          for name, x in zip("wba", columns)))
         text = "One input x, three hidden ReLU units, each with its own weight w and bias b."
-        self.say(text, FadeIn(self.title), FadeIn(diagram.input), FadeIn(diagram.headers[:2]),
-                 Create(diagram.in_arrows), Write(diagram.w_labels), FadeIn(diagram.units), Write(diagram.b_labels))
-        text = "Their outputs, weighted by a, are added, plus a bias c: that sum is y."
-        self.say(text, Create(diagram.out_arrows), FadeIn(diagram.headers[2]), Write(diagram.a_labels),
-                 FadeIn(diagram.sum_node), Write(diagram.c_label), Create(diagram.y_arrow), Write(diagram.y_text))
+        self.say(text, FadeIn(self.title), FadeIn(diagram.nodes[0]), FadeIn(diagram.labels[0]), FadeIn(headers[:2]),
+                 Create(diagram.edges[0]), Write(w_labels), FadeIn(diagram.nodes[1]), FadeIn(relus), Write(b_labels))
+        text = "Their outputs, weighted by a, are summed with a bias c: that is y."
+        self.say(text, Create(diagram.edges[1]), FadeIn(headers[2]), Write(a_labels), FadeIn(diagram.nodes[2]),
+                 FadeIn(sigma), Write(c_label), Write(diagram.labels[1]))
 
     def one_unit(self, i: int) -> None:
         term = self.d.terms[i]
@@ -268,10 +248,10 @@ class UnitsSum(ChapterScene):
         previous = getattr(self, "lines", None)
         intro = (FadeIn(lines[0]),) if previous is None else (ReplacementTransform(previous[0], lines[0]),
                                                               FadeOut(previous[1:]))
-        highlight = Indicate(self.diagram.unit_parts(i), color=t.unit_color(i), scale_factor=1.08)
+        highlight = Indicate(self.diagram.unit_parts(1, i), color=t.unit_color(i), scale_factor=1.08)
         if i == 0:
             self.beat("One unit, one shifted ReLU")
-            self.say(f"Take the first unit: w·x + b = {affine_words([term.weight], term.bias, ['x'])}, "
+            self.say(f"The first unit: w·x + b = {affine_words([term.weight], term.bias, ['x'])}, "
                      "then ReLU.", highlight, *intro)
             self.say(f"Factor out w: h = −b/w = {h}, so the unit is "
                      f"{words(term.scale)}·{shift}.", Write(lines[1]), Write(lines[2]), Create(axes),
@@ -283,7 +263,7 @@ class UnitsSum(ChapterScene):
             self.beat("A negative weight flips the ramp")
             self.say(f"The second unit: w = {w}, b = {b}, so h = −b/w = {h}.", highlight, *intro,
                      Write(lines[1]))
-            self.say(f"Its w is negative, so the ramp is flipped: {words(term.scale)}·{shift}, rising to "
+            self.say(f"Its w is negative, so the ramp flips: {words(term.scale)}·{shift}, rising to "
                      "the left.", Write(lines[2]), Create(axes), Create(unit.graph), GrowFromCenter(unit.dots))
             self.say(f"Times a = {a}: the term {words(term.coefficient)}·{shift}.", Write(lines[3]),
                      ReplacementTransform(unit.graph, scaled.graph), FadeIn(scaled.label, shift=0.2 * UP))
@@ -291,7 +271,7 @@ class UnitsSum(ChapterScene):
             self.beat("A negative output weight")
             self.say(f"The third unit: w = {w}, b = {b}, so h = {h}: {words(term.scale)}·{shift}.", highlight, *intro, Write(lines[1]), Write(lines[2]),
                      Create(axes), Create(unit.graph), GrowFromCenter(unit.dots))
-            self.say(f"Its output weight a = {a} is negative, so the term {words(term.coefficient)}·{shift} "
+            self.say(f"Its output weight a = {a} is negative: the term {words(term.coefficient)}·{shift} "
                      "hangs down.", Write(lines[3]), ReplacementTransform(unit.graph, scaled.graph),
                      FadeIn(scaled.label, shift=0.2 * DOWN))
         self.lines = lines
@@ -305,8 +285,8 @@ class UnitsSum(ChapterScene):
                                         theme=t, stroke_width=4) for term in self.d.terms))
         self.legend_rows = legend = self.legend()
         self.axes, self.term_graphs = axes, terms
-        self.say("Now all three terms on one shared axis, on the same vertical scale.",
-                 FadeOut(self.diagram), FadeOut(self.lines), Create(axes),
+        self.say("All three terms on one shared axis, one vertical scale.",
+                 FadeOut(self.diagram), FadeOut(self.headers), FadeOut(self.lines), Create(axes),
                  *(ReplacementTransform(p.graph, g) for p, g in zip(self.panels, terms)),
                  *(ReplacementTransform(p.label, row) for p, row in zip(self.panels, legend[1:])),
                  *(FadeOut(VGroup(p.axes, p.dots)) for p in self.panels))
@@ -321,9 +301,9 @@ class UnitsSum(ChapterScene):
         self.say(f"Start from the bias alone: c = {words(self.d.bias)}, a flat line.",
                  FadeIn(self.legend_rows[0], scale=1.4), Create(graphs[0]))
         for k, term in enumerate(self.d.terms, start=1):
-            text = (f"Add the first term: the sum now bends at x = {words(term.h)}." if k == 1 else
+            text = (f"Add the first term: the sum bends at x = {words(term.h)}." if k == 1 else
                     f"Add the next one: another bend, at x = {words(term.h)}." if k == 2 else
-                    f"And the last: a bend at x = {words(term.h)}, and the end turns down.")
+                    f"And the last: a bend at x = {words(term.h)}; the end turns down.")
             self.say(text, ReplacementTransform(graphs[k - 1], graphs[k]),
                      ReplacementTransform(dots[k - 1], dots[k]) if k > 1 else GrowFromCenter(dots[k]),
                      FadeIn(labels[k - 1], shift=0.2 * UP),
@@ -362,7 +342,7 @@ class UnitsSum(ChapterScene):
                                         font_size=30, theme=t), lambda: float(self.d(x())[0]))
         self.at_column(y_readout, -1.95)
         self.readouts = VGroup(x_readout, *values, y_readout)
-        self.say("Point by point: at every x, y is c plus the values of the three terms there.",
+        self.say("Point by point: at every x, y is c plus the three terms' values there.",
                  Succession(FadeIn(VGroup(line, dots, self.readouts), run_time=1.0),
                             tracker.animate(rate_func=linear).set_value(SWEEP[1])), least=6.0)
         self.sweep = VGroup(line, dots)
@@ -395,7 +375,7 @@ class UnitsSum(ChapterScene):
         if formula.width > 13.2:
             formula.scale_to_fit_width(13.2)
         formula.move_to([0, 2.45, 0])
-        self.say(f"Written out: c = {words(self.d.bias)} plus one term per unit, each coloured as its graph.", FadeOut(self.sweep), FadeOut(self.readouts),
+        self.say(f"Written out: c = {words(self.d.bias)} plus one term per unit, coloured as its graph.", FadeOut(self.sweep), FadeOut(self.readouts),
                  *(ReplacementTransform(row, part) for row, part in zip(self.legend_rows, formula[1:])),
                  Write(formula[0]))
         kinks = word_list(self.d.output.breakpoints)
@@ -416,8 +396,8 @@ class UnitsSum(ChapterScene):
         self.recap = recap
         self.say("Each unit: a ReLU shifted to h = −b/w, scaled by |w|, flipped when w < 0.",
                  Write(recap[0]), Write(recap[1]))
-        self.say("Times its output weight it is one term, and the terms plus c are the network.",
+        self.say("Times its output weight, it is one term; the terms plus c are the network.",
                  Write(recap[2]), Indicate(self.output_graph, color=t.output, scale_factor=1.03))
-        self.say("Next: what sums like this can draw, as they bend once per term.", Write(recap[3]),
+        self.say("Next: what such sums can draw, bending once per term.", Write(recap[3]),
                  *(Indicate(g, color=g.get_color(), scale_factor=1.05) for g in self.term_graphs))
 

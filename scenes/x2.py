@@ -279,8 +279,8 @@ class X2Fit(ChapterScene):
         self.beat("The target: x squared")
         self.build_stage()
         a, b = (words(v) for v in DOMAIN)
-        self.narrate(f"Our target: y = x² on [{a}, {b}]. A ReLU network adds straight pieces; how close "
-                     "can it get?",
+        self.narrate(f"Our target: y = x² on [{a}, {b}]. How close can straight ReLU pieces "
+                     "get?",
                      FadeIn(self.title), Create(self.axes), Create(self.target_curve),
                      FadeIn(self.target_label), run_time=2.5)
 
@@ -289,15 +289,15 @@ class X2Fit(ChapterScene):
         fit = relu_alone()
         self.view = self.fit_view(fit)
         self.formula_mob = self.formula("y = " + relu_sum_tex(fit.network))
-        with self.narrating(f"Start with one unit, ReLU(x): the line y = x, its kink at "
-                            f"{words(unit_kinks(fit)[0])}, on the edge (the dot)."):
-            self.play(FadeIn(self.formula_mob, shift=0.2 * DOWN), Create(self.view.graph), run_time=2.5)
-            self.play(GrowFromCenter(self.view.dots), run_time=0.8)
-            self.play(Indicate(self.view.dots, scale_factor=2.5), run_time=1.2)
+        with self.narrating(f"One unit, ReLU(x): the line y = x, kinked at "
+                            f"{words(unit_kinks(fit)[0])} (the dot)."):
+            self.play(FadeIn(self.formula_mob, shift=0.2 * DOWN), Create(self.view.graph), run_time=2.0)
+            self.play(GrowFromCenter(self.view.dots), run_time=0.6)
+            self.play(Indicate(self.view.dots, scale_factor=2.5), run_time=0.8)
         self.error_readout = self.error_readout_for(fit)
         self.gap = self.worst_gap(fit)
-        self.narrate(f"The shaded gap is the error; the worst miss, at x = {words(worst_x(fit))}, "
-                     f"is {words(fit.max_error)}.",
+        self.narrate(f"The shaded gap is the error: {words(fit.max_error)} at worst, "
+                     f"at x = {words(worst_x(fit))}.",
                      FadeIn(self.view.band), Create(self.gap), FadeIn(self.error_readout), run_time=1.5)
 
     def two_relus(self) -> None:
@@ -309,13 +309,13 @@ class X2Fit(ChapterScene):
         unit_label = MathTex(relu_sum_tex(unit.network), font_size=30, color=self.theme.unit)
         unit_label.next_to(self.axes.c2p(DOMAIN[1], unit.function(np.array([DOMAIN[1]]))[0]), RIGHT, buff=0.2)
         kink = words(unit.function.breakpoints[0])
-        self.narrate(f"A second unit, ReLU(x − {kink}), is zero until x = {kink}, then rises.",
+        self.narrate(f"A second unit, ReLU(x − {kink}): zero until x = {kink}, then rising.",
                      Create(unit_graph), FadeIn(unit_label), run_time=1.5)
         new = self.fit_view(fit)
         gap = self.worst_gap(fit)
         formula = self.formula("y = " + relu_sum_tex(fit.network))
         slopes = fit.function.slopes
-        self.narrate(f"Their sum bends at x = {words(fit.function.breakpoints[0])}, its slope jumping from "
+        self.narrate(f"Their sum bends at x = {words(fit.function.breakpoints[0])}, slope "
                      f"{words(slopes[0])} to {words(slopes[1])}; the worst miss halves, to {words(fit.max_error)}.",
                      *self.morph(new), ReplacementTransform(self.gap, gap),
                      FadeOut(unit_graph), FadeOut(unit_label),
@@ -329,8 +329,8 @@ class X2Fit(ChapterScene):
         new = self.fit_view(fit)
         gap = self.worst_gap(fit)
         formula = self.formula("y = " + relu_sum_tex(fit.network, show_unit_weights=True))
-        self.narrate("Keep both kinks; choose the output weights and a bias by least squares: the error "
-                     f"drops to {words(fit.max_error)}.",
+        self.narrate("Keep the kinks; least-squares output weights and bias cut the error "
+                     f"to {words(fit.max_error)}.",
                      *self.morph(new), ReplacementTransform(self.gap, gap),
                      FadeTransform(self.formula_mob, formula),
                      self.error_readout.change_to(fit.max_error), run_time=2)
@@ -344,7 +344,7 @@ class X2Fit(ChapterScene):
         gap = self.worst_gap(fit)
         formula = self.formula("y = " + relu_sum_tex(fit.network, show_unit_weights=True))
         kinks = unit_kinks(fit)
-        self.narrate(f"Now let the kinks move too: slid to x = {words(kinks[0])} and {words(kinks[1])}, "
+        self.narrate(f"Let the kinks move: at x = {words(kinks[0])} and {words(kinks[1])}, "
                      f"the same two units miss by only {words(fit.max_error)}.",
                      *self.morph(new), ReplacementTransform(self.gap, gap),
                      FadeTransform(self.formula_mob, formula), FadeIn(self.n_readout),
@@ -355,12 +355,12 @@ class X2Fit(ChapterScene):
                                    .move_to(self.axes.c2p(h, y) + 0.55 * UP)
                                    for h, y in zip(kinks, fit.function(kinks))))
         self.strip = self.strip_view(fit)
-        with self.narrating(f"Below, the gap f − x², zoomed: it swings between ± {words(fit.max_error)}, "
+        with self.narrating(f"Below, the gap f − x², zoomed, swings between ± {words(fit.max_error)}, "
                             "touching each bound in turn."):
-            self.play(FadeIn(self.kink_marks), Indicate(new.dots, scale_factor=2), run_time=1.2)
-            self.play(Create(self.strip_frame), FadeIn(self.strip.title), run_time=1)
-            self.play(Create(self.strip.band), Create(self.strip.bounds), FadeIn(self.strip.label), run_time=2.5)
-            self.play(FadeOut(self.gap), Circumscribe(self.strip.bounds, color=self.theme.accent), run_time=1.5)
+            self.play(FadeIn(self.kink_marks), Indicate(new.dots, scale_factor=2), run_time=1.0)
+            self.play(Create(self.strip_frame), FadeIn(self.strip.title), run_time=0.8)
+            self.play(Create(self.strip.band), Create(self.strip.bounds), FadeIn(self.strip.label), run_time=1.8)
+            self.play(FadeOut(self.gap), Circumscribe(self.strip.bounds, color=self.theme.accent), run_time=1.2)
 
     def why_the_bound(self) -> None:
         self.beat("Why the best is 2/(2n+1)²")
@@ -381,13 +381,13 @@ class X2Fit(ChapterScene):
         chord = VMobject(color=t.muted, stroke_width=3).set_points_as_corners(
             [self.axes.c2p(x, y + bound) for x, y in zip(f.knots, f.knot_values)])
         chords = DashedVMobject(chord, num_dashes=40)
-        with self.narrating("Why this number? n kinks make n + 1 pieces; x² is mirror-symmetric at 0, so "
-                            "the first piece is half of one."):
+        with self.narrating("Why? n kinks make n + 1 pieces; x² mirrors at 0, so the first "
+                            "is half as wide."):
             self.play(Create(rows[0]), run_time=1.5)
             self.play(Indicate(self.view.dots, scale_factor=2), Indicate(self.kink_marks), run_time=1.5)
-        with self.narrating("Pieces of width h, the first one half, cover [0, 2]: that fixes h."):
-            self.play(Create(rows[1]), run_time=1.5)
-            self.play(Circumscribe(self.strip_frame, color=t.breakpoint), run_time=1.5)
+        with self.narrating("Together they cover [0, 2]: that fixes h."):
+            self.play(Create(rows[1]), run_time=1.0)
+            self.play(Circumscribe(self.strip_frame, color=t.breakpoint), run_time=0.9)
         with self.narrating("Over each piece, x² sags below its chord by up to h²/4."):
             self.play(Create(rows[2]), run_time=1.2)
             self.play(Create(chords), run_time=2)
@@ -395,7 +395,7 @@ class X2Fit(ChapterScene):
             self.play(Create(rows[3]), run_time=1.5)
             self.play(chords.animate.shift(self.axes.c2p(0, 0) - self.axes.c2p(0, bound)), run_time=1.5)
             self.play(FadeOut(chords), Indicate(self.strip.bounds), run_time=1)
-        self.narrate("Touching ± the bound in turn marks the best fit: for n = 2, 2/5² = 0.08.",
+        self.narrate("Touching each bound in turn marks the best: for n = 2, 2/5² = 0.08.",
                      FadeIn(self.bound, shift=0.2 * DOWN),
                      Circumscribe(self.strip.band, color=t.accent), run_time=2.5)
 
@@ -406,7 +406,7 @@ class X2Fit(ChapterScene):
         point = self.inset_point(fit)
         self.inset_points.add(point)
         general = self.general_formula()
-        self.narrate("Now n grows, the kinks always at their best places; each max error goes onto a "
+        self.narrate("Now n grows, kinks at their best; each max error goes on a "
                      "log–log plot.",
                      FadeOut(self.derivation, shift=0.3 * DOWN), FadeOut(self.kink_marks),
                      FadeTransform(self.formula_mob, general), Create(self.inset), FadeIn(self.inset_title),
@@ -422,11 +422,11 @@ class X2Fit(ChapterScene):
         window = strip_window(n)
         lines = {
             3: f"{n} units: error {error}; the kinks spread out evenly.",
-            5: f"{n} units: {error}, the gap still touching ± the bound in turn.",
-            10: f"{n} units: {error}; the kinks get hard to tell apart.",
+            5: f"{n} units: {error}, still touching both bounds in turn.",
+            10: f"{n} units: {error}; the kinks blur together.",
             20: f"{n} units: {error}.",
-            50: f"{n} units: {error}. The strip shows only [{words(window[0])}, {words(window[1])}] now, "
-                "or its swings would blur.",
+            50: f"{n} units: {error}. The strip now shows only [{words(window[0])}, {words(window[1])}], "
+                "or it would blur.",
             100: f"{n} units: {error}. It looks like a curve.",
         }
         self.beat(f"{n} units")
@@ -447,7 +447,7 @@ class X2Fit(ChapterScene):
     def slope_of_the_error(self) -> None:
         self.beat("The n to the minus 2 law")
         slope = self.slope_line()
-        with self.narrating("The errors fall along slope −2: double the units, a quarter of the error, "
+        with self.narrating("The errors fall along slope −2: double the units, quarter the error, "
                             "as 2/(2n+1)² says."):
             self.play(Create(slope[0]), FadeIn(slope[1]), run_time=2)
             self.play(Indicate(self.inset_points, scale_factor=1.8), Indicate(self.bound), run_time=2)
@@ -472,16 +472,16 @@ class X2Fit(ChapterScene):
         graph = PiecewiseGraph(zoom, inside, theme=t)
         dots = breakpoint_dots(zoom, inside, theme=t)
         self.zoom = VGroup(zoom, curve, graph, dots)
-        with self.narrating(f"Zoom into x from {words(a)} to {words(b)}: the curve is straight between its "
-                            "kinks, one dot per kink."):
+        with self.narrating(f"Zoom into x from {words(a)} to {words(b)}: straight between kinks, one dot "
+                            "per kink."):
             self.play(FadeOut(self.inset), FadeOut(self.inset_title), FadeOut(self.inset_points),
-                      FadeOut(self.slope), Create(box), run_time=1.2)
-            self.play(Create(rays), Create(zoom), run_time=1.5)
-            self.play(Create(curve), Create(graph), run_time=1.5)
-            self.play(GrowFromCenter(dots), run_time=1)
+                      FadeOut(self.slope), Create(box), run_time=0.9)
+            self.play(Create(rays), Create(zoom), run_time=1.1)
+            self.play(Create(curve), Create(graph), run_time=1.2)
+            self.play(GrowFromCenter(dots), run_time=0.8)
         tracer, scan = sweep(zoom, graph, t.accent)
         self.add(scan)
-        self.narrate("Each piece is a line; the gap to x² is far too thin to see here.",
+        self.narrate("Each piece is a line; the gap to x² is invisibly thin.",
                      MoveAlongPath(tracer, graph, rate_func=linear), Indicate(self.strip.band), run_time=4)
         scan.clear_updaters()
         self.remove(scan)
@@ -493,11 +493,11 @@ class X2Fit(ChapterScene):
         t = self.theme
         tracer, scan = sweep(self.axes, self.view.graph, t.accent)
         self.add(scan)
-        self.narrate("No single ReLU curves: this curve is kinks, one per unit, straight in between.",
+        self.narrate("No ReLU curves: just kinks, one per unit, straight in between.",
                      MoveAlongPath(tracer, self.view.graph, rate_func=linear),
-                     Indicate(self.view.dots, scale_factor=1.5), run_time=4)
+                     Indicate(self.view.dots, scale_factor=1.5), run_time=3.3)
         scan.clear_updaters()
         self.remove(scan, tracer)
         self.narrate("Piecewise linear, yet as close to x² as we like.",
                      Circumscribe(self.bound, color=t.accent), Circumscribe(self.zoom, color=t.accent),
-                     Indicate(self.error_readout), run_time=3, wait=1.0)
+                     Indicate(self.error_readout), run_time=2.6, wait=1.0)

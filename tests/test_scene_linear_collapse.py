@@ -72,7 +72,9 @@ def collapse_page(scene):
 @at_beat_end(NAME, "Deeper stacks stay straight")
 def last_linear_stack(scene):
     return {"corners": scene.stack_line.corners(), "axes": scene.stack_axes, "kinks": scene.kinks_readout.value,
-            "formula": scene.line_formula.get_tex_string(), "function": scene.stack_line.function}
+            "formula": scene.line_formula.get_tex_string(), "function": scene.stack_line.function,
+            "diagram": scene.diagram.widths, "one_layer": scene.one_layer[1].widths,
+            "drawn": all(m in scene.mobjects for m in (scene.diagram, *scene.one_layer))}
 
 
 @at_beat_end(NAME, "A linear layer meets x squared")
@@ -188,6 +190,13 @@ def test_last_linear_stack_is_drawn_as_its_collapsed_line(lc):
     np.testing.assert_allclose(seen["corners"], scene_points(seen["axes"], xs, a * xs + c), rtol=0, atol=1e-9)
     assert seen["kinks"] == 0
     assert format_tex(a, "fixed") in seen["formula"] and format_tex(abs(c), "fixed") in seen["formula"]
+
+
+def test_right_half_draws_the_deepest_stack_beside_its_one_layer(lc):
+    seen = rendered(NAME).probe(last_linear_stack)
+    assert seen["diagram"] == lc.stack(lc.STACK_DEPTHS[-1]).widths
+    assert seen["one_layer"] == [1, 1] == [*lc.stack(lc.STACK_DEPTHS[-1]).collapse().weight.shape]
+    assert seen["drawn"]
 
 
 def test_training_leaves_one_line_on_the_best_line(lc):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from manim import Polygon
+from manim import ORIGIN, Polygon
 
 from relu_anim.visual import LayerDiagram, affine_fill, scale_colors
 
@@ -68,3 +68,23 @@ def test_layer_diagram_has_a_circle_per_unit_and_a_line_per_weight(widths):
     # columns left to right, units top to bottom
     xs = [column.get_center()[0] for column in d.nodes]
     assert xs == sorted(xs)
+
+
+def test_layer_diagram_labels_sit_on_their_lines_and_units_and_gather_per_unit():
+    d = LayerDiagram([1, 3, 1], radius=0.4)
+    w = [d.label_edge(0, 0, j, f"w_{j}") for j in range(3)]
+    a = [d.label_edge(1, j, 0, f"a_{j}") for j in range(3)]
+    inside = d.label_node(1, 1, r"\mathrm{ReLU}", direction=ORIGIN, font_size=24)
+    above = d.label_node(1, 1, "b")
+    for k, (i, j), label in [(0, (0, 1), w[1]), (1, (1, 0), a[1])]:
+        line = d.edge(k, i, j)
+        middle = (line.get_start() + line.get_end()) / 2
+        offset = label.get_center() - middle
+        direction = (line.get_end() - line.get_start()) / np.linalg.norm(line.get_end() - line.get_start())
+        assert abs(np.dot(offset, direction)) < 1e-9 and offset[1] > 0  # square to the line, above it
+    np.testing.assert_allclose(inside.get_center(), d.nodes[1][1].get_center(), atol=1e-9)
+    assert above.get_bottom()[1] > d.nodes[1][1].get_top()[1]
+    parts = set(d.unit_parts(1, 1))
+    assert parts == {d.edge(0, 0, 1), w[1], d.nodes[1][1], inside, above, d.edge(1, 1, 0), a[1]}
+    assert all(label in d.get_family() for label in [*w, *a, inside, above])
+    assert list(d.node_labels[(1, 1)]) == [inside, above] and d.edge_labels[(1, 2, 0)] is a[2]

@@ -54,7 +54,7 @@ CHAPTERS: tuple[Chapter, ...] = (
 
 
 #: The README's GIF: chapter name and the span in seconds of the preview render (-ql), the x² morphs 2 → 3 → 5 units.
-README_GIF = ("x2", 92.7, 100.9)
+README_GIF = ("x2", 71.4, 77.8)
 
 
 def chapter(name: str) -> Chapter:
