@@ -395,7 +395,7 @@ def render(source: tuple[str, ...], domain: tuple[float, float] | None, units: t
 @cloup.option("--slices", type=click.IntRange(1, 256), default=1, show_default=True,
               help="Cut each chapter to render into up to N slices of beats, each its own manim process.")
 @cloup.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
-              help="Render the slices on this Dask scheduler's workers (needs the cluster extra).")
+              help="Render the slices on this Dask scheduler's workers (cluster extra; --jobs is then unused).")
 @cloup.option("--connect-timeout", type=click.FloatRange(0, None, min_open=True), default=10.0,
               show_default=True, help="Seconds to wait for the --scheduler.")
 @cloup.option("--max-inflight-encoders", type=click.IntRange(1, 64), default=None,
