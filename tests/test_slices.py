@@ -31,14 +31,21 @@ from relu_anim.visual.scene import beat_slice
 from .scenes import FakeChapter
 
 SCENE = '''
+from dataclasses import dataclass
+
 from manim import RIGHT, Circle, Create, FadeIn, Square, Triangle
 from relu_anim.visual import ChapterScene
+
+
+@dataclass(frozen=True)
+class Shape:  # a dataclass in a scene file, as real chapters have: the plan must load the file as a module
+    side: float
 
 
 class Four(ChapterScene):
     def construct(self):
         self.beat("One")
-        square = Square()
+        square = Square(side_length=Shape(2.0).side)
         self.narrate("Draw a square.", Create(square), run_time=0.7, wait=0.23, fill=False)
         self.beat("Two")
         self.narrate("Move it.", square.animate.shift(RIGHT), run_time=0.53, wait=0.31, fill=False)

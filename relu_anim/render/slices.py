@@ -104,6 +104,7 @@ import importlib.util, json, sys
 from manim import tempconfig
 spec = importlib.util.spec_from_file_location("relu_anim_slice_plan", sys.argv[1])
 module = importlib.util.module_from_spec(spec)
+sys.modules[spec.name] = module  # as an import would: dataclasses in the scene look their module up
 spec.loader.exec_module(module)
 from relu_anim.visual import ChapterScene
 cls = getattr(module, sys.argv[2])
