@@ -2,7 +2,9 @@
 
 Every figure is one run of both sides, printed side by side with their ratio;
 nothing here is asserted anywhere. Each timed render starts from an empty
-media folder (it pays for its own TeX), with ``force`` (nothing is up to date).
+media folder (it pays for its own TeX), with ``force`` (nothing is up to date),
+and with the pipeline's default ``--max-inflight-encoders`` (2) unless the
+section says otherwise.
 Sections (``--sections``, default all):
 
 * ``jobs`` — the chapters (``--chapters``, default all) rendered and joined by
@@ -113,10 +115,10 @@ def section_jobs(tmp: Path, chapters, quality: str) -> None:
 def section_inflight(tmp: Path, chapters, quality: str) -> None:
     first = chapters[:1]
     rows = []
-    for label, options in (("1 process, encoders 1 (manim's default)", {"jobs": 1}),
+    for label, options in (("1 process, encoders 1 (manim's default)", {"jobs": 1, "max_inflight_encoders": 1}),
                            ("1 process, encoders 2", {"jobs": 1, "max_inflight_encoders": 2}),
                            ("1 process, encoders 4", {"jobs": 1, "max_inflight_encoders": 4}),
-                           ("--jobs 2 --slices 2, encoders 1", {"jobs": 2, "slices": 2}),
+                           ("--jobs 2 --slices 2, encoders 1", {"jobs": 2, "slices": 2, "max_inflight_encoders": 1}),
                            ("--jobs 2 --slices 2, encoders 2", {"jobs": 2, "slices": 2, "max_inflight_encoders": 2})):
         seconds, _ = video(tmp, f"inflight {label}", first, quality, **options)
         rows.append((label, seconds))

@@ -398,10 +398,10 @@ def render(source: tuple[str, ...], domain: tuple[float, float] | None, units: t
               help="Render the slices on this Dask scheduler's workers (cluster extra; --jobs is then unused).")
 @cloup.option("--connect-timeout", type=click.FloatRange(0, None, min_open=True), default=10.0,
               show_default=True, help="Seconds to wait for the --scheduler.")
-@cloup.option("--max-inflight-encoders", type=click.IntRange(1, 64), default=None,
-              help="manim's: partial movies encoded on threads while rendering goes on (default manim's, 1).")
+@cloup.option("--max-inflight-encoders", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="manim's: partial movies encoded on threads while rendering goes on (1: manim's own default).")
 def video(quality: str, force: bool, jobs: int | None, slices: int, scheduler: str | None,
-          connect_timeout: float, max_inflight_encoders: int | None) -> None:
+          connect_timeout: float, max_inflight_encoders: int) -> None:
     """Render every chapter and join them into media/relu_explainer.mp4 (+ .srt, chapters .vtt)."""
     # lazy: the render pipeline loads av and is needed by video and stills only
     from ..render.video import render_video
@@ -420,9 +420,9 @@ def video(quality: str, force: bool, jobs: int | None, slices: int, scheduler: s
               help="Chapters rendered at once (default: the number of cores).")
 @cloup.option("--out", "-o", type=click.Path(path_type=Path), default=None,
               help="The pack's folder (default: media/pack, media/pack-light).")
-@cloup.option("--max-inflight-encoders", type=click.IntRange(1, 64), default=None,
-              help="manim's: partial movies encoded on threads while rendering goes on (default manim's, 1).")
-def pack(quality: str, theme: str, jobs: int | None, out: Path | None, max_inflight_encoders: int | None) -> None:
+@cloup.option("--max-inflight-encoders", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="manim's: partial movies encoded on threads while rendering goes on (1: manim's own default).")
+def pack(quality: str, theme: str, jobs: int | None, out: Path | None, max_inflight_encoders: int) -> None:
     """Build the course pack: per-chapter MP4/WebM/captions/posters/GIFs, index.html, manifest."""
     # lazy: the render pipeline loads av and manim, needed by the render commands only
     from ..render.pack import build_pack

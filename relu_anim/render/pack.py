@@ -39,7 +39,7 @@ from .clips import ChapterClip, ChapterLike, check_quality, media_folder, story_
 from .join import join_clips
 from .page import PageVideo, embed_page, index_page, manifest_text
 from .stills import save_gif, save_still
-from .video import VIDEO_NAME, render_chapters
+from .video import INFLIGHT_ENCODERS, VIDEO_NAME, render_chapters
 
 __all__ = ["GIF_LIMIT", "PACK_TITLE", "build_pack", "pack_folder"]
 
@@ -182,7 +182,7 @@ def _write_pack(clips: Sequence[ChapterClip], folder: Path, quality: str, theme:
 def build_pack(quality: str = "l", theme: str = "dark", *, out: Path | str | None = None,
                chapters: Sequence[ChapterLike] = CHAPTERS, jobs: int | None = None, progress: bool = True,
                root: Path | str = REPO_ROOT, media_dir: Path | str | None = None,
-               max_inflight_encoders: int | None = None) -> Path:
+               max_inflight_encoders: int = INFLIGHT_ENCODERS) -> Path:
     """Render what is stale and write the course pack; the pack's folder.
 
     Parameters

@@ -38,10 +38,15 @@ from .fingerprint import is_up_to_date, load_state, save_state, signature, state
 from .join import join_clips
 from .slices import LocalSlices, SliceRunner, render_sliced
 
-__all__ = ["VIDEO_NAME", "default_jobs", "render_chapters", "render_video"]
+__all__ = ["INFLIGHT_ENCODERS", "VIDEO_NAME", "default_jobs", "render_chapters", "render_video"]
 
 #: The joined video's file stem in the media folder.
 VIDEO_NAME = "relu_explainer"
+
+#: manim's ``--max-inflight-encoders`` for chapter renders: partial movies encoded on a thread while the
+#: next play renders (the same bytes). Measured at -ql on relu_shift, 2 busy cores (bench/render_scale.py
+#: --sections inflight): 1 → 456 s, 2 → 370 s, 4 → 394 s; with --jobs 2 --slices 2: 1 → 370 s, 2 → 334 s.
+INFLIGHT_ENCODERS = 2
 
 
 def default_jobs() -> int:
@@ -194,7 +199,7 @@ def render_chapters(
     slices: int = 1,
     scheduler: str | None = None,
     connect_timeout: float = 10.0,
-    max_inflight_encoders: int | None = None,
+    max_inflight_encoders: int = INFLIGHT_ENCODERS,
 ) -> list[ChapterClip]:
     """Render every chapter that is not up to date, ``jobs`` at a time; the clips in story order.
 
@@ -212,13 +217,11 @@ def render_chapters(
         raise ReluAnimError("video: no chapters to render")
     jobs = default_jobs() if jobs is None else jobs
     for name, value in (("jobs", jobs), ("slices", slices), ("max_inflight_encoders", max_inflight_encoders)):
-        if value is None and name == "max_inflight_encoders":
-            continue
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ReluAnimError(f"video: {name} must be a whole number of at least 1 (got {value!r})")
     root = Path(root).resolve()
     media = media_folder(root, media_dir)
-    manim_args = () if max_inflight_encoders is None else ("--max-inflight-encoders", str(max_inflight_encoders))
+    manim_args = ("--max-inflight-encoders", str(max_inflight_encoders))
     runner: SliceRunner | None = None
     if scheduler is not None:
         # lazy: the cluster module needs distributed, the optional "cluster" extra
@@ -248,7 +251,7 @@ def render_video(
     slices: int = 1,
     scheduler: str | None = None,
     connect_timeout: float = 10.0,
-    max_inflight_encoders: int | None = None,
+    max_inflight_encoders: int = INFLIGHT_ENCODERS,
 ) -> Path:
     """Render every chapter in order and join them into ``media/relu_explainer.mp4``.
 
@@ -285,7 +288,8 @@ def render_video(
         Seconds to wait for the scheduler before giving up.
     max_inflight_encoders
         manim's ``--max-inflight-encoders``: partial movies encoded on threads
-        while the next play renders (the same bytes); default manim's (1).
+        while the next play renders (the same bytes); default
+        :data:`INFLIGHT_ENCODERS` (2, measured; manim's own default is 1).
 
     Returns
     -------
