@@ -155,11 +155,14 @@ def section_preview(tmp: Path, quality: str) -> None:
     if done.returncode != 0:
         raise SystemExit(f"manim failed: {done.stderr.decode(errors='replace')[-2000:]}")
     print(f"\npreview and cold render of chapter {name} at -q{quality}\n")
-    print("| render                                                   | wall s | goal s |")
-    print("| :------------------------------------------------------ | -----: | -----: |")
-    print(f"| preview {name} {beat!r}, cold TeX (first run)        | {warmup:>6.1f} |        |")
-    print(f"| preview {name} {beat!r}, warm TeX                    | {warm:>6.1f} |      5 |")
-    print(f"| manim -q{quality} scenes/{name}.py, empty media folder       | {cold:>6.1f} |     40 |")
+    rows = ((f"preview {name} {beat!r}, cold TeX (first run)", warmup, ""),
+            (f"preview {name} {beat!r}, warm TeX", warm, "5"),
+            (f"manim -q{quality} scenes/{name}.py, empty media folder", cold, "40"))
+    width = max(len(label) for label, _, _ in rows)
+    print(f"| {'render':<{width}} | wall s | goal s |")
+    print(f"| :{'-' * (width - 1)} | -----: | -----: |")
+    for label, seconds, goal in rows:
+        print(f"| {label:<{width}} | {seconds:>6.1f} | {goal:>6} |")
     print(f"\nwarm preview / cold chapter: {warm / cold:.2f}×")
 
 
