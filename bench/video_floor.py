@@ -64,8 +64,10 @@ class EncodingFloor(ChapterScene):
         axes.move_to([-3.25, 0.45, 0])
         self.add(title, axes, target_graph(axes, lambda x: x**2))
         # a still wait writes int(seconds · fps) copies of one frame: half a frame more
-        # than wanted rounds down to exactly ``frames``
-        self.wait((frames + 0.5) / self.camera.frame_rate)
+        # than wanted rounds down to exactly ``frames``; a ChapterScene waits under a
+        # narration only, and wait=0 adds no hold after it
+        with self.narrating("The encoding floor: one frame, held.", wait=0):
+            self.wait((frames + 0.5) / self.camera.frame_rate)
 
 
 def _video_stats(mp4: Path) -> tuple[Fraction, int]:

@@ -391,13 +391,23 @@ def render(source: tuple[str, ...], domain: tuple[float, float] | None, units: t
               help="l 480p15 preview, m 720p30, h 1080p60, k 2160p60.")
 @cloup.option("--force", is_flag=True, help="Render every chapter again even if up to date.")
 @cloup.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
-              help="Chapters rendered at once (default: the number of cores).")
-def video(quality: str, force: bool, jobs: int | None) -> None:
+              help="manim processes at once: chapters, or slices with --slices (default: the number of cores).")
+@cloup.option("--slices", type=click.IntRange(1, 256), default=1, show_default=True,
+              help="Cut each chapter to render into up to N slices of beats, each its own manim process.")
+@cloup.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
+              help="Render the slices on this Dask scheduler's workers (cluster extra; --jobs is then unused).")
+@cloup.option("--connect-timeout", type=click.FloatRange(0, None, min_open=True), default=10.0,
+              show_default=True, help="Seconds to wait for the --scheduler.")
+@cloup.option("--max-inflight-encoders", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="manim's: partial movies encoded on threads while rendering goes on (1: manim's own default).")
+def video(quality: str, force: bool, jobs: int | None, slices: int, scheduler: str | None,
+          connect_timeout: float, max_inflight_encoders: int) -> None:
     """Render every chapter and join them into media/relu_explainer.mp4 (+ .srt, chapters .vtt)."""
     # lazy: the render pipeline loads av and is needed by video and stills only
     from ..render.video import render_video
 
-    path = render_video(quality, force=force, jobs=jobs)
+    path = render_video(quality, force=force, jobs=jobs, slices=slices, scheduler=scheduler,
+                        connect_timeout=connect_timeout, max_inflight_encoders=max_inflight_encoders)
     _emit(f"wrote {visible(str(path))}\n")
 
 
@@ -410,12 +420,14 @@ def video(quality: str, force: bool, jobs: int | None) -> None:
               help="Chapters rendered at once (default: the number of cores).")
 @cloup.option("--out", "-o", type=click.Path(path_type=Path), default=None,
               help="The pack's folder (default: media/pack, media/pack-light).")
-def pack(quality: str, theme: str, jobs: int | None, out: Path | None) -> None:
+@cloup.option("--max-inflight-encoders", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="manim's: partial movies encoded on threads while rendering goes on (1: manim's own default).")
+def pack(quality: str, theme: str, jobs: int | None, out: Path | None, max_inflight_encoders: int) -> None:
     """Build the course pack: per-chapter MP4/WebM/captions/posters/GIFs, index.html, manifest."""
     # lazy: the render pipeline loads av and manim, needed by the render commands only
     from ..render.pack import build_pack
 
-    path = build_pack(quality, theme, out=out, jobs=jobs)
+    path = build_pack(quality, theme, out=out, jobs=jobs, max_inflight_encoders=max_inflight_encoders)
     _emit(f"wrote {visible(str(path))}\n")
 
 

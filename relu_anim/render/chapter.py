@@ -77,6 +77,7 @@ def render_chapter(
     force: bool = False,
     root: Path | str = REPO_ROOT,
     media_dir: Path | str | None = None,
+    manim_args: Sequence[str] = (),
 ) -> ChapterClip:
     """Render one chapter with manim, unless it is up to date.
 
@@ -93,6 +94,9 @@ def render_chapter(
         The directory manim runs in (its ``manim.cfg`` is read); default the repository.
     media_dir
         manim's media folder; default ``<root>/media``.
+    manim_args
+        More manim options, e.g. ``("--max-inflight-encoders", "2")``: options
+        that change how fast, not what is drawn (they are not in the fingerprint).
 
     Returns
     -------
@@ -123,7 +127,7 @@ def render_chapter(
     media = media_folder(root, media_dir)
     rendered = force or not is_up_to_date(chapter, quality, root, media)
     if rendered:
-        run_manim(chapter, quality, root, media)
+        run_manim(chapter, quality, root, media, args=manim_args)
         record_render(chapter, quality, root, media)
     mp4, srt = chapter_outputs(chapter, quality, media_dir=media)
     return ChapterClip(

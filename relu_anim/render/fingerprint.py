@@ -157,8 +157,11 @@ def _theme() -> str:
     return current_theme().name
 
 
-def fingerprint(chapter: ChapterLike, quality: str, root: Path | str = REPO_ROOT) -> str:
+def fingerprint(chapter: ChapterLike, quality: str, root: Path | str = REPO_ROOT, theme: str | None = None) -> str:
     """sha256 of everything a chapter's pixels depend on at ``quality``.
+
+    ``theme`` is the theme's name; default the one this process renders with
+    (a cluster worker checks the client's fingerprint with the client's theme).
 
     Examples
     --------
@@ -180,7 +183,7 @@ def fingerprint(chapter: ChapterLike, quality: str, root: Path | str = REPO_ROOT
         add(source.as_posix(), (root / source).read_bytes())
     config = root / "manim.cfg"
     add("manim.cfg", config.read_bytes() if config.is_file() else b"")
-    add("theme", _theme().encode())
+    add("theme", (theme if theme is not None else _theme()).encode())
     add("quality", quality.encode())
     add("manim", metadata.version("manim").encode())
     return digest.hexdigest()

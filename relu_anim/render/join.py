@@ -1,5 +1,8 @@
 """Joining chapter clips into one video without re-encoding: :func:`join_clips`.
 
+(:func:`concat_clips` does the same for the slices of one chapter: packets
+copied end to end, no markers, no captions.)
+
 The packets of every clip are copied into one MP4, each clip's timestamps
 shifted by the length of the clips before it, with one chapter marker per clip
 embedded in the MP4, the same markers as WebVTT chapters, and the clips'
@@ -19,7 +22,7 @@ from ..io.atomic import atomic_path, write_text_atomic
 from .captions import combined_srt, milliseconds, vtt_chapters
 from .clips import ChapterClip, Probe, probe
 
-__all__ = ["join_clips"]
+__all__ = ["concat_clips", "join_clips"]
 
 _VIDEO_FIELDS = ("codec", "width", "height", "fps", "pixel format")
 
@@ -96,7 +99,8 @@ def _remux(
                 kind: output.add_stream_from_template(getattr(template.streams, kind)[0])
                 for kind in kinds
             }
-        output.set_chapters(markers)  # before the header: the MP4 muxer writes them there
+        if markers:
+            output.set_chapters(markers)  # before the header: the MP4 muxer writes them there
         last_dts: dict[str, int] = {}
         for clip, start, end in zip(clips, bounds, bounds[1:]):
             with av.open(str(clip.mp4)) as source:
@@ -146,6 +150,31 @@ def _verify_markers(path: Path, titles: Sequence[str]) -> None:
         raise ReluAnimError(
             f"join: {path.name} should hold chapters {list(titles)} but holds {found}"
         )
+
+
+def concat_clips(clips: Sequence[ChapterClip], out_mp4: Path | str) -> Path:
+    """Copy the clips' packets end to end into ``out_mp4`` (atomically), re-encoding nothing.
+
+    For the slices of one chapter (:mod:`relu_anim.render.slices`): each starts
+    on a keyframe, so the result decodes to the frames of the clips in order.
+    The clips must agree as for :func:`join_clips`.
+
+    Examples
+    --------
+    >>> concat_clips([], "x.mp4")
+    Traceback (most recent call last):
+    ...
+    relu_anim.errors.ReluAnimError: join: no clips to copy
+    """
+    if not clips:
+        raise ReluAnimError("join: no clips to copy")
+    out_mp4 = Path(out_mp4)
+    probes = [probe(clip.mp4) for clip in clips]
+    _check_video(clips, probes)
+    with_audio = _check_audio(clips, probes)
+    with atomic_path(out_mp4, make_parents=True) as tmp:
+        _remux(clips, _bounds([p.duration for p in probes]), [], tmp, with_audio)
+    return out_mp4
 
 
 def join_clips(

@@ -39,7 +39,7 @@ from .clips import ChapterClip, ChapterLike, check_quality, media_folder, story_
 from .join import join_clips
 from .page import PageVideo, embed_page, index_page, manifest_text
 from .stills import save_gif, save_still
-from .video import VIDEO_NAME, render_chapters
+from .video import INFLIGHT_ENCODERS, VIDEO_NAME, render_chapters
 
 __all__ = ["GIF_LIMIT", "PACK_TITLE", "build_pack", "pack_folder"]
 
@@ -181,7 +181,8 @@ def _write_pack(clips: Sequence[ChapterClip], folder: Path, quality: str, theme:
 
 def build_pack(quality: str = "l", theme: str = "dark", *, out: Path | str | None = None,
                chapters: Sequence[ChapterLike] = CHAPTERS, jobs: int | None = None, progress: bool = True,
-               root: Path | str = REPO_ROOT, media_dir: Path | str | None = None) -> Path:
+               root: Path | str = REPO_ROOT, media_dir: Path | str | None = None,
+               max_inflight_encoders: int = INFLIGHT_ENCODERS) -> Path:
     """Render what is stale and write the course pack; the pack's folder.
 
     Parameters
@@ -192,7 +193,7 @@ def build_pack(quality: str = "l", theme: str = "dark", *, out: Path | str | Non
         ``"dark"`` or ``"light"``.
     out
         The pack's folder; default :func:`pack_folder` in the media folder.
-    chapters, jobs, progress, root, media_dir
+    chapters, jobs, progress, root, media_dir, max_inflight_encoders
         As for :func:`~relu_anim.render.video.render_video`.
 
     Raises
@@ -218,7 +219,7 @@ def build_pack(quality: str = "l", theme: str = "dark", *, out: Path | str | Non
         target.parent.mkdir(parents=True, exist_ok=True)  # an impossible place fails before any rendering
         with _theme(theme):
             clips = render_chapters(quality, chapters=chapters, jobs=jobs, progress=progress, root=root,
-                                    media_dir=media)
+                                    media_dir=media, max_inflight_encoders=max_inflight_encoders)
         with atomic_folder(target) as building:
             _write_pack(clips, building, quality, theme)
     except ReluAnimError as err:

@@ -6,7 +6,11 @@
    is up to date (:func:`~relu_anim.render.chapter.render_chapter`), up to
    ``jobs`` manim processes at a time (the TeX cache and the render state are
    shared safely, see :mod:`relu_anim.visual.caches` and
-   :func:`~relu_anim.render.fingerprint.state_locked`);
+   :func:`~relu_anim.render.fingerprint.state_locked`); with ``slices`` above 1
+   a chapter is cut into slices of beats, each its own manim process, joined
+   without re-encoding (:mod:`relu_anim.render.slices`), and with a
+   ``scheduler`` the slices are rendered by a Dask cluster's workers
+   (:mod:`relu_anim.render.cluster`);
 2. joins the chapter clips into ``media/relu_explainer.mp4`` without re-encoding,
    with chapter markers, ``relu_explainer.chapters.vtt`` and one
    ``relu_explainer.srt`` on the joined timeline
@@ -32,11 +36,17 @@ from .chapters import CHAPTERS, REPO_ROOT
 from .clips import ChapterClip, ChapterLike, check_quality, media_folder
 from .fingerprint import is_up_to_date, load_state, save_state, signature, state_locked
 from .join import join_clips
+from .slices import LocalSlices, SliceRunner, render_sliced
 
-__all__ = ["VIDEO_NAME", "default_jobs", "render_chapters", "render_video"]
+__all__ = ["INFLIGHT_ENCODERS", "VIDEO_NAME", "default_jobs", "render_chapters", "render_video"]
 
 #: The joined video's file stem in the media folder.
 VIDEO_NAME = "relu_explainer"
+
+#: manim's ``--max-inflight-encoders`` for chapter renders: partial movies encoded on a thread while the
+#: next play renders (the same bytes). Measured at -ql on relu_shift, 2 busy cores (bench/render_scale.py
+#: --sections inflight): 1 → 456 s, 2 → 370 s, 4 → 394 s; with --jobs 2 --slices 2: 1 → 370 s, 2 → 334 s.
+INFLIGHT_ENCODERS = 2
 
 
 def default_jobs() -> int:
@@ -137,19 +147,29 @@ def _render_all(
     media: Path,
     report: _Report,
     jobs: int,
+    slices: int = 1,
+    runner: SliceRunner | None = None,
+    manim_args: Sequence[str] = (),
 ) -> list[ChapterClip]:
     """Render the chapters, ``jobs`` at a time; the clips in story order.
 
-    On a failure no further chapter starts, those running finish, and the
-    first failure (in story order) is raised.
+    Without a ``runner`` each chapter is one manim process, ``jobs`` at a time;
+    with one, each chapter that must be rendered is cut into up to ``slices``
+    slices that the runner renders (``jobs`` chapters are planned and joined at
+    a time). On a failure no further chapter starts, those running finish, and
+    the first failure (in story order) is raised.
     """
 
     def one(i: int, ch: ChapterLike) -> ChapterClip:
         report.start(i)
-        if force or not is_up_to_date(ch, quality, root, media):
+        stale = force or not is_up_to_date(ch, quality, root, media)
+        if stale:
             report.note(i, "rendering")
         try:
-            clip = render_chapter(ch, quality, force=force, root=root, media_dir=media)
+            if stale and runner is not None:
+                clip = render_sliced(ch, quality, slices, runner, root, media, manim_args)
+            else:
+                clip = render_chapter(ch, quality, force=force, root=root, media_dir=media, manim_args=manim_args)
         except ReluAnimError:
             report.done(i, "failed")
             raise
@@ -176,6 +196,10 @@ def render_chapters(
     jobs: int | None = None,
     root: Path | str = REPO_ROOT,
     media_dir: Path | str | None = None,
+    slices: int = 1,
+    scheduler: str | None = None,
+    connect_timeout: float = 10.0,
+    max_inflight_encoders: int = INFLIGHT_ENCODERS,
 ) -> list[ChapterClip]:
     """Render every chapter that is not up to date, ``jobs`` at a time; the clips in story order.
 
@@ -192,12 +216,27 @@ def render_chapters(
     if not chapters:
         raise ReluAnimError("video: no chapters to render")
     jobs = default_jobs() if jobs is None else jobs
-    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
-        raise ReluAnimError(f"video: jobs must be a whole number of at least 1 (got {jobs!r})")
+    for name, value in (("jobs", jobs), ("slices", slices), ("max_inflight_encoders", max_inflight_encoders)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ReluAnimError(f"video: {name} must be a whole number of at least 1 (got {value!r})")
     root = Path(root).resolve()
     media = media_folder(root, media_dir)
-    with _Report(chapters, progress) as report:
-        return _render_all(chapters, quality, force, root, media, report, jobs)
+    manim_args = ("--max-inflight-encoders", str(max_inflight_encoders))
+    runner: SliceRunner | None = None
+    if scheduler is not None:
+        # lazy: the cluster module needs distributed, the optional "cluster" extra
+        from .cluster import DaskSlices
+
+        runner = DaskSlices(scheduler, connect_timeout=connect_timeout)
+        jobs = len(chapters)  # the cluster decides how many slices render at once
+    elif slices > 1:
+        runner = LocalSlices(jobs)
+    try:
+        with _Report(chapters, progress) as report:
+            return _render_all(chapters, quality, force, root, media, report, jobs, slices, runner, manim_args)
+    finally:
+        if runner is not None:
+            runner.close()
 
 
 def render_video(
@@ -209,6 +248,10 @@ def render_video(
     jobs: int | None = None,
     root: Path | str = REPO_ROOT,
     media_dir: Path | str | None = None,
+    slices: int = 1,
+    scheduler: str | None = None,
+    connect_timeout: float = 10.0,
+    max_inflight_encoders: int = INFLIGHT_ENCODERS,
 ) -> Path:
     """Render every chapter in order and join them into ``media/relu_explainer.mp4``.
 
@@ -228,12 +271,25 @@ def render_video(
     progress
         Show one line per chapter (status and seconds) on stderr.
     jobs
-        Chapters rendered at once, each in its own manim process; default
+        manim processes at once (chapters, or slices with ``slices`` > 1); default
         :func:`default_jobs` (the cores available). The output does not depend on it.
     root
         The directory manim runs in; default the repository.
     media_dir
         The media folder; default ``<root>/media``.
+    slices
+        Cut each chapter to render into up to this many slices of beats, each
+        its own manim process (:mod:`relu_anim.render.slices`); 1 (the default)
+        renders chapters whole. The output does not depend on it.
+    scheduler
+        A Dask scheduler's address (``tcp://host:8786``): its workers render the
+        slices (:mod:`relu_anim.render.cluster`); ``jobs`` is then unused.
+    connect_timeout
+        Seconds to wait for the scheduler before giving up.
+    max_inflight_encoders
+        manim's ``--max-inflight-encoders``: partial movies encoded on threads
+        while the next play renders (the same bytes); default
+        :data:`INFLIGHT_ENCODERS` (2, measured; manim's own default is 1).
 
     Returns
     -------
@@ -256,7 +312,8 @@ def render_video(
     PosixPath('.../media/relu_explainer.mp4')
     """
     clips = render_chapters(quality, chapters=chapters, force=force, progress=progress, jobs=jobs,
-                            root=root, media_dir=media_dir)
+                            root=root, media_dir=media_dir, slices=slices, scheduler=scheduler,
+                            connect_timeout=connect_timeout, max_inflight_encoders=max_inflight_encoders)
     root = Path(root).resolve()
     media = media_folder(root, media_dir)
     outputs = [media / f"{VIDEO_NAME}{ext}" for ext in (".mp4", ".srt", ".chapters.vtt")]

@@ -31,6 +31,17 @@ frame is drawn), the beat is rendered with its captions starting at 0, and the
 scene ends where the next beat would begin. An unknown title fails with the
 list of the chapter's beats.
 
+To render a *slice* of a chapter (a range of its beats, as ``relu-anim video
+--slices N`` does, each slice in its own process), set ``RELU_ANIM_SLICE`` to
+``START:STOP`` (0-based beat indices, ``STOP`` excluded; ``START:`` runs to the
+end): the beats before ``START`` run skipped, as for a preview, the slice's
+beats are drawn, and the scene ends where beat ``STOP`` would begin. Unlike a
+preview, a slice keeps the chapter's clock: while a beat is skipped the clock
+advances exactly as a drawn render's would (frame by frame), so the slice's
+subcaptions and its storyboard record carry the times of the whole chapter, bit
+for bit, and the slices' clips, captions and records join into what one process
+would have written (:mod:`relu_anim.render.slices`).
+
 Examples
 --------
 A chapter reads like its storyboard::
@@ -46,11 +57,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
+import numpy as np
 from manim import UL, DecimalNumber, Integer, MathTex, Scene, SingleStringMathTex, Tex, Text, config
 from manim.animation.animation import prepare_animation
 from manim.utils.exceptions import EndSceneEarlyException
@@ -58,10 +71,15 @@ from manim.utils.exceptions import EndSceneEarlyException
 from .theme import Theme, current_theme
 from ..errors import ReluAnimError
 
-__all__ = ["BEAT_ENV", "ChapterScene", "READING_WORDS_PER_SECOND", "STORY_SUFFIX", "STORY_VERSION"]
+__all__ = ["BEAT_ENV", "ChapterScene", "READING_WORDS_PER_SECOND", "SLICE_ENV", "STORY_SUFFIX", "STORY_VERSION",
+           "beat_slice"]
 
 #: Set to a beat's title to render that beat only: ``RELU_ANIM_BEAT="Let the kinks move" manim -pql scenes/x2.py``.
 BEAT_ENV = "RELU_ANIM_BEAT"
+
+#: Set to ``START:STOP`` (beat indices, STOP excluded or empty) to render that slice of a chapter only.
+SLICE_ENV = "RELU_ANIM_SLICE"
+_SLICE = re.compile(r"\s*(\d+)\s*:\s*(\d*)\s*")
 
 #: The storyboard record of a render: ``<Scene>.story.json`` beside ``<Scene>.mp4``.
 STORY_SUFFIX = ".story.json"
@@ -74,6 +92,28 @@ READING_WORDS_PER_SECOND = 2.8
 
 #: Text classes whose default colour follows the theme while a chapter renders.
 _TEXT_CLASSES = (MathTex, SingleStringMathTex, Tex, Text, DecimalNumber, Integer)
+
+
+def beat_slice(value: str | None) -> tuple[int, int | None] | None:
+    """The beat range ``(start, stop)`` a :data:`SLICE_ENV` value names; ``None`` when unset.
+
+    Examples
+    --------
+    >>> beat_slice("2:5"), beat_slice("3:"), beat_slice("")
+    ((2, 5), (3, None), None)
+    >>> beat_slice("5:2")
+    Traceback (most recent call last):
+    ...
+    relu_anim.errors.ReluAnimError: RELU_ANIM_SLICE: expected START:STOP beat indices with START < STOP, like 2:5 or 3: (got '5:2')
+    """
+    if value is None or not value.strip():
+        return None
+    match = _SLICE.fullmatch(value)
+    start, stop = (int(match.group(1)), int(match.group(2)) if match.group(2) else None) if match else (0, 0)
+    if match is None or (stop is not None and stop <= start):
+        raise ReluAnimError(f"{SLICE_ENV}: expected START:STOP beat indices with START < STOP, "
+                            f"like 2:5 or 3: (got {value!r})")
+    return start, stop
 
 
 class ChapterScene(Scene):
@@ -110,6 +150,12 @@ class ChapterScene(Scene):
         self._waiting = False
         self.preview_beat: str | None = os.environ.get(BEAT_ENV, "").strip() or None
         self._preview_start: float | None = None  # when the previewed beat began
+        self.slice: tuple[int, int | None] | None = beat_slice(os.environ.get(SLICE_ENV))
+        if self.slice is not None and self.preview_beat is not None:
+            raise ReluAnimError(f"set {BEAT_ENV} or {SLICE_ENV}, not both")
+        self._frozen = False  # whether manim's current play holds one frame (a plain wait)
+        if self.slice is not None and self.slice[0] > 0:  # anything before the first beat is not ours
+            self.next_section("before the slice", skip_animations=True)
         self.camera.background_color = self.theme.background
         for cls in _TEXT_CLASSES:
             cls.set_default(color=self.theme.text)
@@ -124,6 +170,11 @@ class ChapterScene(Scene):
             known = "; ".join(repr(b) for b in self.beats)
             raise ReluAnimError(f"{BEAT_ENV}: {type(self).__name__} has no beat {self.preview_beat!r}; "
                                 f"its beats: {known}")
+        if self.slice is not None and len(self.beats) <= self.slice[0]:
+            for cls in _TEXT_CLASSES:
+                cls.set_default()
+            raise ReluAnimError(f"{SLICE_ENV}: {type(self).__name__} has {len(self.beats)} beats; a slice "
+                                f"from beat {self.slice[0]} (counted from 0) is empty")
         for cls in _TEXT_CLASSES:
             cls.set_default()
         self._write_story()
@@ -172,12 +223,40 @@ class ChapterScene(Scene):
     def play(self, *args: Any, **kwargs: Any) -> None:
         """:meth:`manim.Scene.play`, recorded in :attr:`timeline`; only inside a narration."""
         if self._waiting:  # manim's wait() plays a Wait animation: recorded once, as the wait
-            super().play(*args, **kwargs)
+            self._play_on_the_clock(*args, **kwargs)
             return
         self._check_narrated("play")
         start = self.time
-        super().play(*args, **kwargs)
+        self._play_on_the_clock(*args, **kwargs)
         self.timeline.append(("play", start, self.time, self._narrating))
+
+    def is_current_animation_frozen_frame(self) -> bool:
+        """manim's test (a wait with nothing moving: one frame held), remembered for the slice clock."""
+        self._frozen = super().is_current_animation_frozen_frame()
+        return self._frozen
+
+    def _play_on_the_clock(self, *args: Any, **kwargs: Any) -> None:
+        """``Scene.play``; in a slice, a skipped play moves the clock as a drawn one would.
+
+        manim adds a skipped play's run time to the clock at once, but a drawn
+        play adds ``1 / frame_rate`` once per frame (a held frame: frames × that),
+        which rounds differently; a slice must keep the drawn chapter's clock.
+        """
+        before = self.renderer.time
+        super().play(*args, **kwargs)
+        if self.slice is None or not self.renderer.skip_animations:
+            return
+        if self.stop_condition is not None:
+            raise ReluAnimError(f"{SLICE_ENV}: {type(self).__name__} waits on a condition (wait_until) "
+                                "before its slice; render it whole")
+        dt = 1 / self.camera.frame_rate
+        if self._frozen:  # CairoRenderer.freeze_current_frame
+            self.renderer.time = before + int(self.duration / dt) * dt
+            return
+        clock = before
+        for _ in range(len(np.arange(0, self.duration, 1 / config["frame_rate"]))):  # Scene.get_time_progression
+            clock += dt  # CairoRenderer.add_frame, once per frame
+        self.renderer.time = clock
 
     def wait(self, *args: Any, **kwargs: Any) -> None:
         """:meth:`manim.Scene.wait`, recorded in :attr:`timeline`; only inside a narration."""
@@ -201,9 +280,13 @@ class ChapterScene(Scene):
             self.beat_ended(len(self.beats) - 1, self.beats[-1])
         if self._preview_start is not None:  # the previewed beat is over
             raise EndSceneEarlyException()
+        index = len(self.beats)
+        if self.slice is not None and self.slice[1] is not None and index >= self.slice[1]:
+            raise EndSceneEarlyException()  # the slice is over
         self.beats.append(title)
         self.beat_starts.append(self.time)
         skip = self.preview_beat is not None and title.casefold() != self.preview_beat.casefold()
+        skip = skip or (self.slice is not None and index < self.slice[0])
         if self.preview_beat is not None and not skip:
             self._preview_start = self.time
         self.next_section(title, skip_animations=skip)
@@ -256,8 +339,8 @@ class ChapterScene(Scene):
         # measured, not computed: the clock advances in whole frames, and the
         # caption must end exactly where the next one may begin
         shown = self.time - start
-        if self.preview_beat is None:
-            self.add_subcaption(text, duration=shown, offset=-shown)
+        if self.preview_beat is None and (self.slice is None or max(len(self.beats) - 1, 0) >= self.slice[0]):
+            self.add_subcaption(text, duration=shown, offset=-shown)  # a slice's: on the chapter's clock
         elif self._preview_start is not None:  # the previewed beat's video starts at 0
             self.add_subcaption(text, duration=shown, offset=-shown - self._preview_start)
         self.narration.append((start, shown, text))

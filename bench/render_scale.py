@@ -1,0 +1,226 @@
+"""Benchmark: how the render scales — jobs, slices, manim's encoder threads, a Dask cluster, previews, memory.
+
+Every figure is one run of both sides, printed side by side with their ratio;
+nothing here is asserted anywhere. Each timed render starts from an empty
+media folder (it pays for its own TeX), with ``force`` (nothing is up to date),
+and with the pipeline's default ``--max-inflight-encoders`` (2) unless the
+section says otherwise.
+Sections (``--sections``, default all):
+
+* ``jobs`` — the chapters (``--chapters``, default all) rendered and joined by
+  :func:`relu_anim.render.video.render_video` with ``--jobs 1``, ``--jobs 2``
+  and ``--jobs 2 --slices 2``, against the encoding floor of
+  ``bench/video_floor.py`` (a still scene of as many frames: manim's start-up,
+  TeX and encoding);
+* ``inflight`` — the first chapter with manim's ``--max-inflight-encoders`` 1,
+  2 and 4 (one process), then ``--jobs 2 --slices 2`` with 1 and 2;
+* ``cluster`` — the chapters rendered by a local Dask cluster (two worker
+  processes with one thread each, :class:`distributed.LocalCluster`) with
+  ``--slices 2``, against the same on this machine (``--jobs 2 --slices 2``):
+  the cluster's overhead in per cent (the cluster's start is not counted);
+* ``preview`` — ``relu-anim preview x2 "Letting the kinks move"`` with a warm TeX
+  cache (goal ≤ 5 s), and a cold ``manim -ql scenes/x2.py`` (goal ≤ 40 s);
+* ``memory`` — the peak resident memory of one manim process rendering each
+  chapter at ``--memory-quality`` (default h; goal ≤ 1 GB), read from
+  ``getrusage(RUSAGE_CHILDREN).ru_maxrss`` of a wrapper that runs just that process
+  (``--memory-last-beat``: only the last beat is drawn, the beats before it are
+  built skipped, as a slice; the scene's whole state, at a fraction of the time).
+
+Run from the repository root, on a quiet machine, or niced on a busy one::
+
+    .venv/bin/python bench/render_scale.py --chapters relu_shift --sections jobs,inflight
+    nice -n 10 .venv/bin/python bench/render_scale.py --chapters x2 --sections preview
+    .venv/bin/python bench/render_scale.py            # everything, every chapter: long
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import av  # noqa: E402
+from video_floor import _chapters, _video_stats, render_floor  # noqa: E402
+
+from relu_anim.errors import ReluAnimError  # noqa: E402
+from relu_anim.render.chapters import chapter  # noqa: E402
+from relu_anim.render.clips import MANIM_FLAGS, QUALITIES  # noqa: E402
+from relu_anim.render.preview import preview_beat  # noqa: E402
+from relu_anim.render.slices import plan_beats, slice_env  # noqa: E402
+from relu_anim.render.video import render_video  # noqa: E402
+
+SECTIONS = ("jobs", "inflight", "cluster", "preview", "memory")
+PREVIEW = ("x2", "Letting the kinks move")  # the beat where the kinks start to move
+_PEAK = ("import resource, subprocess, sys; code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, "
+         "stderr=subprocess.DEVNULL).returncode; print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
+         "sys.exit(code)")
+
+
+def frame_hashes(mp4: Path) -> list[str]:
+    """sha256 of every decoded frame."""
+    with av.open(str(mp4)) as container:
+        return [hashlib.sha256(f.to_ndarray(format="rgb24").tobytes()).hexdigest() for f in container.decode(video=0)]
+
+
+def timed(fn: Callable[[], object]) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - start, result
+
+
+def table(title: str, rows: list[tuple[str, float]], base: float, base_name: str) -> None:
+    print(f"\n{title}\n")
+    print(f"| {'render':<44} | wall s | × {base_name:<14} |")
+    print(f"| :{'-' * 43} | -----: | {'-' * 15}: |")
+    for label, seconds in rows:
+        print(f"| {label:<44} | {seconds:>6.1f} | {seconds / base:>16.2f} |")
+
+
+def video(tmp: Path, label: str, chapters, quality: str, **options) -> tuple[float, Path]:
+    media = tmp / re.sub(r"[^a-z0-9]+", "_", label.lower())  # manim's concat list cannot quote every character
+    seconds, mp4 = timed(lambda: render_video(quality, chapters=chapters, force=True, progress=False,
+                                              media_dir=media, **options))
+    print(f"  {label}: {seconds:.1f} s", file=sys.stderr)
+    return seconds, mp4
+
+
+def section_jobs(tmp: Path, chapters, quality: str) -> None:
+    one, mp4 = video(tmp, "jobs 1", chapters, quality, jobs=1)
+    two, _ = video(tmp, "jobs 2", chapters, quality, jobs=2)
+    sliced, sliced_mp4 = video(tmp, "jobs 2 slices 2", chapters, quality, jobs=2, slices=2)
+    same = {ext: mp4.with_suffix(ext).read_bytes() == sliced_mp4.with_suffix(ext).read_bytes()
+            for ext in (".srt", ".chapters.vtt")}
+    same["frames"] = frame_hashes(mp4) == frame_hashes(sliced_mp4)
+    duration, frames = _video_stats(mp4)
+    floor, _ = render_floor(quality, frames, tmp / "floor")
+    table(f"jobs: {len(chapters)} chapter(s) at -q{quality} ({float(duration):.1f} s of video, {frames} frames)",
+          [("video --jobs 1", one), ("video --jobs 2", two), ("video --jobs 2 --slices 2", sliced),
+           ("floor: a still scene as long (one process)", floor)], one, "--jobs 1")
+    print(f"\n--jobs 2 / --jobs 1: {two / one:.2f}×; --jobs 2 / floor: {two / floor:.2f}×; "
+          f"--jobs 1 / floor: {one / floor:.2f}×")
+    print("the sliced video against --jobs 1: " + ", ".join(f"{k} {'the same' if v else 'DIFFERENT'}"
+                                                            for k, v in same.items()))
+
+
+def section_inflight(tmp: Path, chapters, quality: str) -> None:
+    first = chapters[:1]
+    rows = []
+    for label, options in (("1 process, encoders 1 (manim's default)", {"jobs": 1, "max_inflight_encoders": 1}),
+                           ("1 process, encoders 2", {"jobs": 1, "max_inflight_encoders": 2}),
+                           ("1 process, encoders 4", {"jobs": 1, "max_inflight_encoders": 4}),
+                           ("--jobs 2 --slices 2, encoders 1", {"jobs": 2, "slices": 2, "max_inflight_encoders": 1}),
+                           ("--jobs 2 --slices 2, encoders 2", {"jobs": 2, "slices": 2, "max_inflight_encoders": 2})):
+        seconds, _ = video(tmp, f"inflight {label}", first, quality, **options)
+        rows.append((label, seconds))
+    table(f"--max-inflight-encoders: chapter {first[0].name} at -q{quality}", rows, rows[0][1], "encoders 1")
+
+
+def section_cluster(tmp: Path, chapters, quality: str) -> None:
+    # lazy: the cluster extra is needed by this section only
+    from distributed import LocalCluster
+
+    local, _ = video(tmp, "local jobs 2 slices 2", chapters, quality, jobs=2, slices=2)
+    os.environ["RELU_ANIM_WORKER_MEDIA"] = str(tmp / "workers")  # a cold TeX cache, as the local render's
+    os.environ["PYTHONPATH"] = str(REPO)
+    started, cluster = timed(lambda: LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                                  dashboard_address=None))
+    with cluster:
+        remote, _ = video(tmp, "cluster slices 2", chapters, quality, slices=2, scheduler=cluster.scheduler_address)
+    table(f"a local Dask cluster (2 workers × 1 thread) against this machine, {len(chapters)} chapter(s) "
+          f"at -q{quality}", [("video --jobs 2 --slices 2", local),
+                              ("video --slices 2 --scheduler (2 workers)", remote)], local, "local")
+    print(f"\ncluster overhead: {100 * (remote / local - 1):+.0f} %  (starting the cluster: {started:.1f} s, "
+          "not counted)")
+
+
+def section_preview(tmp: Path, quality: str) -> None:
+    name, beat = PREVIEW
+    media = tmp / "preview"
+    warmup, _ = timed(lambda: preview_beat(chapter(name), beat, quality, media_dir=media))
+    warm, _ = timed(lambda: preview_beat(chapter(name), beat, quality, media_dir=media))
+    cold_media = tmp / "cold"
+    command = [sys.executable, "-m", "manim", *MANIM_FLAGS[quality], "--media_dir", str(cold_media),
+               "--progress_bar", "none", f"scenes/{name}.py"]
+    cold, done = timed(lambda: subprocess.run(command, cwd=REPO, capture_output=True))
+    if done.returncode != 0:
+        raise SystemExit(f"manim failed: {done.stderr.decode(errors='replace')[-2000:]}")
+    print(f"\npreview and cold render of chapter {name} at -q{quality}\n")
+    rows = ((f"preview {name} {beat!r}, cold TeX (first run)", warmup, ""),
+            (f"preview {name} {beat!r}, warm TeX", warm, "5"),
+            (f"manim -q{quality} scenes/{name}.py, empty media folder", cold, "40"))
+    width = max(len(label) for label, _, _ in rows)
+    print(f"| {'render':<{width}} | wall s | goal s |")
+    print(f"| :{'-' * (width - 1)} | -----: | -----: |")
+    for label, seconds, goal in rows:
+        print(f"| {label:<{width}} | {seconds:>6.1f} | {goal:>6} |")
+    print(f"\nwarm preview / cold chapter: {warm / cold:.2f}×")
+
+
+def section_memory(tmp: Path, chapters, quality: str, last_beat: bool) -> None:
+    what = "the last beat (every beat before it built, skipped)" if last_beat else "the whole chapter"
+    print(f"\npeak memory of one manim process rendering {what} at -q{quality} ({QUALITIES[quality]})\n")
+    print("| chapter          | wall s | peak MiB | goal MiB |")
+    print("| :--------------- | -----: | -------: | -------: |")
+    for ch in chapters:
+        env = dict(os.environ)
+        if last_beat:
+            env.update(slice_env(len(plan_beats(ch, REPO, tmp)) - 1, None))
+        command = [sys.executable, "-c", _PEAK, sys.executable, "-m", "manim", "render", *MANIM_FLAGS[quality],
+                   "--progress_bar", "none", "--disable_caching", "--media_dir", str(tmp / f"mem-{ch.name}"),
+                   str(ch.path), ch.scene]
+        seconds, done = timed(lambda: subprocess.run(command, cwd=REPO, capture_output=True, text=True, env=env))
+        if done.returncode != 0:
+            raise SystemExit(f"chapter {ch.name} failed at -q{quality}")
+        peak = int(done.stdout.strip().splitlines()[-1]) / 1024  # ru_maxrss is in KiB on Linux
+        print(f"| {ch.name:<16} | {seconds:>6.1f} | {peak:>8.0f} | {1024:>8} |")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quality", "-q", choices=list(QUALITIES), default="l", help="render quality (default l)")
+    parser.add_argument("--chapters", default=None, help="comma-separated chapter names (default: all)")
+    parser.add_argument("--sections", default=",".join(SECTIONS), help=f"any of {', '.join(SECTIONS)} (default all)")
+    parser.add_argument("--memory-quality", choices=list(QUALITIES), default="h",
+                        help="quality of the memory section (default h)")
+    parser.add_argument("--memory-last-beat", action="store_true",
+                        help="memory section: render only each chapter's last beat (the state of every beat "
+                             "before it is still built), much faster at -qh")
+    args = parser.parse_args(argv)
+    sections = [s.strip() for s in args.sections.split(",") if s.strip()]
+    unknown = sorted(set(sections) - set(SECTIONS))
+    if unknown:
+        raise SystemExit(f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
+    chapters = _chapters(args.chapters)
+    sys.stdout.reconfigure(line_buffering=True)
+    print(f"bench/render_scale.py --quality {args.quality} --chapters {','.join(c.name for c in chapters)} "
+          f"--sections {','.join(sections)}  (cores available: {len(os.sched_getaffinity(0))})")
+    try:
+        with tempfile.TemporaryDirectory(prefix="relu-bench-scale-") as name:
+            tmp = Path(name)
+            if "jobs" in sections:
+                section_jobs(tmp, chapters, args.quality)
+            if "inflight" in sections:
+                section_inflight(tmp, chapters, args.quality)
+            if "cluster" in sections:
+                section_cluster(tmp, chapters, args.quality)
+            if "preview" in sections:
+                section_preview(tmp, args.quality)
+            if "memory" in sections:
+                section_memory(tmp, chapters, args.memory_quality, args.memory_last_beat)
+    except ReluAnimError as error:
+        raise SystemExit(str(error)) from None
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

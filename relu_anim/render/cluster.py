@@ -1,0 +1,204 @@
+"""Slices rendered by a Dask cluster: ``relu-anim video --scheduler tcp://HOST:8786``.
+
+:class:`DaskSlices` connects to a running ``distributed`` scheduler (the
+optional ``cluster`` extra) and sends it one task per slice
+(:func:`render_slice_task`). A task runs on a worker: it writes the chapter's
+scene source (sent with the task, so a scene outside the repository renders
+too) into a private temporary folder, checks that the worker would draw what
+this machine would (the chapter's fingerprint, computed with the worker's own
+``relu_anim``, manim and ``manim.cfg``, must equal the client's; otherwise
+the worker is refused with the reason), renders the slice with manim in a
+subprocess and returns the slice's clip, subcaptions and storyboard record as
+bytes. The client writes them into its media folder and joins the slices as
+for a local render (:mod:`relu_anim.render.slices`), so the video is the same
+whichever machines rendered it.
+
+What a worker needs: this repository at the same commit, importable (``pip
+install -e .[cluster]`` from ``requirements.lock``), the system packages
+manim needs (LaTeX, ffmpeg libraries, fonts: see the Makefile), and the
+``dask worker tcp://HOST:8786`` command running. Its TeX cache is
+``$RELU_ANIM_WORKER_MEDIA/Tex`` (default the worker's ``media/Tex``).
+
+When a worker dies mid-task, the scheduler gives the task to another worker
+(Dask's own retry of lost tasks); a task keeps nothing between attempts, so a
+retried slice is the same slice.
+
+:data:`HOLD_ENV` is for tests only: a worker started with it set pauses every
+slice task after its render and before returning it (publishing its process
+id in the Dask ``Variable`` ``<value>-pid``, then waiting for the Dask
+``Event`` ``<value>``), so a test can kill a worker mid-task without sleeping.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any, Sequence
+
+from ..errors import ReluAnimError
+from ..visual.theme import THEME_ENV, current_theme
+from .chapters import REPO_ROOT
+from .clips import ChapterLike, story_path
+from .fingerprint import fingerprint
+from .slices import SceneFile, SliceFiles, plan_beats, render_slice, slice_folder
+
+try:
+    import distributed
+except ImportError:  # the optional "cluster" extra: DaskSlices says how to install it
+    distributed = None
+
+__all__ = ["HOLD_ENV", "WORKER_MEDIA_ENV", "DaskSlices", "render_slice_task"]
+
+#: Test hook (see the module's docstring): a name for the Dask Event a slice task waits on after rendering.
+HOLD_ENV = "RELU_ANIM_CLUSTER_TEST_HOLD"
+#: A worker's media folder for its TeX cache and slice renders (default ``<its repository>/media``).
+WORKER_MEDIA_ENV = "RELU_ANIM_WORKER_MEDIA"
+
+_HOLD_TIMEOUT = 600  # seconds; a runaway test hook does not hold a worker forever
+
+
+def render_slice_task(spec: dict[str, Any]) -> dict[str, Any]:
+    """Render one slice on a Dask worker; its files as bytes (run by the worker, not called directly).
+
+    ``spec`` (made by :meth:`DaskSlices.render`): the chapter's ``name``,
+    ``scene``, ``title``, the scene file's ``stem`` and ``source`` (bytes),
+    ``quality``, ``start``, ``stop``, ``theme``, ``fingerprint`` and ``manim_args``.
+    Returns ``mp4``, ``srt`` and ``story`` (bytes or ``None``) and ``worker``.
+
+    Raises
+    ------
+    ReluAnimError
+        The worker's code differs from the client's (fingerprints differ), or manim failed.
+    """
+    root = REPO_ROOT
+    media = Path(os.environ.get(WORKER_MEDIA_ENV) or root / "media").resolve()
+    (media / "worker-slices").mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f"{spec['name']}-", dir=media / "worker-slices"))
+    try:
+        scene = work / f"{spec['stem']}.py"
+        scene.write_bytes(spec["source"])
+        chapter = SceneFile(spec["name"], spec["scene"], spec["title"], scene)
+        mine = fingerprint(chapter, spec["quality"], root, theme=spec["theme"])
+        if mine != spec["fingerprint"]:
+            raise ReluAnimError(f"cluster: worker {_worker_name()} (relu_anim in {root}) would draw chapter "
+                                f"{spec['name']!r} differently (its code, manim.cfg or manim differ from the "
+                                "client's); run every worker from the same commit and requirements.lock")
+        part = render_slice(chapter, spec["quality"], spec["start"], spec["stop"], root, media,
+                            spec["manim_args"], env={THEME_ENV: spec["theme"]}, folder=work / "media")
+        files = {"mp4": part.mp4.read_bytes(),
+                 "srt": part.srt.read_bytes() if part.srt is not None else None,
+                 "story": part.story.read_bytes() if part.story is not None else None,
+                 "worker": _worker_name()}
+        _test_hold()
+        return files
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _worker_name() -> str:
+    try:
+        return str(distributed.get_worker().address)
+    except (AttributeError, ValueError):  # not in a worker (called directly)
+        return "local"
+
+
+def _test_hold() -> None:
+    name = os.environ.get(HOLD_ENV)
+    if not name:
+        return
+    distributed.Variable(f"{name}-pid").set(os.getpid())
+    distributed.Event(name).wait(timeout=_HOLD_TIMEOUT)
+
+
+class _Done:
+    """A result already there."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def result(self, timeout: float | None = None) -> Any:
+        return self.value
+
+
+class _Arriving:
+    """A slice rendered by the cluster: its result is the slice's files, written into the local media folder."""
+
+    def __init__(self, future: Any, chapter: ChapterLike, quality: str, start: int, stop: int | None,
+                 media: Path) -> None:
+        self.future, self.chapter, self.quality, self.start, self.stop, self.media = (
+            future, chapter, quality, start, stop, media)
+
+    def result(self, timeout: float | None = None) -> SliceFiles:
+        files = self.future.result(timeout=timeout)
+        folder = slice_folder(self.media, self.chapter, self.quality, self.start, self.stop)
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        mp4 = folder / f"{self.chapter.scene}.mp4"
+        mp4.write_bytes(files["mp4"])
+        srt = story = None
+        if files["srt"] is not None:
+            srt = mp4.with_suffix(".srt")
+            srt.write_bytes(files["srt"])
+        if files["story"] is not None:
+            story = story_path(mp4)
+            story.write_bytes(files["story"])
+        return SliceFiles(self.start, self.stop, mp4, srt, story)
+
+
+class DaskSlices:
+    """Slices rendered by the workers of the Dask scheduler at ``address``.
+
+    Parameters
+    ----------
+    address
+        The scheduler, ``tcp://HOST:PORT`` (``dask scheduler`` prints it; port 8786 by default).
+    connect_timeout
+        Seconds to wait for the scheduler.
+
+    Raises
+    ------
+    ReluAnimError
+        ``distributed`` is not installed, or the scheduler cannot be reached in time.
+
+    Examples
+    --------
+    >>> DaskSlices("tcp://127.0.0.1:9", connect_timeout=0.5)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    relu_anim.errors.ReluAnimError: video: cannot reach the Dask scheduler at 'tcp://127.0.0.1:9' within 0.5 s ...
+    """
+
+    def __init__(self, address: str, *, connect_timeout: float = 10.0) -> None:
+        if distributed is None:
+            raise ReluAnimError("video: --scheduler needs the cluster extra: pip install -e '.[cluster]' "
+                                "(with -c requirements.lock)")
+        self.address = address
+        try:
+            self.client = distributed.Client(address, timeout=connect_timeout, set_as_default=False)
+        except (OSError, TimeoutError, ValueError) as err:
+            why = str(err).splitlines()[0] if str(err) else type(err).__name__
+            raise ReluAnimError(f"video: cannot reach the Dask scheduler at {address!r} within "
+                                f"{connect_timeout:g} s ({why}); start one with `dask scheduler` and workers "
+                                "with `dask worker ADDRESS`, or fix --scheduler") from None
+
+    def plan(self, chapter: ChapterLike, root: Path, media: Path) -> _Done:
+        """:func:`~relu_anim.render.slices.plan_beats`, run here (the scene is here)."""
+        return _Done(plan_beats(chapter, root, media))
+
+    def render(self, chapter: ChapterLike, quality: str, start: int, stop: int | None, root: Path, media: Path,
+               manim_args: Sequence[str]) -> _Arriving:
+        """Send one slice to the cluster."""
+        theme = current_theme().name
+        spec = {"name": chapter.name, "scene": chapter.scene, "title": chapter.title,
+                "stem": Path(chapter.path).stem, "source": Path(chapter.path).read_bytes(),
+                "quality": quality, "start": start, "stop": stop, "theme": theme,
+                "fingerprint": fingerprint(chapter, quality, root, theme=theme), "manim_args": list(manim_args)}
+        key = f"relu-anim-slice-{chapter.name}-{quality}-{start}-{stop}-{uuid.uuid4().hex}"
+        return _Arriving(self.client.submit(render_slice_task, spec, key=key, pure=False),
+                         chapter, quality, start, stop, media)
+
+    def close(self) -> None:
+        self.client.close()

@@ -1,0 +1,141 @@
+"""Slices rendered by a real Dask cluster on 127.0.0.1 (relu-anim video --scheduler).
+
+One scheduler and two workers (``dask worker --nworkers 2``: two nannies, each
+restarting its worker if it dies) are started for the module, with the test
+hook :data:`relu_anim.render.cluster.HOLD_ENV` set: every slice task pauses after
+rendering until the Dask Event of that name is set, after publishing its
+worker's process id. The tests render the four-beat chapter of test_slices and
+compare its frames with a local render.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from distributed import Client, Event, Variable
+
+from relu_anim.render.chapters import REPO_ROOT
+from relu_anim.render.clips import chapter_outputs, story_path
+from relu_anim.render.cluster import HOLD_ENV, WORKER_MEDIA_ENV
+from relu_anim.render.video import render_video
+
+from .scenes import FakeChapter
+from .test_slices import SCENE, frame_hashes
+
+HOLD = "relu-anim-test-hold"
+RUNAWAY = 600  # seconds: only a hung cluster takes this long
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=60)
+
+
+@pytest.fixture(scope="module")
+def scheduler(tmp_path_factory) -> Iterator[str]:
+    """The address of a scheduler on 127.0.0.1 with two workers (and their nannies)."""
+    logs = tmp_path_factory.mktemp("cluster")
+    address = f"tcp://127.0.0.1:{free_port()}"
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), HOLD_ENV: HOLD,
+           WORKER_MEDIA_ENV: str(logs / "worker-media")}
+    port = address.rsplit(":", 1)[1]
+    started = []
+    try:
+        with (logs / "scheduler.log").open("w") as log:
+            started.append(subprocess.Popen(
+                [sys.executable, "-m", "dask", "scheduler", "--host", "127.0.0.1", "--port", port,
+                 "--no-dashboard"], stdout=log, stderr=subprocess.STDOUT, env=env, cwd=logs))
+        with (logs / "workers.log").open("w") as log:
+            started.append(subprocess.Popen(
+                [sys.executable, "-m", "dask", "worker", address, "--nworkers", "2", "--nthreads", "1",
+                 "--no-dashboard", "--local-directory", str(logs / "workers")],
+                stdout=log, stderr=subprocess.STDOUT, env=env, cwd=logs))
+        with Client(address, timeout=RUNAWAY) as client:
+            client.wait_for_workers(2, timeout=RUNAWAY)
+        yield address
+    finally:
+        for process in reversed(started):
+            stop(process)
+
+
+@pytest.fixture(scope="module")
+def four(tmp_path_factory) -> FakeChapter:
+    folder = tmp_path_factory.mktemp("cluster-scene")
+    (folder / "four.py").write_text(SCENE, encoding="utf-8")
+    return FakeChapter("four", "Four", "Four beats", folder / "four.py")
+
+
+@pytest.fixture(scope="module")
+def local(four, tmp_path_factory) -> Path:
+    """The chapter's clip rendered here, in one process."""
+    media = tmp_path_factory.mktemp("local")
+    render_video("l", chapters=[four], progress=False, media_dir=media)
+    return chapter_outputs(four, "l", media_dir=media)[0]
+
+
+def test_the_cluster_renders_the_same_video(scheduler, four, local, tmp_path):
+    with Client(scheduler, timeout=RUNAWAY) as client:
+        Event(HOLD, client=client).set()  # no task pauses
+        render_video("l", chapters=[four], progress=False, media_dir=tmp_path, slices=2, scheduler=scheduler)
+    mp4 = chapter_outputs(four, "l", media_dir=tmp_path)[0]
+    assert frame_hashes(mp4) == frame_hashes(local)
+    assert mp4.with_suffix(".srt").read_bytes() == local.with_suffix(".srt").read_bytes()
+    assert story_path(mp4).read_bytes() == story_path(local).read_bytes()
+
+
+def test_a_worker_killed_mid_task_is_replaced_and_the_video_is_complete(scheduler, four, local, tmp_path):
+    with Client(scheduler, timeout=RUNAWAY) as client:
+        hold, pid = Event(HOLD, client=client), Variable(f"{HOLD}-pid", client=client)
+        hold.clear()
+        pid.delete()
+        outcome: list[object] = []
+
+        def render() -> None:
+            try:
+                outcome.append(render_video("l", chapters=[four], progress=False, media_dir=tmp_path,
+                                            slices=2, scheduler=scheduler))
+            except BaseException as err:  # reported by the assertion below
+                outcome.append(err)
+
+        worker = threading.Thread(target=render)
+        worker.start()
+        victim = pid.get(timeout=RUNAWAY)  # a slice is rendered and held on its worker
+        os.kill(victim, signal.SIGKILL)
+        hold.set()
+        worker.join(timeout=RUNAWAY)
+    assert not worker.is_alive()
+    assert len(outcome) == 1 and isinstance(outcome[0], Path), outcome
+    mp4 = chapter_outputs(four, "l", media_dir=tmp_path)[0]
+    assert frame_hashes(mp4) == frame_hashes(local)
+    assert story_path(mp4).read_bytes() == story_path(local).read_bytes()
+
+
+def test_an_unreachable_scheduler_is_one_line_and_status_2():
+    address = f"tcp://127.0.0.1:{free_port()}"  # nothing listens there
+    done = subprocess.run(
+        [sys.executable, "-m", "relu_anim", "video", "--scheduler", address, "--connect-timeout", "1"],
+        cwd=REPO_ROOT, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)}, capture_output=True, text=True,
+        timeout=RUNAWAY)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith(f"relu-anim: error: video: cannot reach the Dask scheduler at '{address}' within 1 s")
+    assert done.stdout == ""
