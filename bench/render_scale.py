@@ -18,7 +18,7 @@ Sections (``--sections``, default all):
   processes with one thread each, :class:`distributed.LocalCluster`) with
   ``--slices 2``, against the same on this machine (``--jobs 2 --slices 2``):
   the cluster's overhead in per cent (the cluster's start is not counted);
-* ``preview`` — ``relu-anim preview x2 "Letting the kinks move"`` with a warm TeX
+* ``preview`` — ``relu-anim preview x2 "Let the kinks move"`` with a warm TeX
   cache (goal ≤ 5 s), and a cold ``manim -ql scenes/x2.py`` (goal ≤ 40 s);
 * ``memory`` — the peak resident memory of one manim process rendering each
   chapter at ``--memory-quality`` (default h; goal ≤ 1 GB), read from
@@ -60,7 +60,7 @@ from relu_anim.render.slices import plan_beats, slice_env  # noqa: E402
 from relu_anim.render.video import render_video  # noqa: E402
 
 SECTIONS = ("jobs", "inflight", "cluster", "preview", "memory")
-PREVIEW = ("x2", "Letting the kinks move")  # the beat where the kinks start to move
+PREVIEW = ("x2", "Let the kinks move")  # the beat where the kinks start to move
 _PEAK = ("import resource, subprocess, sys; code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, "
          "stderr=subprocess.DEVNULL).returncode; print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
          "sys.exit(code)")

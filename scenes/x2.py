@@ -337,7 +337,7 @@ class X2Fit(ChapterScene):
         self.formula_mob, self.view, self.gap = formula, new, gap
 
     def let_kinks_move(self) -> None:
-        self.beat("Letting the kinks move")
+        self.beat("Let the kinks move")
         self.build_panel()
         fit = best_fit(BEST_FIRST)
         new = self.fit_view(fit)

@@ -191,7 +191,7 @@ def _x2_state(scene):
                       scene.strip.band.function) if hasattr(scene, "strip") else None}
 
 
-X2_BEATS = ["One ReLU", "Two ReLUs", "Adjusting the weights", "Letting the kinks move",
+X2_BEATS = ["One ReLU", "Two ReLUs", "Adjusting the weights", "Let the kinks move",
             *(f"{n} units" for n in (3, 5, 10, 20, 50, 100))]
 X2_PROBES = {title: at_beat_end("x2", title)(lambda scene: _x2_state(scene)) for title in X2_BEATS}
 
@@ -243,7 +243,7 @@ def test_x2_second_unit_label_stands_clear_of_the_axes(x2):
     assert labels[0].get_left()[0] > scene.axes.x_axis.get_right()[0]
 
 
-@pytest.mark.parametrize("title,n", [("Letting the kinks move", 2), *((f"{n} units", n) for n in (3, 5, 100))])
+@pytest.mark.parametrize("title,n", [("Let the kinks move", 2), *((f"{n} units", n) for n in (3, 5, 100))])
 def test_x2_best_fits_are_drawn_at_the_package_kinks(x2, title, n):
     seen = rendered("x2").probe(X2_PROBES[title])
     f = optimal_x2(n).piecewise(*x2.DOMAIN)
