@@ -22,8 +22,9 @@ It replaces ``--dist loadgroup``'s own grouping, which reads the
 ``xdist_group`` marks through a rewritten test id that pytest 9.2 no longer
 lets plugins rewrite (pytest-dev/pytest-xdist#1386: the marks are silently
 ignored, each test becomes its own unit, and each chapter was rendered on both
-workers). Other tests are units of their own, handed out as
-``--dist loadgroup`` does: the biggest units first.
+workers). The modules of :data:`ONE_UNIT_MODULES` are one unit each (their
+tests share one costly module fixture); other tests are units of their own,
+handed out as ``--dist loadgroup`` does: the biggest units first.
 
 Example::
 
@@ -44,7 +45,7 @@ from xdist.workermanage import WorkerController
 
 from relu_anim.render.chapters import CHAPTERS
 
-__all__ = ["EVERY_CHAPTER", "ChapterScheduling", "chapter_of"]
+__all__ = ["EVERY_CHAPTER", "ONE_UNIT_MODULES", "ChapterScheduling", "chapter_of"]
 
 #: The unit of the tests that read every chapter's render.
 EVERY_CHAPTER = "every chapter"
@@ -53,6 +54,8 @@ _MODULE_CHAPTER = {"test_visual": "x2", "test_joined": EVERY_CHAPTER}
 #: Test modules with one test per chapter, the chapter's name their parameter.
 _PER_CHAPTER_MODULES = ("test_chapters", "test_film")
 _NAMES = frozenset(ch.name for ch in CHAPTERS)
+#: Test modules whose tests read one costly module fixture: each module is one unit (one worker runs it once).
+ONE_UNIT_MODULES = ("test_hostile_torch_files", "test_hostile_training_limits")
 
 
 def chapter_of(nodeid: str) -> str | None:
@@ -73,7 +76,12 @@ class ChapterScheduling(LoadGroupScheduling):
 
     def _split_scope(self, nodeid: str) -> str:
         chapter = chapter_of(nodeid)
-        return chapter if chapter is not None else super()._split_scope(nodeid)
+        if chapter is not None:
+            return chapter
+        path = nodeid.partition("::")[0]
+        if path.rsplit("/", 1)[-1].removesuffix(".py") in ONE_UNIT_MODULES:
+            return path
+        return super()._split_scope(nodeid)
 
     def _chapters_done(self) -> bool:
         """Whether every chapter unit of the run has been handed out and has finished."""
