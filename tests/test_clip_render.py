@@ -40,6 +40,7 @@ from relu_anim.story.clip import ClipSource, clip_story
 from relu_anim.visual.clip import CLIP_ENV, NetworkClip
 
 from .cli_subprocess import run_cli
+from .renders import RENDER_MEDIA
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -50,8 +51,10 @@ def _built(tmp_path: Path, sources: list[ClipSource], title: str = "clip") -> Ne
     spec.write_text(json.dumps(clip_spec(sources, title)), encoding="utf-8")
     os.environ[CLIP_ENV] = str(spec)
     try:
+        # TeX and text from the suite's shared caches (the chapters' renders share most strings)
         with tempconfig({"dry_run": True, "pixel_width": 320, "pixel_height": 180, "frame_rate": 5,
-                         "media_dir": str(tmp_path / "media"), "disable_caching": True}):
+                         "media_dir": str(tmp_path / "media"), "disable_caching": True,
+                         "tex_dir": str(RENDER_MEDIA / "Tex"), "text_dir": str(RENDER_MEDIA / "texts")}):
             scene = type("Clip", (NetworkClip,), {})()
             scene.render()
     finally:
