@@ -1,9 +1,9 @@
 """Every chapter rendered once per test run; the render's scene is kept for the tests.
 
 A chapter is rendered in the test process itself, at the thumbnail quality ``t``
-(320×180, 3 fps: the same ``construct`` as the film, a fifth of the frames of
+(320×180, 5 fps: the same ``construct`` as the film, a third of the drawing of
 ``-ql``), into ``media/test-renders/`` — exactly where the render pipeline puts
-a ``-q t`` clip (``media/test-renders/videos/<name>/180p3/<Scene>.mp4``, with
+a ``-q t`` clip (``media/test-renders/videos/<name>/180p5/<Scene>.mp4``, with
 its ``.srt`` and storyboard record beside it). The tests of a chapter then read
 the clip, the captions, the record, and the rendered scene object itself (its
 beats, narration, clock and final state), so a chapter's ``construct`` runs

@@ -27,7 +27,6 @@ Example (in a chapter's test module)::
 from __future__ import annotations
 
 import importlib.util
-import math
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -40,10 +39,9 @@ import numpy as np
 from manim import Scene, tempconfig
 
 from relu_anim.render.chapters import chapter
-from relu_anim.render.clips import MANIM_FLAGS
 from relu_anim.visual import ChapterScene
 
-__all__ = ["QUIET", "FakeChapter", "load_chapter", "set_up", "storyboard", "assert_narrated", "scene_points", "t_frames"]
+__all__ = ["QUIET", "FakeChapter", "load_chapter", "set_up", "storyboard", "assert_narrated", "scene_points"]
 
 S = TypeVar("S", bound=Scene)
 
@@ -59,21 +57,6 @@ class FakeChapter:
     title: str
     path: Path
     still_at: float = 0.5
-
-
-def t_frames(*seconds: float) -> int:
-    """How many frames plays and waits of these lengths take at the test quality ``t``.
-
-    manim draws a play or wait of ``s`` seconds as ``ceil(s × rate)`` frames, at least one.
-
-    Examples
-    --------
-    >>> rate = t_frames(1.0)
-    >>> t_frames(1.0, 0.2) == rate + 1
-    True
-    """
-    rate = int(MANIM_FLAGS["t"][MANIM_FLAGS["t"].index("--frame_rate") + 1])
-    return sum(max(1, math.ceil(s * rate - 1e-9)) for s in seconds)
 
 
 #: The manim configuration scenes are built with in tests: 320×180, no cache, no files, no INFO log.

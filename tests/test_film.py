@@ -88,7 +88,7 @@ def _frozen_stretches(path) -> tuple[list[tuple[float, float]], float]:
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         rate = float(stream.average_rate)
-        threshold = MOVED_FRACTION_AT_15_FPS * 15 / rate  # per frame, a clip at 3 fps moves 5× as far
+        threshold = MOVED_FRACTION_AT_15_FPS * 15 / rate  # per frame, a clip at 5 fps moves 3× as far
         stretches, previous, since, t = [], None, 0.0, 0.0
         for frame in container.decode(stream):
             t = float(frame.pts * stream.time_base)

@@ -12,7 +12,7 @@ from pptx import Presentation
 
 from relu_anim.render.slides import build_slides
 
-from .scenes import FakeChapter, t_frames
+from .scenes import FakeChapter
 
 SCENE = '''
 from manim import Circle, Create, Square, Transform
@@ -39,7 +39,7 @@ def made(tmp_path_factory):
     media = folder / "media"
     chapter = FakeChapter("deck", "Deck", "A deck", folder / "deck.py")
     slides = build_slides("t", chapters=[chapter], progress=False, media_dir=media)
-    return slides, media / "videos" / "deck" / "180p3" / "Deck.mp4"
+    return slides, media / "videos" / "deck" / "180p5" / "Deck.mp4"
 
 
 def _frames(path: Path) -> list[str]:
@@ -67,4 +67,4 @@ def test_the_beats_are_the_chapter_frame_for_frame(made):
     assert [b.name for b in beats] == ["beat-01.mp4", "beat-02.mp4", "beat-03.mp4"]
     joined = [h for b in beats for h in _frames(b)]
     assert joined == _frames(chapter_mp4)
-    assert [len(_frames(b)) for b in beats] == [t_frames(1.0, 0.2), t_frames(1.0, 0.2, 0.6, 0.2), t_frames(0.8, 0.2)]
+    assert [len(_frames(b)) for b in beats] == [6, 10, 5]  # 1.2 s, 1.2 + 0.8 s, 1.0 s at 5 fps

@@ -112,7 +112,7 @@ def test_qualities_are_manims_output_folders():
         if flag != "t":  # the thumbnail quality is ours, not manim's
             assert folders[flag] == folder
     assert MANIM_FLAGS["t"][MANIM_FLAGS["t"].index("--resolution") + 1] == "320,180"
-    assert QUALITIES["t"] == "180p3"
+    assert QUALITIES["t"] == "180p5"
 
 
 def test_clips_land_where_chapter_outputs_says(media, chapters, clips):

@@ -439,7 +439,7 @@ def slides(quality: str, jobs: int | None, out: Path | None) -> None:
 @cloup.argument("name")
 @cloup.argument("beat")
 @cloup.option("--quality", "-q", type=cloup.Choice(["l", "m", "h", "k", "t"]), default="l", show_default=True,
-              help="l 480p15, m 720p30, h 1080p60, k 2160p60, t 180p3 thumbnail.")
+              help="l 480p15, m 720p30, h 1080p60, k 2160p60, t 180p5 thumbnail.")
 def preview(name: str, beat: str, quality: str) -> None:
     """Render one beat of a chapter alone, in seconds: preview x2 "Let the kinks move"."""
     # lazy: the render pipeline loads av and manim, needed by the render commands only

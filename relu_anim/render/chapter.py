@@ -86,7 +86,7 @@ def render_chapter(
         The chapter (anything with ``name``, ``scene``, ``title``, ``path``).
     quality
         ``"l"`` (854×480, 15 fps), ``"m"`` (720p30), ``"h"`` (1080p60), ``"k"`` (2160p60)
-        or ``"t"`` (320×180, 3 fps: a thumbnail render for tests and quick checks).
+        or ``"t"`` (320×180, 5 fps: a thumbnail render for tests and quick checks).
     force
         Render even if up to date.
     root

@@ -43,16 +43,14 @@ __all__ = [
 
 #: manim's output folder per quality: ``media/videos/<file stem>/<folder>/``
 #: (``{pixel_height}p{frame_rate}`` in manim 0.22). ``l``, ``m``, ``h`` and ``k``
-#: are manim's own; ``t`` (320×180 at 3 fps) is a thumbnail render for tests and
-#: for checking a chapter's flow: every beat's end state and every caption as at
-#: ``l``, a fifth of its frames (each animation still lasts a whole number of frames,
-#: so at most a third of a second longer than asked).
-QUALITIES: dict[str, str] = {"l": "480p15", "m": "720p30", "h": "1080p60", "k": "2160p60", "t": "180p3"}
+#: are manim's own; ``t`` (320×180 at 5 fps) is a thumbnail render for tests and
+#: for checking a chapter's flow in a third of the time of ``l``.
+QUALITIES: dict[str, str] = {"l": "480p15", "m": "720p30", "h": "1080p60", "k": "2160p60", "t": "180p5"}
 
 #: The manim flags that render each quality.
 MANIM_FLAGS: dict[str, tuple[str, ...]] = {
     "l": ("-ql",), "m": ("-qm",), "h": ("-qh",), "k": ("-qk",),
-    "t": ("-ql", "--resolution", "320,180", "--frame_rate", "3"),
+    "t": ("-ql", "--resolution", "320,180", "--frame_rate", "5"),
 }
 
 
