@@ -9,12 +9,13 @@ the clip, the captions, the record, and the rendered scene object itself (its
 beats, narration, clock and final state), so a chapter's ``construct`` runs
 once per run instead of once for the video and again for each storyboard check.
 
-``make test`` runs pytest-xdist with ``--dist loadgroup``; ``tests/conftest.py``
-puts every test of one chapter into one xdist group, so one worker renders the
-chapter and runs all of its tests. Tests that need every chapter's clip (the
-join) take each chapter's lock: a clip another worker rendered in this run
-(marked with the run's id) is read from disk, and a missing one is rendered
-here. Its TeX and text caches are shared by every worker
+``make test`` runs pytest-xdist with ``--dist loadgroup``; :mod:`tests.schedule`
+hands every test of one chapter to one worker, so that worker renders the
+chapter and runs all of its tests. Tests that need every chapter's clip
+(tests/test_joined.py, :func:`chapter_clips`) run once every chapter's tests
+are done: they take each chapter's lock and read the clip another worker
+rendered in this run (marked with the run's id) from disk; a chapter no worker
+rendered (its tests not selected) is rendered here. Its TeX and text caches are shared by every worker
 (:mod:`relu_anim.visual.caches`), so TeX is compiled once.
 
 While a chapter renders, its scene's hooks record what the viewer sees: the

@@ -1,8 +1,9 @@
 """Hostile and extreme .pt files: each ends in one line, exit status 2, bounded memory, nothing written.
 
 Every file is generated here (tests/hostile_torch.py writes the zips by hand). The
-CLI runs as ``python -m relu_anim breakpoints FILE --domain -1 1 -o OUT`` in a
-subprocess capped at 3 GiB of address space (tests/capped.py): the zip bomb
+CLI runs as ``relu-anim breakpoints FILE --domain -1 1 -o OUT`` in a subprocess
+capped at 3 GiB of address space (tests/capped.py; the cases of :data:`CASES`
+one after another in one such subprocess, so torch is imported once): the zip bomb
 would unpack 5 GiB, the stride-0 view asks for 8 TB. The timeout only catches
 runaways (a blocked FIFO, an endless /dev/zero).
 """
@@ -26,7 +27,7 @@ from relu_anim.errors import ReluAnimError
 from relu_anim.torch_adapter import load_state_dict, network_from_state_dict
 from relu_anim.torch_adapter.convert import MAX_LAYERS, MAX_PARAMETERS
 from relu_anim.torch_adapter.torch_file import MAX_ENTRIES, MAX_FILE_BYTES, MAX_UNPACKED_BYTES
-from tests.capped import run_capped
+from tests.capped import run_capped, run_cli_capped_many
 from tests.hostile_torch import (Storage, TensorRef, lying_zip, state_dict_pickle, stored,
                                  torch_archive, write_zip, zip_bomb)
 
@@ -38,8 +39,15 @@ def _refused_by_cli(file: Path | str, out_dir: Path, message: str) -> None:
     """The CLI on ``file``: exit 2, one stderr line matching ``FILE: message``, nothing written."""
     out_dir.mkdir(exist_ok=True)
     before = _digest(Path(file))
-    result = run_capped(["-m", "relu_anim", "breakpoints", str(file), "--domain", "-1", "1",
-                   "-o", str(out_dir / "kinks.json")])
+    result = run_capped(["-m", "relu_anim", *_breakpoints(file, out_dir)])
+    _assert_refused(result, file, out_dir, before, message)
+
+
+def _breakpoints(file: Path | str, out_dir: Path) -> list[str]:
+    return ["breakpoints", str(file), "--domain", "-1", "1", "-o", str(out_dir / "kinks.json")]
+
+
+def _assert_refused(result, file: Path | str, out_dir: Path, before: str | None, message: str) -> None:
     assert result.returncode == 2, result.stderr
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
@@ -216,15 +224,29 @@ CASES = {
 }
 
 
+@pytest.fixture(scope="module")
+def refusals(tmp_path_factory) -> dict[str, tuple]:
+    """Every case through the CLI, all in one capped subprocess (torch is imported once, not per case)."""
+    made = {}
+    for case, (build, _) in CASES.items():
+        folder = tmp_path_factory.mktemp("case")
+        file = build(folder)
+        (folder / "out").mkdir()
+        made[case] = (folder, file, _digest(file))
+    results = run_cli_capped_many([_breakpoints(file, folder / "out") for folder, file, _ in made.values()])
+    return {case: (*made[case], result) for case, result in zip(made, results)}
+
+
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_cli_refuses_hostile_file(case, tmp_path):
-    build, message = CASES[case]
-    _refused_by_cli(build(tmp_path), tmp_path / "out", message)
+def test_cli_refuses_hostile_file(case, refusals):
+    folder, file, before, result = refusals[case]
+    _assert_refused(result, file, folder / "out", before, CASES[case][1])
 
 
-def test_os_system_never_runs(tmp_path):
-    _refused_by_cli(_os_system(tmp_path), tmp_path / "out", r"holds objects other than tensors .*")
-    assert not (tmp_path / "pwned").exists()
+def test_os_system_never_runs(refusals):
+    folder, file, before, result = refusals["pickle calling os.system"]
+    _assert_refused(result, file, folder / "out", before, r"holds objects other than tensors .*")
+    assert not (folder / "pwned").exists()
 
 
 def test_zip_with_path_traversal_names_writes_nothing(tmp_path):

@@ -4,7 +4,7 @@ The limits (relu_anim.torch_adapter.train) keep a run within about a minute of
 one core and well under 2 GB: MAX_STEPS, MAX_TRAIN_UNITS (hidden units in all),
 MAX_TRAIN_WORK (estimated multiply-adds, ``(steps + 1) × training_work``) and
 MAX_HISTORY_POINTS. The CLI runs capped at 3 GiB of address space
-(tests/capped.py); the largest networks the limits allow train a step within
+(tests/capped.py; its runs one after another in one such subprocess); the largest networks the limits allow train a step within
 that cap. Time is never asserted: the estimate's calibration is in the
 training_work docstring, and full runs at the limits are measured, not tested.
 """
@@ -22,7 +22,7 @@ from relu_anim.errors import ReluAnimError
 from relu_anim.torch_adapter import (MAX_HISTORY_POINTS, MAX_STEPS, MAX_TRAIN_UNITS, MAX_TRAIN_WORK,
                                      plain_adam_baseline, train, training_work)
 from relu_anim.torch_adapter.train import _check_work
-from tests.capped import run_capped
+from tests.capped import run_capped, run_cli_capped_many
 
 
 def square(x):
@@ -34,35 +34,39 @@ def _most_steps(widths: list[int], solve_output: bool = True) -> int:
     return min(MAX_STEPS, int(MAX_TRAIN_WORK // training_work(widths, solve_output)) - 1)
 
 
-def _fit(tmp_path, *options: str):
-    out = tmp_path / "out"
-    out.mkdir()
-    result = run_capped(["-m", "relu_anim", "fit", "x**2", "--domain", "0", "2", "--method", "train",
-                         *options, "-o", str(out / "fit.json")])
-    return result, out
+REFUSED = [
+    (["--units", "2000", "--steps", "1"],
+     f"units: 2,000 hidden units are more than the {MAX_TRAIN_UNITS:,} that can be trained "
+     f"(construct builds up to {MAX_UNITS:,})"),
+    (["--units", "10", "--steps", "1000000"], f"steps: must be at most {MAX_STEPS:,} (got 1,000,000)"),
+    (["--units", "1000", "--steps", "3000"],
+     f"steps: training 1,000 units for 3,000 steps is about {3001 * training_work([1000]):.1e} multiply-adds, "
+     f"more than the {MAX_TRAIN_WORK:.0e} (about a minute) a run may take; use fewer steps or units"),
+]
+#: The largest network the limits allow, one step.
+LARGEST_FIT = ["--units", str(MAX_TRAIN_UNITS), "--steps", "1"]
 
 
-@pytest.mark.parametrize(
-    ("options", "message"),
-    [
-        (["--units", "2000", "--steps", "1"],
-         f"units: 2,000 hidden units are more than the {MAX_TRAIN_UNITS:,} that can be trained "
-         f"(construct builds up to {MAX_UNITS:,})"),
-        (["--units", "10", "--steps", "1000000"], f"steps: must be at most {MAX_STEPS:,} (got 1,000,000)"),
-        (["--units", "1000", "--steps", "3000"],
-         f"steps: training 1,000 units for 3,000 steps is about {3001 * training_work([1000]):.1e} multiply-adds, "
-         f"more than the {MAX_TRAIN_WORK:.0e} (about a minute) a run may take; use fewer steps or units"),
-    ],
-)
-def test_cli_refuses_runs_past_the_limits(options, message, tmp_path):
-    result, out = _fit(tmp_path, *options)
+@pytest.fixture(scope="module")
+def fits(tmp_path_factory) -> dict[tuple[str, ...], tuple]:
+    """``relu-anim fit x**2 --method train OPTIONS`` for each case, all in one capped subprocess."""
+    cases = [tuple(options) for options, _ in REFUSED] + [tuple(LARGEST_FIT)]
+    outs = [tmp_path_factory.mktemp("fit") for _ in cases]
+    results = run_cli_capped_many([["fit", "x**2", "--domain", "0", "2", "--method", "train", *options,
+                                    "-o", str(out / "fit.json")] for options, out in zip(cases, outs)])
+    return {options: (result, out) for options, result, out in zip(cases, results, outs)}
+
+
+@pytest.mark.parametrize(("options", "message"), REFUSED)
+def test_cli_refuses_runs_past_the_limits(options, message, fits):
+    result, out = fits[tuple(options)]
     assert result.returncode == 2, result.stderr
     assert result.stderr.splitlines() == [f"relu-anim: error: {message}"]
     assert result.stdout == "" and list(out.iterdir()) == []
 
 
-def test_cli_trains_the_largest_network_under_the_cap(tmp_path):
-    result, out = _fit(tmp_path, "--units", str(MAX_TRAIN_UNITS), "--steps", "1")
+def test_cli_trains_the_largest_network_under_the_cap(fits):
+    result, out = fits[tuple(LARGEST_FIT)]
     assert result.returncode == 0, result.stderr
     saved = json.loads((out / "fit.json").read_text())
     assert len(saved["layers"][0]["weight"]) == MAX_TRAIN_UNITS
