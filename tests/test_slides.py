@@ -68,3 +68,17 @@ def test_the_beats_are_the_chapter_frame_for_frame(made):
     joined = [h for b in beats for h in _frames(b)]
     assert joined == _frames(chapter_mp4)
     assert [len(_frames(b)) for b in beats] == [6, 10, 5]  # 1.2 s, 1.2 + 0.8 s, 1.0 s at 5 fps
+
+
+def test_beats_off_the_frame_grid_still_cut_at_their_keyframes(tmp_path):
+    """Run times that are no whole number of frames: manim's joined timestamps drift a few ticks
+    off the scene clock (3.5330 s for a beat at 3.5333 s at 15 fps); the cut takes the nearest frame."""
+    odd = SCENE.replace("run_time=1.0, wait=0.2", "run_time=1.07, wait=0.23").replace("run_time=0.6", "run_time=0.61")
+    (tmp_path / "deck.py").write_text(odd)
+    chapter = FakeChapter("deck", "Deck", "A deck", tmp_path / "deck.py")
+    slides = build_slides("l", chapters=[chapter], progress=False, media_dir=tmp_path / "media")
+    beats = sorted((slides / "01-deck").glob("beat-*.mp4"))
+    story = json.loads((tmp_path / "media" / "videos" / "deck" / "480p15" / "Deck.story.json").read_text())
+    starts = [b["start"] for b in story["beats"]] + [story["duration"]]
+    assert [len(_frames(b)) for b in beats] == [round(15 * (b - a)) for a, b in zip(starts, starts[1:])]
+    assert [h for b in beats for h in _frames(b)] == _frames(tmp_path / "media" / "videos" / "deck" / "480p15" / "Deck.mp4")

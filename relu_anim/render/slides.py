@@ -44,6 +44,10 @@ SLIDES_FOLDER = "slides"
 def cut_beats(mp4: Path, starts: Sequence[float], out: Sequence[Path]) -> list[Path]:
     """Cut ``mp4`` at ``starts`` (seconds, the first 0) into ``out``, copying packets.
 
+    A beat starts at the frame nearest its recorded start: manim joins its
+    partial movies with timestamps rounded to the stream's time base, so a
+    frame can sit a few ticks off the scene clock (never half a frame).
+
     Raises
     ------
     ReluAnimError
@@ -52,9 +56,10 @@ def cut_beats(mp4: Path, starts: Sequence[float], out: Sequence[Path]) -> list[P
     with av.open(str(mp4)) as source:
         video = source.streams.video[0]
         base = video.time_base
-        ticks = [round(Fraction(s).limit_denominator(10**6) / base) for s in starts] + [None]
         packets = [p for p in source.demux(video) if p.dts is not None]
         packets.sort(key=lambda p: p.dts)
+        ticks = [_nearest_frame(packets, Fraction(s).limit_denominator(10**6) / base, video) for s in starts]
+        ticks.append(None)
         # partitioned before any is muxed: muxing shifts a packet's timestamps in place
         parts = [[p for p in packets if p.pts >= ticks[k] and (ticks[k + 1] is None or p.pts < ticks[k + 1])]
                  for k in range(len(out))]
@@ -73,6 +78,15 @@ def cut_beats(mp4: Path, starts: Sequence[float], out: Sequence[Path]) -> list[P
                     packet.stream = stream
                     target.mux(packet)
     return list(out)
+
+
+def _nearest_frame(packets: Sequence[av.Packet], tick: Fraction, video: av.video.stream.VideoStream) -> int:
+    """The timestamp of the frame nearest ``tick``; refused if none is within half a frame."""
+    nearest = min((p.pts for p in packets), key=lambda pts: abs(pts - tick))
+    half_frame = 1 / (2 * video.average_rate * video.time_base)
+    if abs(nearest - tick) >= half_frame:
+        raise ReluAnimError(f"slides: no frame within half a frame of {float(tick * video.time_base):.3f} s")
+    return nearest
 
 
 def _pptx(title: str, beats: Sequence[dict], clips: Sequence[Path], posters: Sequence[Path], out: Path) -> None:
