@@ -58,6 +58,13 @@ class FakeChapter:
     path: Path
     still_at: float = 0.5
 
+    @classmethod
+    def written(cls, folder: Path, name: str, scene: str, title: str, source: str) -> "FakeChapter":
+        """The chapter whose scene file ``folder/<name>.py`` holds ``source`` (written here)."""
+        path = folder / f"{name}.py"
+        path.write_text(source, encoding="utf-8")
+        return cls(name, scene, title, path)
+
 
 #: The manim configuration scenes are built with in tests: 320×180, no cache, no files, no INFO log.
 QUIET: dict[str, Any] = {"dry_run": True, "disable_caching": True, "pixel_width": 320, "pixel_height": 180,

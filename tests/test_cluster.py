@@ -27,8 +27,7 @@ from relu_anim.render.clips import chapter_outputs, story_path
 from relu_anim.render.cluster import HOLD_ENV, WORKER_MEDIA_ENV
 from relu_anim.render.video import render_video
 
-from .scenes import FakeChapter
-from .test_slices import SCENE, frame_hashes
+from .test_slices import four, frame_hashes, whole  # noqa: F401 (fixtures)
 
 HOLD = "relu-anim-test-hold"
 RUNAWAY = 600  # seconds: only a hung cluster takes this long
@@ -77,18 +76,9 @@ def scheduler(tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def four(tmp_path_factory) -> FakeChapter:
-    folder = tmp_path_factory.mktemp("cluster-scene")
-    (folder / "four.py").write_text(SCENE, encoding="utf-8")
-    return FakeChapter("four", "Four", "Four beats", folder / "four.py")
-
-
-@pytest.fixture(scope="module")
-def local(four, tmp_path_factory) -> Path:
-    """The chapter's clip rendered here, in one process."""
-    media = tmp_path_factory.mktemp("local")
-    render_video("l", chapters=[four], progress=False, media_dir=media)
-    return chapter_outputs(four, "l", media_dir=media)[0]
+def local(four, whole) -> Path:
+    """The chapter's clip rendered here, in one process (test_slices' fixtures, instantiated for this module)."""
+    return chapter_outputs(four, "l", media_dir=whole)[0]
 
 
 def test_the_cluster_renders_the_same_video(scheduler, four, local, tmp_path):

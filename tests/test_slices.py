@@ -65,9 +65,7 @@ def frame_hashes(path: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def four(tmp_path_factory) -> FakeChapter:
-    folder = tmp_path_factory.mktemp("slices")
-    (folder / "four.py").write_text(SCENE, encoding="utf-8")
-    return FakeChapter("four", "Four", "Four beats", folder / "four.py")
+    return FakeChapter.written(tmp_path_factory.mktemp("slices"), "four", "Four", "Four beats", SCENE)
 
 
 @pytest.fixture(scope="module")
