@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
@@ -422,3 +424,21 @@ def test_missing_scene_file_names_the_chapter(tmp_path):
     ch = FakeChapter("ghost", "Ghost", "Ghost", tmp_path / "ghost.py")
     with pytest.raises(ReluAnimError, match="chapter 'ghost': no scene file"):
         render_video("l", chapters=[ch], progress=False, media_dir=tmp_path)
+
+
+def test_two_commands_rendering_one_chapter_at_once_render_it_once(tmp_path):
+    """Two renders of the same chapter into one media folder (two commands at once) would overwrite each
+    other's partial movies; the second waits for the first and reuses its clip."""
+    ch = write_scene(tmp_path, "twice", "Twice", "Twice")
+    media = tmp_path / "media"
+    start = threading.Barrier(2)
+
+    def render() -> ChapterClip:
+        start.wait()
+        return render_chapter(ch, "l", media_dir=media)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        clips = list(pool.map(lambda _: render(), range(2)))
+    assert sorted(clip.rendered for clip in clips) == [False, True]
+    assert clips[0].mp4 == clips[1].mp4 and clips[0].duration == clips[1].duration
+    assert is_up_to_date(ch, "l", REPO_ROOT, media)

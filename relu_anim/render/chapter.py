@@ -8,18 +8,20 @@ with the log's tail. Whether a chapter is up to date is decided by
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from ..errors import ReluAnimError
 from .chapters import REPO_ROOT
 from .clips import MANIM_FLAGS, ChapterClip, ChapterLike, chapter_outputs, check_quality, media_folder, probe, story_path
 from .fingerprint import is_up_to_date, record_render
 
-__all__ = ["render_chapter", "run_manim"]
+__all__ = ["chapter_locked", "render_chapter", "run_manim"]
 
 _LOG_TAIL_LINES = 25
 
@@ -68,6 +70,31 @@ def run_manim(chapter: ChapterLike, quality: str, root: Path, media_dir: Path, *
             f"render: chapter {chapter.name!r} failed ({why}); log: {log}\n{_log_tail(log)}"
         )
     return mp4
+
+
+@contextmanager
+def chapter_locked(chapter: ChapterLike, quality: str, media_dir: Path) -> Iterator[None]:
+    """Hold the lock of one chapter at one quality in one media folder.
+
+    manim writes a chapter's partial movies and clip at fixed paths, so two
+    renders of the same chapter into the same folder (two commands at once)
+    would overwrite each other's files. The second waits; it then finds the
+    chapter up to date and reuses the first one's clip.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from relu_anim.render.chapters import chapter
+    >>> with tempfile.TemporaryDirectory() as media, chapter_locked(chapter("x2"), "l", Path(media)):
+    ...     pass  # render x2 at -ql into that folder, alone
+    """
+    media_dir.mkdir(parents=True, exist_ok=True)
+    with open(media_dir / f".render-{chapter.name}-{quality}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def render_chapter(
@@ -125,11 +152,12 @@ def render_chapter(
         raise ReluAnimError(f"render: chapter {chapter.name!r}: no scene file {chapter.path}")
     root = Path(root).resolve()
     media = media_folder(root, media_dir)
-    rendered = force or not is_up_to_date(chapter, quality, root, media)
-    if rendered:
-        run_manim(chapter, quality, root, media, args=manim_args)
-        record_render(chapter, quality, root, media)
-    mp4, srt = chapter_outputs(chapter, quality, media_dir=media)
-    return ChapterClip(
-        chapter, mp4, srt if srt.is_file() else None, float(probe(mp4).duration), rendered
-    )
+    with chapter_locked(chapter, quality, media):
+        rendered = force or not is_up_to_date(chapter, quality, root, media)
+        if rendered:
+            run_manim(chapter, quality, root, media, args=manim_args)
+            record_render(chapter, quality, root, media)
+        mp4, srt = chapter_outputs(chapter, quality, media_dir=media)
+        return ChapterClip(
+            chapter, mp4, srt if srt.is_file() else None, float(probe(mp4).duration), rendered
+        )

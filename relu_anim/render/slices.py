@@ -43,7 +43,7 @@ import srt
 from ..errors import ReluAnimError
 from ..io.atomic import write_text_atomic
 from ..visual.scene import SLICE_ENV
-from .chapter import run_manim
+from .chapter import chapter_locked, run_manim
 from .clips import QUALITIES, ChapterClip, ChapterLike, chapter_outputs, probe, story_path
 from .fingerprint import record_render
 from .join import concat_clips
@@ -314,11 +314,13 @@ def render_sliced(chapter: ChapterLike, quality: str, slices: int, runner: Slice
     With ``slices`` 1 the chapter is one slice (no plan needed): a whole render
     on the runner. The slices' folders are removed once joined.
     """
-    lengths = runner.plan(chapter, root, media).result() if slices > 1 else None
-    pending = [runner.render(chapter, quality, a, b, root, media, manim_args) for a, b in cut_slices(lengths, slices)]
-    parts = [p.result() for p in pending]
-    mp4 = join_slices(chapter, quality, media, parts)  # type: ignore[arg-type]
-    record_render(chapter, quality, root, media)
+    with chapter_locked(chapter, quality, media):  # another command rendering this chapter here waits
+        lengths = runner.plan(chapter, root, media).result() if slices > 1 else None
+        pending = [runner.render(chapter, quality, a, b, root, media, manim_args)
+                   for a, b in cut_slices(lengths, slices)]
+        parts = [p.result() for p in pending]
+        mp4 = join_slices(chapter, quality, media, parts)  # type: ignore[arg-type]
+        record_render(chapter, quality, root, media)
     folder = media / SLICES_FOLDER / chapter.name / QUALITIES[quality]
     shutil.rmtree(folder, ignore_errors=True)
     for empty in (folder.parent, folder.parent.parent):  # other qualities' or chapters' slices may render now
