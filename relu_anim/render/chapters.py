@@ -40,10 +40,10 @@ class Chapter:
 
 
 CHAPTERS: tuple[Chapter, ...] = (
-    Chapter("relu_shift", "ReluShift", "ReLU, shifted"),
-    Chapter("units_sum", "UnitsSum", "Units become terms"),
-    Chapter("bends", "Bends", "Sums that bend"),
-    Chapter("x2", "X2Fit", "Fitting x² with 1 to 100 units"),
+    Chapter("relu_shift", "ReluShift", "ReLU, shifted", still_at=0.95),
+    Chapter("units_sum", "UnitsSum", "Units become terms", still_at=0.8),
+    Chapter("bends", "Bends", "Sums that bend", still_at=0.385),
+    Chapter("x2", "X2Fit", "Fitting x² with 1 to 100 units", still_at=0.72),
     Chapter("linear_collapse", "LinearCollapse", "Linear layers collapse"),
     Chapter("activations", "Activations", "Activations and their gradients", still_at=0.345),
     Chapter("random_net", "RandomNet", "A random network, read exactly"),
