@@ -44,7 +44,6 @@ Example (in a test module)::
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 from contextlib import contextmanager
@@ -56,6 +55,7 @@ import numpy as np
 
 from manim import tempconfig
 
+from relu_anim.io.locks import held
 from relu_anim.render.chapters import CHAPTERS, REPO_ROOT, chapter
 from relu_anim.render.clips import MANIM_FLAGS, QUALITIES, ChapterClip, chapter_outputs, probe
 from relu_anim.visual import ChapterScene
@@ -139,14 +139,8 @@ def _marker(name: str):
 
 @contextmanager
 def _locked(name: str) -> Iterator[None]:
-    folder = RENDER_MEDIA / "locks"
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / f"{name}.lock", "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    with held(RENDER_MEDIA / "locks" / f"{name}.lock"):
+        yield
 
 
 def _clip(name: str) -> ChapterClip:

@@ -8,7 +8,6 @@ with the log's tail. Whether a chapter is up to date is decided by
 
 from __future__ import annotations
 
-import fcntl
 import os
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from ..errors import ReluAnimError
+from ..io.locks import held
 from .chapters import REPO_ROOT
 from .clips import MANIM_FLAGS, ChapterClip, ChapterLike, chapter_outputs, check_quality, media_folder, probe, story_path
 from .fingerprint import is_up_to_date, record_render
@@ -88,13 +88,8 @@ def chapter_locked(chapter: ChapterLike, quality: str, media_dir: Path) -> Itera
     >>> with tempfile.TemporaryDirectory() as media, chapter_locked(chapter("x2"), "l", Path(media)):
     ...     pass  # render x2 at -ql into that folder, alone
     """
-    media_dir.mkdir(parents=True, exist_ok=True)
-    with open(media_dir / f".render-{chapter.name}-{quality}.lock", "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    with held(media_dir / f".render-{chapter.name}-{quality}.lock"):
+        yield
 
 
 def render_chapter(

@@ -22,7 +22,6 @@ Examples
 from __future__ import annotations
 
 import ast
-import fcntl
 import hashlib
 import json
 import os
@@ -34,6 +33,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..io.atomic import write_text_atomic
+from ..io.locks import held
 from ..visual.theme import current_theme
 from .chapters import REPO_ROOT
 from .clips import ChapterLike, chapter_outputs, story_path
@@ -239,13 +239,8 @@ def state_locked(media_dir: Path) -> Iterator[None]:
     commands at once) each record their render; without the lock one record
     could overwrite another's.
     """
-    media_dir.mkdir(parents=True, exist_ok=True)
-    with open(media_dir / _STATE_LOCK, "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    with held(media_dir / _STATE_LOCK):
+        yield
 
 
 def record_render(chapter: ChapterLike, quality: str, root: Path, media_dir: Path) -> None:
