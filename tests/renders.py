@@ -57,7 +57,7 @@ from manim import tempconfig
 
 from relu_anim.io.locks import held
 from relu_anim.render.chapters import CHAPTERS, REPO_ROOT, chapter
-from relu_anim.render.clips import MANIM_FLAGS, QUALITIES, ChapterClip, chapter_outputs, probe
+from relu_anim.render.clips import MANIM_FLAGS, QUALITIES, ChapterClip
 from relu_anim.visual import ChapterScene
 
 from .film import TextBox, snapshot_frame, text_boxes
@@ -144,8 +144,7 @@ def _locked(name: str) -> Iterator[None]:
 
 
 def _clip(name: str) -> ChapterClip:
-    mp4, srt = chapter_outputs(chapter(name), RENDER_QUALITY, media_dir=RENDER_MEDIA)
-    return ChapterClip(chapter(name), mp4, srt if srt.is_file() else None, float(probe(mp4).duration), True)
+    return ChapterClip.written(chapter(name), RENDER_QUALITY, RENDER_MEDIA, True)
 
 
 @cache

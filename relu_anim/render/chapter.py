@@ -18,7 +18,7 @@ from typing import Iterator, Sequence
 from ..errors import ReluAnimError
 from ..io.locks import held
 from .chapters import REPO_ROOT
-from .clips import MANIM_FLAGS, ChapterClip, ChapterLike, chapter_outputs, check_quality, media_folder, probe, story_path
+from .clips import MANIM_FLAGS, ChapterClip, ChapterLike, chapter_outputs, check_quality, media_folder, story_path
 from .fingerprint import is_up_to_date, record_render
 
 __all__ = ["chapter_locked", "render_chapter", "run_manim"]
@@ -152,7 +152,4 @@ def render_chapter(
         if rendered:
             run_manim(chapter, quality, root, media, args=manim_args)
             record_render(chapter, quality, root, media)
-        mp4, srt = chapter_outputs(chapter, quality, media_dir=media)
-        return ChapterClip(
-            chapter, mp4, srt if srt.is_file() else None, float(probe(mp4).duration), rendered
-        )
+        return ChapterClip.written(chapter, quality, media, rendered)

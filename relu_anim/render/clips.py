@@ -101,6 +101,19 @@ class ChapterClip:
     duration: float
     rendered: bool = False
 
+    @classmethod
+    def written(cls, chapter: ChapterLike, quality: str, media_dir: Path, rendered: bool) -> "ChapterClip":
+        """The clip manim wrote for ``chapter`` at ``quality`` in ``media_dir``, its length read from the file.
+
+        Examples
+        --------
+        >>> from relu_anim.render.chapters import chapter
+        >>> ChapterClip.written(chapter("x2"), "l", Path("media"), True)  # doctest: +SKIP
+        ChapterClip(chapter=Chapter(name='x2', ...), mp4=PosixPath('media/videos/x2/480p15/X2Fit.mp4'), ...)
+        """
+        mp4, srt = chapter_outputs(chapter, quality, media_dir=media_dir)
+        return cls(chapter, mp4, srt if srt.is_file() else None, float(probe(mp4).duration), rendered)
+
     @property
     def story(self) -> Path | None:
         """The chapter's storyboard record beside the clip (beats, narration, timeline), if written."""

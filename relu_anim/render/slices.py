@@ -44,7 +44,7 @@ from ..errors import ReluAnimError
 from ..io.atomic import write_text_atomic
 from ..visual.scene import SLICE_ENV
 from .chapter import chapter_locked, run_manim
-from .clips import QUALITIES, ChapterClip, ChapterLike, chapter_outputs, probe, story_path
+from .clips import QUALITIES, ChapterClip, ChapterLike, chapter_outputs, story_path
 from .fingerprint import record_render
 from .join import concat_clips
 
@@ -319,7 +319,7 @@ def render_sliced(chapter: ChapterLike, quality: str, slices: int, runner: Slice
         pending = [runner.render(chapter, quality, a, b, root, media, manim_args)
                    for a, b in cut_slices(lengths, slices)]
         parts = [p.result() for p in pending]
-        mp4 = join_slices(chapter, quality, media, parts)  # type: ignore[arg-type]
+        join_slices(chapter, quality, media, parts)  # type: ignore[arg-type]
         record_render(chapter, quality, root, media)
     folder = media / SLICES_FOLDER / chapter.name / QUALITIES[quality]
     shutil.rmtree(folder, ignore_errors=True)
@@ -328,5 +328,4 @@ def render_sliced(chapter: ChapterLike, quality: str, slices: int, runner: Slice
             empty.rmdir()
         except OSError:
             break
-    srt_file = mp4.with_suffix(".srt")
-    return ChapterClip(chapter, mp4, srt_file if srt_file.is_file() else None, float(probe(mp4).duration), True)
+    return ChapterClip.written(chapter, quality, media, True)
