@@ -118,8 +118,9 @@ def test_a_worker_killed_mid_task_is_replaced_and_the_video_is_complete(schedule
     assert story_path(mp4).read_bytes() == story_path(local).read_bytes()
 
 
-def test_an_unreachable_scheduler_is_one_line_and_status_2():
-    address = f"tcp://127.0.0.1:{free_port()}"  # nothing listens there
+@pytest.mark.parametrize("address", [None, "not-an-address", "foo://x:1"], ids=["nothing listens", "no port", "no scheme"])
+def test_an_unreachable_scheduler_is_one_line_and_status_2(address):
+    address = address or f"tcp://127.0.0.1:{free_port()}"  # nothing listens there
     done = subprocess.run(
         [sys.executable, "-m", "relu_anim", "video", "--scheduler", address, "--connect-timeout", "1"],
         cwd=REPO_ROOT, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)}, capture_output=True, text=True,

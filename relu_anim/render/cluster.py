@@ -177,6 +177,8 @@ class DaskSlices:
                                 "(with -c requirements.lock)")
         self.address = address
         try:
+            # checked before a Client exists: one half-built by a bad address prints a traceback as it is freed
+            distributed.comm.get_address_host_port(address)
             self.client = distributed.Client(address, timeout=connect_timeout, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as err:
             why = str(err).splitlines()[0] if str(err) else type(err).__name__
