@@ -41,7 +41,7 @@ from relu_anim.story.numbers import affine_words, words
 from relu_anim.story.units import first_layer_kinks
 from relu_anim.torch_adapter import TrainResult, train
 from relu_anim.visual import ChapterScene, Readout, View, make_axes, target_graph
-from relu_anim.visual.playback import LossAxes, TrainingPlayback, loss_curve, set_in_place
+from relu_anim.visual.playback import LossAxes, TrainingPlayback, loss_curve
 from relu_anim.x2 import DOMAIN, optimal_mse, square
 
 __all__ = ["Training", "DOMAIN", "RUNS", "ORDER", "square", "training", "output_axis_range",
@@ -229,11 +229,11 @@ class Training(ChapterScene):
 
             def watch(p: TrainingPlayback) -> None:
                 layer = p.network.layers[0]
-                set_in_place(w, layer.weight[0, 0])
-                set_in_place(b, layer.bias[0])
+                w.set_in_place(layer.weight[0, 0])
+                b.set_in_place(layer.bias[0])
                 # w is straight between snapshots: its highest so far is at a snapshot passed, or now
                 passed = slopes[:int(math.floor(p.shown_at)) + 1]
-                set_in_place(peak, max(*passed, layer.weight[0, 0]))
+                peak.set_in_place(max(*passed, layer.weight[0, 0]))
             return group, watch
         if name in ("one", "two"):
             kinks = np.sort(first_layer_kinks(first))
@@ -246,7 +246,7 @@ class Training(ChapterScene):
 
             def watch(p: TrainingPlayback) -> None:
                 for r, k in zip(group, np.sort(p.kinks)):
-                    set_in_place(r, k)
+                    r.set_in_place(k)
             return group, watch
         units = first.hidden_units
         inside = Readout(rf"\text{{kinks inside }} [{words(DOMAIN[0])}, {words(DOMAIN[1])}]", units,
@@ -257,8 +257,8 @@ class Training(ChapterScene):
         group = VGroup(inside, outside)
 
         def watch(p: TrainingPlayback) -> None:
-            set_in_place(inside, len(p.kinks) - p.outside)
-            set_in_place(outside, p.outside)
+            inside.set_in_place(len(p.kinks) - p.outside)
+            outside.set_in_place(p.outside)
         return group, watch
 
     def run_view(self, name: str, start: float = 0.0) -> RunView:

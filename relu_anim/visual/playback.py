@@ -43,7 +43,7 @@ from ..story.units import first_layer_kinks
 from .graphs import OnAxes, PiecewiseGraph, breakpoint_dots, check_decades
 from .theme import Theme, current_theme
 
-__all__ = ["nice_tick", "LossAxes", "loss_curve", "TrainingPlayback", "set_in_place"]
+__all__ = ["nice_tick", "LossAxes", "loss_curve", "TrainingPlayback"]
 
 
 def nice_tick(span: float, most: int = 5) -> float:
@@ -116,6 +116,11 @@ class LossAxes(Axes):
         """Scene point of ``(step, loss)`` (loss positive)."""
         return self.c2p(float(step), math.log10(float(loss)) - self.decades[0])
 
+    def points_at(self, steps: Sequence[float], losses: Sequence[float]) -> np.ndarray:
+        """Scene points of many ``(step, loss)`` pairs at once, ``(n, 3)``: :meth:`point`, vectorised."""
+        logs = np.log10(np.asarray(losses, dtype=float)) - self.decades[0]
+        return self.c2p(np.column_stack([np.asarray(steps, dtype=float), logs])).reshape(-1, 3)
+
 
 def loss_curve(axes: LossAxes, losses: Sequence[float], *, upto: float | None = None,
                color: Any = None, theme: Theme | None = None, **kwargs: Any) -> VMobject:
@@ -128,11 +133,11 @@ def loss_curve(axes: LossAxes, losses: Sequence[float], *, upto: float | None = 
     values = np.asarray(losses, dtype=float)
     end = len(values) - 1 if upto is None else float(upto)
     whole = int(math.floor(end))
-    points = [axes.point(k, values[k]) for k in range(whole + 1)]
+    points = axes.points_at(np.arange(whole + 1), values[:whole + 1])
     if end > whole:
-        points.append(axes.point(end, loss_at(values, end)))
+        points = np.vstack([points, axes.point(end, loss_at(values, end))])
     if len(points) == 1:
-        points.append(points[0])
+        points = np.vstack([points, points])
     kwargs.setdefault("stroke_width", 3)
     curve = VMobject(color=color or theme.error, **kwargs)
     curve.set_points_as_corners(points)
@@ -189,7 +194,7 @@ class TrainingPlayback(OnAxes, VGroup):
     watchers
         Callables ``watcher(playback)`` run at the end of every :meth:`show`,
         after the readouts: for more readouts following the state. They must
-        change mobjects in place (:func:`set_in_place`), never swap them.
+        change mobjects in place (:meth:`Readout.set_in_place`), never swap them.
 
     Attributes
     ----------
@@ -259,8 +264,8 @@ class TrainingPlayback(OnAxes, VGroup):
             self._place_edge_marks()
         if self.readouts is not None:
             step_readout, loss_readout = self.readouts
-            set_in_place(step_readout, round(self.step))
-            set_in_place(loss_readout, self.loss)
+            step_readout.set_in_place(round(self.step))
+            loss_readout.set_in_place(self.loss)
         for watcher in self.watchers:
             watcher(self)
         return self.graph
@@ -314,13 +319,3 @@ class TrainingPlayback(OnAxes, VGroup):
     def kink_points(self) -> np.ndarray:
         """Centres of the kink dots, ``(len(function.breakpoints), 3)``."""
         return np.array([d.get_center() for d in self.dots]).reshape(-1, 3)
-
-
-def set_in_place(readout: Any, value: float) -> None:
-    """Show ``value`` on a :class:`~relu_anim.visual.readouts.Readout` by morphing its existing
-    mobjects, never swapping them (see ``TrainingPlayback._place_dots``): safe inside an updater."""
-    if readout.value == float(value):
-        return
-    fresh = readout.copy().set_value(value)
-    readout.become(fresh)
-    readout.value = fresh.value

@@ -207,17 +207,38 @@ class Readout(VGroup):
 
         def update(readout: "Readout") -> None:
             value = tracker.get_value()
-            shown = float(value if function is None else function(value))
-            fresh = readout._position(readout._number(shown))
-            readout.number.become(fresh)
-            for part, new in zip(readout.number.submobjects, fresh.submobjects):
-                # become moves points only: what the parts say must follow too
-                for name in ("number", "num_decimal_places", "tex_string"):
-                    if hasattr(new, name):
-                        setattr(part, name, getattr(new, name))
-            readout.value = shown
+            readout.set_in_place(value if function is None else function(value))
 
         self.add_updater(update)
+        return self
+
+    def set_in_place(self, value: float) -> "Readout":
+        """Show ``value`` by morphing the number's existing mobjects, never swapping them.
+
+        Safe inside an updater during a play: manim keeps drawing the
+        submobjects it listed when the play began, so swapped-in glyphs would
+        leave the old ones frozen on screen. Only the number is rebuilt (the
+        label stays), which keeps a readout that changes every frame cheap.
+        Nothing is rebuilt when ``value`` is the value shown.
+
+        Examples
+        --------
+        ::
+
+            r = Readout("n", 1, style="integer")
+            r.set_in_place(5).tex   # '5', drawn by the same mobjects as before
+        """
+        shown = float(value)
+        if shown == self.value:
+            return self
+        fresh = self._position(self._number(shown))
+        self.number.become(fresh)
+        for part, new in zip(self.number.submobjects, fresh.submobjects):
+            # become moves points only: what the parts say must follow too
+            for name in ("number", "num_decimal_places", "tex_string"):
+                if hasattr(new, name):
+                    setattr(part, name, getattr(new, name))
+        self.value = shown
         return self
 
 
