@@ -17,10 +17,15 @@ SYSTEM_PACKAGES := pkg-config libcairo2-dev libpango1.0-dev \
 	texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm cm-super-minimal \
 	chromium
 
-.PHONY: test video pack slides install system bench clean lock
+.PHONY: test video pack slides install system bench clean lock tex-strings
 
 test: install
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
+
+# After `make test`: list each chapter's TeX strings (scenes/tex_strings.json) from the suite's renders,
+# so every render compiles a chapter's TeX in one batch. The suite says when the list is out of date.
+tex-strings: install
+	$(BIN)/python -m tests.tex_strings
 
 video: install
 	$(BIN)/relu-anim video --quality $(QUALITY) --jobs $(JOBS)

@@ -54,16 +54,18 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from manim import tempconfig
+from manim.mobject.text.numbers import string_to_mob_map as decimal_glyphs
 
 from relu_anim.io.locks import held
 from relu_anim.render.chapters import CHAPTERS, REPO_ROOT, chapter
 from relu_anim.render.clips import MANIM_FLAGS, QUALITIES, ChapterClip
 from relu_anim.visual import ChapterScene
+from relu_anim.visual.caches import recording
 
 from .film import TextBox, snapshot_frame, text_boxes
 from .scenes import load_chapter
 
-__all__ = ["RENDER_MEDIA", "RENDER_QUALITY", "Rendered", "at_beat_end", "chapter_clips", "rendered"]
+__all__ = ["RENDER_MEDIA", "RENDER_QUALITY", "Rendered", "at_beat_end", "chapter_clips", "rendered", "tex_record"]
 
 #: Probes by (chapter, beat title): called on the live scene when that beat ends.
 _PROBES: dict[tuple[str, str], list[Callable[[ChapterScene], Any]]] = {}
@@ -168,15 +170,24 @@ def rendered(name: str) -> Rendered:
         # same name, so the files are the chapter's own
         watched = type(base.__name__, (base,), {"beat_ended": beat_ended, "narration_ended": narration_ended})
         theme = os.environ.pop("RELU_ANIM_THEME", None)  # golden frames are of the dark theme
+        # DecimalNumber keeps one glyph per character for the whole process: forget them, so the
+        # record below holds every TeX string this chapter needs, whatever rendered before it here
+        decimal_glyphs.clear()
         try:
-            with tempconfig(_render_config(name)):
+            with tempconfig(_render_config(name)), recording() as used:
                 scene = watched()
                 scene.render()
         finally:
             if theme is not None:
                 os.environ["RELU_ANIM_THEME"] = theme
+        tex_record(name).write_text(json.dumps([list(pair) for pair in used]))
         _marker(name).write_text(_run_id())
         return Rendered(_clip(name), scene, seen.beat_frames, seen.beat_texts, seen.narration_texts, seen.probes)
+
+
+def tex_record(name: str):
+    """Where the TeX strings chapter ``name`` used in this run's render are written (JSON pairs)."""
+    return RENDER_MEDIA / "locks" / f"{name}.tex.json"
 
 
 def chapter_clips() -> dict[str, ChapterClip]:

@@ -17,6 +17,7 @@ from relu_anim.render.chapters import CHAPTERS
 from relu_anim.render.join import join_clips
 
 from .renders import chapter_clips
+from .tex_strings import manifest_path, recorded
 from .test_chapters import _cues, _seconds
 
 
@@ -59,3 +60,12 @@ def test_every_chapter_becomes_a_deck_with_one_slide_per_beat(clips, tmp_path):
         beats = [b["title"] for b in json.loads(clip.story.read_text())["beats"]]
         deck = Presentation(str(tmp_path / f"{i:02d}-{ch.name}.pptx"))
         assert [s.name for s in deck.slides] == beats == entry["beats"]
+
+
+def test_each_chapter_compiles_its_tex_in_one_batch_from_an_up_to_date_list(clips):
+    """scenes/tex_strings.json lists exactly the TeX strings each chapter's render of this run used."""
+    manifest = json.loads(manifest_path().read_text(encoding="utf-8"))
+    assert set(manifest) == {ch.path.stem for ch in CHAPTERS}
+    for ch in CHAPTERS:
+        assert manifest[ch.path.stem] == recorded(ch.name), (
+            f"{manifest_path().name} is out of date for {ch.name}: refresh it with `make tex-strings`")

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import subprocess
 import sys
 import uuid
 from pathlib import Path
 
+import numpy as np
 import pytest
-from manim import MathTex, tempconfig
+import manim.mobject.text.numbers as numbers
+import manim.utils.tex_file_writing as tex_file_writing
+from manim import DecimalNumber, MathTex, Tex, tempconfig
 
 import relu_anim.visual  # noqa: F401  (installs the lock)
 from relu_anim.visual import caches as tex
+from relu_anim.visual import tex_batch
+from relu_anim.visual.caches import recording
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -124,3 +130,68 @@ def test_remove_last_move_is_idempotent_and_atomic(tmp_path):
     tex.remove_last_move(str(svg))
     assert svg.stat().st_ino == inode  # clean already: not written again
     assert [p.name for p in tmp_path.iterdir()] == ["t.svg"]  # no temporary left behind
+
+
+# ----------------------------------------------------------------- batches
+BATCHED = [  # what the chapters typeset: maths, text, fractions, sums, digits, a Tex paragraph
+    lambda: MathTex(r"y = 1.6\,\mathrm{ReLU}(x - 0.4) + 0.08"),
+    lambda: MathTex(r"\text{best possible } \tfrac{2}{(2n+1)^2}", "=", r"4.95 \times 10^{-5}"),
+    lambda: MathTex(r"y = c + \sum_{i=1}^{n} a_i\,\mathrm{ReLU}(x - h_i)"),
+    lambda: DecimalNumber(-12.5, num_decimal_places=1),
+    lambda: Tex(r"$n$ kinks: $n+1$ pieces"),
+]
+
+
+def _points(make, tex_dir):
+    with tempconfig({"tex_dir": str(tex_dir)}):
+        return [m.points.copy() for m in make().family_members_with_points()]
+
+
+def test_a_batch_compiles_what_manim_would_and_the_glyphs_are_the_same(tmp_path, monkeypatch):
+    """The strings compiled as pages of one document give the same outlines, point for point,
+    as manim's one-document-per-string compile; afterwards manim compiles nothing more."""
+    numbers.string_to_mob_map.clear()  # DecimalNumber's glyphs: typeset again in each folder
+    with tempconfig({"tex_dir": str(tmp_path / "single")}), recording() as used:
+        singles = [[m.points.copy() for m in make().family_members_with_points()] for make in BATCHED]
+    strings = list(used)
+    assert len(strings) >= 9  # five mobjects, the number's four glyphs
+
+    latex_runs = []
+    real = tex_file_writing.compile_tex
+    monkeypatch.setattr(tex_file_writing, "compile_tex", lambda *a: latex_runs.append(a) or real(*a))
+    numbers.string_to_mob_map.clear()
+    with tempconfig({"tex_dir": str(tmp_path / "batch")}):
+        assert tex_batch.compile_batch(strings) == len(strings)
+        assert tex_batch.compile_batch(strings) == 0  # all cached now
+        batched = [[m.points.copy() for m in make().family_members_with_points()] for make in BATCHED]
+    numbers.string_to_mob_map.clear()
+    assert latex_runs == []  # manim found every string compiled
+    for one, many in zip(singles, batched, strict=True):
+        assert len(one) == len(many)
+        for a, b in zip(one, many):
+            np.testing.assert_array_equal(a, b)
+    assert {p.name for p in (tmp_path / "batch").iterdir()} == {p.name for p in (tmp_path / "single").iterdir()}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["batch", "batch.lock", "single", "single.lock"]
+
+
+def test_a_batch_with_a_string_tex_rejects_leaves_every_string_to_manim(tmp_path):
+    with tempconfig({"tex_dir": str(tmp_path / "Tex")}):
+        assert tex_batch.compile_batch([("x^2", "align*"), (r"\undefinedmacro{", "align*")]) == 0
+    assert not list((tmp_path / "Tex").glob("*.svg"))
+
+
+def test_warm_reads_the_chapter_list_beside_the_scene_file(tmp_path):
+    scenes = tmp_path / "scenes"
+    scenes.mkdir()
+    (scenes / "demo.py").write_text("")
+    with tempconfig({"tex_dir": str(tmp_path / "Tex")}):
+        assert tex_batch.warm(scenes / "demo.py") == 0  # no list: nothing, no error
+        (scenes / tex_batch.MANIFEST_NAME).write_text("{not json")
+        assert tex_batch.warm(scenes / "demo.py") == 0
+        (scenes / tex_batch.MANIFEST_NAME).write_text('{"demo": [["a", 1, 2]]}')
+        assert tex_batch.warm(scenes / "demo.py") == 0
+        (scenes / tex_batch.MANIFEST_NAME).write_text(json.dumps({"demo": [["x^2", "align*"], ["y", "align*"]],
+                                                                  "other": [["z", "align*"]]}))
+        assert tex_batch.warm(scenes / "demo.py") == 2
+        assert tex_batch.warm(scenes / "demo.py") == 0
+    assert len(list((tmp_path / "Tex").glob("*.svg"))) == 2

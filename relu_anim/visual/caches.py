@@ -49,9 +49,38 @@ from manimpango import PangoUtils
 from manim import RIGHT, MarkupText, SVGMobject, Text, config
 from manim.utils.tex import TexTemplate
 
-__all__ = ["generate_mobject", "install", "lock_path", "locked_tex_to_svg_file", "remove_last_move"]
+__all__ = ["generate_mobject", "install", "lock_path", "locked", "locked_tex_to_svg_file", "recording",
+           "remove_last_move"]
 
 _compile = tex_file_writing.tex_to_svg_file
+
+
+_recorders: list[dict[tuple[str, str | None], None]] = []
+
+
+@contextmanager
+def recording() -> Iterator[dict[tuple[str, str | None], None]]:
+    """Collect the ``(expression, environment)`` of every TeX string typeset while inside.
+
+    manim typesets through :func:`locked_tex_to_svg_file` for every
+    ``MathTex``/``Tex`` it builds, compiled before or not, so this is the
+    set of strings a piece of code needs (in order of first use), e.g. a
+    chapter's render (see :mod:`relu_anim.visual.tex_batch`).
+
+    Examples
+    --------
+    ::
+
+        with recording() as used:
+            MathTex("x^2")
+        list(used)   # [('{{ x^2 }}'-style expression manim built, 'align*')]
+    """
+    used: dict[tuple[str, str | None], None] = {}
+    _recorders.append(used)
+    try:
+        yield used
+    finally:
+        _recorders.remove(used)
 
 
 def lock_path(folder: Path) -> Path:
@@ -70,6 +99,8 @@ def locked_tex_to_svg_file(
 ) -> Path:
     """manim's ``tex_to_svg_file``, holding the cache folder's lock while it compiles.
 
+    Each call is noted by every active :func:`recording`.
+
     Parameters
     ----------
     expression, environment, tex_template
@@ -81,12 +112,14 @@ def locked_tex_to_svg_file(
         The SVG file of the compiled expression.
     """
     template = tex_template if tex_template is not None else config["tex_template"]
-    with _locked("tex_dir"):
+    for used in _recorders:
+        used.setdefault((expression, environment), None)
+    with locked("tex_dir"):
         return _compile(expression, environment, template)
 
 
 @contextmanager
-def _locked(folder_key: str) -> Iterator[None]:
+def locked(folder_key: str) -> Iterator[None]:
     """Hold the advisory lock of one of manim's cache folders (``tex_dir``, ``text_dir``)."""
     folder = config.get_dir(folder_key)
     folder.mkdir(parents=True, exist_ok=True)
@@ -104,7 +137,7 @@ def _locked_text2svg(original: Callable[..., str]) -> Callable[..., str]:
 
     @functools.wraps(original)
     def text2svg(self: Any, *args: Any, **kwargs: Any) -> str:
-        with _locked("text_dir"):
+        with locked("text_dir"):
             path = original(self, *args, **kwargs)
             remove_last_move(path)  # manim does this next, outside any lock
             return path

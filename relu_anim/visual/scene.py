@@ -68,6 +68,7 @@ from manim import UL, DecimalNumber, Integer, MathTex, Scene, SingleStringMathTe
 from manim.animation.animation import prepare_animation
 from manim.utils.exceptions import EndSceneEarlyException
 
+from . import tex_batch
 from .theme import Theme, current_theme
 from ..errors import ReluAnimError
 
@@ -138,7 +139,7 @@ class ChapterScene(Scene):
     theme: Theme
 
     def setup(self) -> None:
-        """Read the theme, paint the background, colour text by default."""
+        """Read the theme, paint the background, colour text by default, compile the chapter's TeX."""
         super().setup()
         self.theme = current_theme()
         self.frame_rate: float = config.frame_rate  # the clock moves in steps of 1 / frame_rate
@@ -159,6 +160,8 @@ class ChapterScene(Scene):
         self.camera.background_color = self.theme.background
         for cls in _TEXT_CLASSES:
             cls.set_default(color=self.theme.text)
+        if config.input_file:  # this chapter's TeX strings in one latex run, before any is needed
+            tex_batch.warm(config.input_file)
 
     def tear_down(self) -> None:
         """End the last beat, write the storyboard record beside the video, restore text colours."""
