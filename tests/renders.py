@@ -16,7 +16,9 @@ chapter and runs all of its tests. Tests that need every chapter's clip
 are done: they take each chapter's lock and read the clip another worker
 rendered in this run (marked with the run's id) from disk; a chapter no worker
 rendered (its tests not selected) is rendered here. Its TeX and text caches are shared by every worker
-(:mod:`relu_anim.visual.caches`), so TeX is compiled once.
+(:mod:`relu_anim.visual.caches`), so TeX is compiled once, and a chapter compiles its
+listed TeX strings in one batch (:mod:`relu_anim.visual.tex_batch`). Each render records the TeX
+strings it used (:func:`tex_record`), from which ``make tex-strings`` rewrites that list.
 
 While a chapter renders, its scene's hooks record what the viewer sees: the
 frame at the end of every beat (:attr:`Rendered.beat_frames`, the golden

@@ -352,3 +352,21 @@ def test_relu_anim_render_is_callable_before_and_after_the_render_package_loads(
     assert relu_anim.render is first and callable(relu_anim.render)
     with pytest.raises(ReluAnimError, match="a Network needs domain"):
         relu_anim.render(shifted_relu_sum([1.0], [0.5]), "never.mp4")
+
+
+def test_clips_share_a_tex_cache_in_the_users_cache_folder_or_none(tmp_path, monkeypatch):
+    """Clip renders keep TeX in $XDG_CACHE_HOME/relu-anim; a folder that cannot be made, or that manim
+    would read as a template, gives no shared cache (the render then compiles in its own folder)."""
+    from relu_anim.render.clip import _scene_file, tex_cache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert tex_cache() == tmp_path / "cache" / "relu-anim" and tex_cache().is_dir()
+    assert f"config.tex_dir = {str(tmp_path / 'cache' / 'relu-anim' / 'Tex')!r}" in _scene_file()
+    (tmp_path / "file").write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))  # a file, not a folder
+    assert tex_cache() is None and "config.tex_dir" not in _scene_file()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "{media_dir}"))
+    assert tex_cache() is None
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/path")  # ignored, as the XDG spec says
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert tex_cache() == tmp_path / "home" / ".cache" / "relu-anim"

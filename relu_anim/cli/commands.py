@@ -346,8 +346,8 @@ def _torch_adapter():
               help="Between the layers of a state_dict or .safetensors file.")
 @cloup.option("--negative-slope", type=float, default=0.01, show_default=True,
               help="Slope left of zero for leaky_relu (state_dict or .safetensors only).")
-@cloup.option("--quality", "-q", type=cloup.Choice(["l", "m", "h", "k"]), default="l", show_default=True,
-              help="l 480p15, m 720p30, h 1080p60, k 2160p60.")
+@cloup.option("--quality", "-q", type=cloup.Choice(["l", "m", "h", "k", "t"]), default="l", show_default=True,
+              help="l 480p15, m 720p30, h 1080p60, k 2160p60, t 180p5 draft.")
 @cloup.option("--theme", type=cloup.Choice(["dark", "light"]), default="dark", show_default=True)
 @cloup.option("--format", "fmt", type=cloup.Choice(["mp4", "webm", "gif", "png"]), default=None,
               help="Default: the output's extension, else mp4.")
