@@ -219,7 +219,8 @@ def test_corner_with_two_units_is_exact():
 
 
 # ------------------------------------------------------------------ properties
-@settings(max_examples=6, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+# 4 examples, each a different target, scale and count (about 9 s each: the fit is a search)
+@settings(max_examples=4, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(["x**2", "sin(3*x)", "exp(-x)", "x**3 - x", "sqrt(x + 0.1)", "abs(x - 1.3)"]),
        st.floats(0.25, 4.0), st.integers(1, 3))
 def test_minimax_is_never_worse_than_least_squares_and_alternates(text, scale, n):
