@@ -151,20 +151,6 @@ def measured_dead_share() -> float:
 
 
 # ------------------------------------------------------------------------ drawing
-def refresh(readout: Readout, value: float) -> None:
-    """Show ``value`` on ``readout`` in place (``become``), as :meth:`Readout.follow` does.
-
-    During a play manim keeps drawing the submobjects it listed when the play
-    began; swapping the number's glyphs (``set_value``) from an updater would
-    leave the old ones on screen.
-    """
-    fresh = readout.copy().set_value(value)
-    readout.become(fresh)
-    readout.label, readout.number = readout.submobjects[0], readout.submobjects[1]
-    readout.value = fresh.value
-
-
-
 @dataclass(frozen=True, eq=False)
 class ActivationView(View):
     """One activation's panel: its graph on small axes, its derivative on axes of its own beside.
@@ -364,8 +350,7 @@ class Activations(ChapterScene):
         values = (layer, c.weights[layer - 1], c.slopes[layer - 1], abs(c.gradient[layer - 1]),
                   depth_bound()[layer - 1])
         for readout, value in zip(self.depth_readouts, values):
-            if readout.value != value:
-                refresh(readout, value)
+            readout.set_in_place(value)
 
     def build_relu_line(self) -> None:
         t = self.theme

@@ -353,11 +353,9 @@ class UnitsSum(ChapterScene):
         """``readout`` showing ``value()`` at every frame, placed right of ``beside`` if given."""
 
         def update(r: Readout) -> None:
-            fresh = r.copy().set_value(value())
+            r.set_in_place(value())
             if beside is not None:
-                fresh.next_to(beside, RIGHT, buff=0.15)
-            r.become(fresh)
-            r.value = fresh.value
+                r.next_to(beside, RIGHT, buff=0.15)
 
         readout.add_updater(update)
         readout.update()
