@@ -16,9 +16,9 @@ Examples
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
-from manim import UP, DecimalNumber, Integer, MathTex, Mobject, Transform, ValueTracker, VGroup
+from manim import UP, Animation, DecimalNumber, Integer, MathTex, Mobject, Transform, ValueTracker, VGroup
 
 from .theme import Theme, current_theme
 from ..construct import relu_as_shift
@@ -188,7 +188,7 @@ class Readout(VGroup):
         self._place()
         return self
 
-    def change_to(self, value: float, **kwargs: Any) -> Transform:
+    def change_to(self, value: float, **kwargs: Any) -> Animation:
         """An animation morphing the shown number into ``value`` (kwargs go to Transform)."""
         return _ChangeReadout(self, value, **kwargs)
 
@@ -242,12 +242,35 @@ class Readout(VGroup):
         return self
 
 
-class _ChangeReadout(Transform):
-    """Morph a readout to a new value, then rebuild it cleanly with ``set_value``."""
+class _ChangeReadout(Animation):
+    """Morph a readout's number into ``value`` (the label stays as it is), then rebuild it with ``set_value``.
+
+    Only the number moves, so only the number is copied and interpolated: a
+    :class:`~manim.Transform` of the whole readout copied and morphed the
+    unchanged label too, which cost more than the number itself. The animation's
+    mobject is still the readout (manim adds it to the scene if it is not there).
+    """
 
     def __init__(self, readout: Readout, value: float, **kwargs: Any) -> None:
         self.value = float(value)
-        super().__init__(readout, readout.copy().set_value(value), **kwargs)
+        self._morph = Transform(readout.number, readout._position(readout._number(self.value)), **kwargs)
+        super().__init__(readout, run_time=self._morph.run_time, rate_func=self._morph.rate_func)
+
+    def begin(self) -> None:
+        self._morph.rate_func = self.rate_func  # play(..., rate_func=…) sets it on this animation
+        self._morph.begin()
+
+    def interpolate(self, alpha: float) -> None:
+        self._morph.interpolate(alpha)
+
+    def update_mobjects(self, dt: float) -> None:
+        self._morph.update_mobjects(dt)
+
+    def get_all_mobjects(self) -> Sequence[Mobject]:
+        return self.mobject, *self._morph.get_all_mobjects()
+
+    def finish(self) -> None:
+        self._morph.finish()
 
     def clean_up_from_scene(self, scene: Any) -> None:
         super().clean_up_from_scene(scene)
