@@ -56,6 +56,7 @@ from .scene import ChapterScene
 from .steps import StepGraph, nice_range, side_scale, step_vertices
 from .caches import locked_tex_to_svg_file  # makes manim's TeX and text caches safe to share
 from . import copies  # glyph copies share their parsed SVG path (cheaper copies)
+from . import paths  # shapes whose points did not change replay their traced Cairo path
 from .theme import DARK, LIGHT, MIN_FONT_SIZE, THEME_ENV, THEMES, Theme, current_theme, theme_named
 from .tracer import Tracer
 from .view import FitView, GraphView, View, fit_view, graph_view

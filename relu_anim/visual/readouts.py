@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Sequence
 
+import numpy as np
 from manim import UP, Animation, DecimalNumber, Integer, MathTex, Mobject, Transform, ValueTracker, VGroup
 
 from .theme import Theme, current_theme
@@ -232,7 +233,7 @@ class Readout(VGroup):
         if shown == self.value:
             return self
         fresh = self._position(self._number(shown))
-        self.number.become(fresh)
+        _become_unaligned(self.number, fresh)
         for part, new in zip(self.number.submobjects, fresh.submobjects):
             # become moves points only: what the parts say must follow too
             for name in ("number", "num_decimal_places", "tex_string"):
@@ -240,6 +241,29 @@ class Readout(VGroup):
                     setattr(part, name, getattr(new, name))
         self.value = shown
         return self
+
+
+def _become_unaligned(mobject: Mobject, other: Mobject) -> None:
+    """``mobject.become(other)``, its submobjects matched one to one but their points not re-sampled.
+
+    ``become`` copies every point of ``other`` anyway, so it asks ``align_data``
+    to skip point alignment; manim passes that on to the top level only, and
+    then re-samples the points of every glyph of both numbers to equal counts
+    (a subpath search with a closeness test per point), which was most of the
+    cost of a readout that changes every frame. The glyphs drawn are
+    ``other``'s own.
+    """
+
+    def match(m1: Mobject, m2: Mobject) -> None:
+        m1.null_point_align(m2)
+        m1.align_submobjects(m2)
+        for sub1, sub2 in zip(m1.submobjects, m2.submobjects, strict=True):
+            match(sub1, sub2)
+
+    match(mobject, other)
+    for sm1, sm2 in zip(mobject.get_family(), other.get_family(), strict=True):
+        sm1.points = np.array(sm2.points)
+        sm1.interpolate_color(sm1, sm2, 1)
 
 
 class _ChangeReadout(Animation):
