@@ -20,6 +20,7 @@ Every import counts, at module level or inside a function; only imports under
 from __future__ import annotations
 
 import ast
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -239,3 +240,25 @@ def test_the_checker_catches_what_it_should(tmp_path, monkeypatch):
     assert any("manim" in p for p in story_problems)
     assert not any("network" in p for p in story_problems)
     assert typed_problems == []
+
+
+def test_the_visual_package_loads_manim_only_when_a_name_is_used():
+    """``relu_anim.visual`` names its exports lazily; its ``TYPE_CHECKING`` imports (read by the render
+    fingerprint) list exactly the lazy table, and importing the package, the theme or the render
+    pipeline's names loads no manim."""
+    import ast
+    import subprocess
+    import sys
+
+    import relu_anim.visual as visual
+
+    source = ast.parse((ROOT / "relu_anim" / "visual" / "__init__.py").read_text(encoding="utf-8"))
+    declared = {alias.name: node.module for node in ast.walk(source) if isinstance(node, ast.ImportFrom)
+                and node.level == 1 and node.module for alias in node.names}
+    assert declared == visual._HOME
+    assert set(visual.__all__) == set(visual._HOME)
+    code = ("import sys, relu_anim.visual, relu_anim.visual.theme, relu_anim.visual.protocol, "
+            "relu_anim.render.clips, relu_anim.render.preview; print('manim' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    assert done.stdout.strip() == "False", done.stderr

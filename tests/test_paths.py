@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from manim import LEFT, RIGHT, Camera, Circle, MathTex, Square, VGroup
 
-import relu_anim.visual  # noqa: F401  (installs the replay)
+import relu_anim.visual.hooks  # noqa: F401  (installs the replay)
 from relu_anim.visual import paths
 
 _original = paths._trace  # manim's own Camera.set_cairo_context_path

@@ -16,7 +16,7 @@ import manim.mobject.text.numbers as numbers
 import manim.utils.tex_file_writing as tex_file_writing
 from manim import DecimalNumber, MathTex, Tex, tempconfig
 
-import relu_anim.visual  # noqa: F401  (installs the lock)
+import relu_anim.visual.hooks  # noqa: F401  (installs the lock)
 from relu_anim.visual import caches as tex
 from relu_anim.visual import tex_batch
 from relu_anim.visual.caches import recording
@@ -46,7 +46,7 @@ def test_compiling_holds_the_cache_lock(tmp_path, monkeypatch):
 WORKER = """
 import sys
 from manim import MathTex, Text, tempconfig
-import relu_anim.visual
+import relu_anim.visual.hooks  # what a chapter gets from any relu_anim.visual name it uses
 tag, tex_dir = sys.argv[1], sys.argv[2]
 with tempconfig({"tex_dir": tex_dir, "text_dir": tex_dir + "-texts"}):
     for k in range(6):

@@ -295,7 +295,7 @@ def test_failing_scene_names_the_chapter_and_its_log(tmp_path):
 
 TEX_SCENE = """\
 from manim import *
-import relu_anim.visual  # the shared, locked TeX cache
+import relu_anim.visual.hooks  # the shared, locked TeX cache
 
 
 class {scene}(Scene):

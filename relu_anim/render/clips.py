@@ -25,7 +25,7 @@ from typing import Any, Protocol
 import av
 
 from ..errors import ReluAnimError
-from ..visual.scene import STORY_SUFFIX
+from ..visual.protocol import STORY_SUFFIX
 from .chapters import REPO_ROOT
 
 __all__ = [

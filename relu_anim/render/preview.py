@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from ..errors import ReluAnimError
-from ..visual.scene import BEAT_ENV
+from ..visual.protocol import BEAT_ENV
 from .chapter import run_manim
 from .chapters import REPO_ROOT
 from .clips import ChapterLike, check_quality, media_folder

@@ -42,7 +42,7 @@ import srt
 
 from ..errors import ReluAnimError
 from ..io.atomic import write_text_atomic
-from ..visual.scene import SLICE_ENV
+from ..visual.protocol import SLICE_ENV
 from .chapter import chapter_locked, run_manim
 from .clips import QUALITIES, ChapterClip, ChapterLike, chapter_outputs, story_path
 from .fingerprint import record_render

@@ -1,7 +1,9 @@
 """Manim mobjects and colours shared by every chapter (layer 4 of DESIGN.md).
 
-This is the only place besides ``scenes/`` that imports manim; ``import
-relu_anim`` does not load it. A chapter subclasses :class:`ChapterScene` and
+This is the only place besides ``scenes/`` and ``render/`` that imports manim; ``import
+relu_anim`` does not load it, and neither does ``import relu_anim.visual``: each name below
+is imported from its module when first used, and every module that draws first installs what
+relu-anim changes in manim (:mod:`.hooks`). A chapter subclasses :class:`ChapterScene` and
 draws with these:
 
 =====================  ========================================================
@@ -43,23 +45,60 @@ Examples
 [0.4, 1.2]
 """
 
-from .annotations import area_under, slope_labels, slope_tex
-from .graphs import (AxesPolyline, ErrorBand, LogLogAxes, OnAxes, PiecewiseGraph, breakpoint_dots, level_line,
-                     make_axes, target_graph)
-from .live import LivePiecewiseGraph, live_breakpoint_dots
-from .matrices import AffineEquation, NumberMatrix
-from .neuron import NeuronDiagram
-from .diagram import LayerDiagram
-from .plane import ColorBar, RegionMap, affine_fill, contour_lines, fold_line, plane_polygon, scale_colors
-from .readouts import Readout, relu_sum_tex
-from .scene import ChapterScene
-from .steps import StepGraph, nice_range, side_scale, step_vertices
-from .caches import locked_tex_to_svg_file  # makes manim's TeX and text caches safe to share
-from . import copies  # glyph copies share their parsed SVG path (cheaper copies)
-from . import paths  # shapes whose points did not change replay their traced Cairo path
-from .theme import DARK, LIGHT, MIN_FONT_SIZE, THEME_ENV, THEMES, Theme, current_theme, theme_named
-from .tracer import Tracer
-from .view import FitView, GraphView, View, fit_view, graph_view
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the names' homes, for type checkers and for the render fingerprint (it reads imports)
+    from .annotations import area_under, slope_labels, slope_tex
+    from .diagram import LayerDiagram
+    from .graphs import (AxesPolyline, ErrorBand, LogLogAxes, OnAxes, PiecewiseGraph, breakpoint_dots, level_line,
+                         make_axes, target_graph)
+    from .live import LivePiecewiseGraph, live_breakpoint_dots
+    from .matrices import AffineEquation, NumberMatrix
+    from .neuron import NeuronDiagram
+    from .plane import ColorBar, RegionMap, affine_fill, contour_lines, fold_line, plane_polygon, scale_colors
+    from .readouts import Readout, relu_sum_tex
+    from .scene import ChapterScene
+    from .steps import StepGraph, nice_range, side_scale, step_vertices
+    from .theme import DARK, LIGHT, MIN_FONT_SIZE, THEME_ENV, THEMES, Theme, current_theme, theme_named
+    from .tracer import Tracer
+    from .view import FitView, GraphView, View, fit_view, graph_view
+
+#: Where each public name lives: a module is imported when one of its names is first used.
+_HOME = {
+    "area_under": "annotations", "slope_labels": "annotations", "slope_tex": "annotations",
+    "AxesPolyline": "graphs", "ErrorBand": "graphs", "LogLogAxes": "graphs", "OnAxes": "graphs",
+    "PiecewiseGraph": "graphs", "breakpoint_dots": "graphs", "level_line": "graphs", "make_axes": "graphs",
+    "target_graph": "graphs",
+    "LivePiecewiseGraph": "live", "live_breakpoint_dots": "live",
+    "AffineEquation": "matrices", "NumberMatrix": "matrices",
+    "NeuronDiagram": "neuron",
+    "LayerDiagram": "diagram",
+    "ColorBar": "plane", "RegionMap": "plane", "affine_fill": "plane", "contour_lines": "plane",
+    "fold_line": "plane", "plane_polygon": "plane", "scale_colors": "plane",
+    "Readout": "readouts", "relu_sum_tex": "readouts",
+    "ChapterScene": "scene",
+    "StepGraph": "steps", "nice_range": "steps", "side_scale": "steps", "step_vertices": "steps",
+    "DARK": "theme", "LIGHT": "theme", "MIN_FONT_SIZE": "theme", "THEME_ENV": "theme", "THEMES": "theme",
+    "Theme": "theme", "current_theme": "theme", "theme_named": "theme",
+    "Tracer": "tracer",
+    "FitView": "view", "GraphView": "view", "View": "view", "fit_view": "view", "graph_view": "view",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the module that defines ``name`` on first use (PEP 562), so the render pipeline,
+    which needs only the theme and the storyboard's names, never loads manim."""
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_HOME[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOME})
+
 
 __all__ = [
     "Theme",

@@ -30,6 +30,7 @@ from typing import Any, Sequence
 import numpy as np
 from manim import Axes, MathTex, Mobject, Polygon, VGroup
 
+from . import hooks  # noqa: F401  (manim made safe and faster first: see hooks)
 from ..piecewise import PiecewiseLinear
 from ..story.numbers import format_tex
 from .theme import Theme, current_theme

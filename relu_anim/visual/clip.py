@@ -24,6 +24,7 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Circumscribe, Create, DashedLine, Dot, DrawBorderThenFill, FadeIn, FadeOut,
                    GrowFromCenter, Indicate, LaggedStart, Line, ReplacementTransform, Transform, VGroup, VMobject)
 
+from . import hooks  # noqa: F401  (manim made safe and faster first: see hooks)
 from ..errors import ReluAnimError
 from ..network import Layer, Network
 from ..story.clip import MAX_SHOWN_PIECES, ClipSource, ClipStory, clip_story

@@ -23,6 +23,7 @@ from typing import Any, Sequence
 import numpy as np
 from manim import LEFT, ORIGIN, RIGHT, UP, Circle, Line, MathTex, VGroup
 
+from . import hooks  # noqa: F401  (manim made safe and faster first: see hooks)
 from ..errors import ReluAnimError
 from .theme import Theme, current_theme
 

@@ -26,6 +26,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 from manim import Axes, DashedLine, Dot, MathTex, VGroup, VMobject
 
+from . import hooks  # noqa: F401  (manim made safe and faster first: see hooks)
 from ..checks import check_whole
 from ..piecewise import PiecewiseLinear
 from .theme import Theme, current_theme

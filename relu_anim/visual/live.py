@@ -29,6 +29,7 @@ import numpy as np
 
 from manim import Axes, ValueTracker, VGroup
 
+from . import hooks  # noqa: F401  (manim made safe and faster first: see hooks)
 from ..piecewise import PiecewiseLinear
 from .graphs import PiecewiseGraph, breakpoint_dots
 from .theme import Theme, current_theme

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 from manim import RIGHT, DecimalMatrix, DecimalNumber, MathTex, VGroup
 
+from . import hooks  # noqa: F401  (manim made safe and faster first: see hooks)
 from ..arrays import frozen
 from ..checks import check_whole
 from ..errors import ReluAnimError

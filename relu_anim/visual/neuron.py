@@ -20,6 +20,7 @@ from typing import Any, Sequence
 import numpy as np
 from manim import DOWN, RIGHT, UP, Arrow, Circle, MathTex, Rectangle, VGroup, VMobject
 
+from . import hooks  # noqa: F401  (manim made safe and faster first: see hooks)
 from ..story.numbers import format_tex
 from .theme import Theme, current_theme
 from ..errors import ReluAnimError

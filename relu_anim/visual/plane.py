@@ -34,6 +34,7 @@ import numpy as np
 from manim import DOWN, RIGHT, UP, Axes, Line, Polygon, Rectangle, VGroup, VMobject, interpolate_color
 from manim import ManimColor
 
+from . import hooks  # noqa: F401  (manim made safe and faster first: see hooks)
 from .readouts import Readout
 from .theme import Theme, current_theme
 from ..errors import ReluAnimError

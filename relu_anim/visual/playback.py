@@ -35,6 +35,7 @@ from typing import Any, Sequence
 import numpy as np
 from manim import DOWN, LEFT, PI, Axes, Dot, MathTex, Triangle, ValueTracker, VGroup, VMobject, linear
 
+from . import hooks  # noqa: F401  (manim made safe and faster first: see hooks)
 from ..story.history import check_position, loss_at, playback_state
 from ..checks import check_whole
 from ..piecewise import PiecewiseLinear

@@ -21,6 +21,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 from manim import UP, Animation, DecimalNumber, Integer, MathTex, Mobject, Transform, ValueTracker, VGroup
 
+from . import hooks  # noqa: F401  (manim made safe and faster first: see hooks)
 from .theme import Theme, current_theme
 from ..construct import relu_as_shift
 from ..errors import ReluAnimError

@@ -68,24 +68,16 @@ from manim import UL, DecimalNumber, Integer, MathTex, Scene, SingleStringMathTe
 from manim.animation.animation import prepare_animation
 from manim.utils.exceptions import EndSceneEarlyException
 
+from . import hooks  # noqa: F401  (manim made safe and faster first: see hooks)
 from . import tex_batch
+from .protocol import BEAT_ENV, SLICE_ENV, STORY_SUFFIX, STORY_VERSION
 from .theme import Theme, current_theme
 from ..errors import ReluAnimError
 
 __all__ = ["BEAT_ENV", "ChapterScene", "READING_WORDS_PER_SECOND", "SLICE_ENV", "STORY_SUFFIX", "STORY_VERSION",
            "beat_slice"]
 
-#: Set to a beat's title to render that beat only: ``RELU_ANIM_BEAT="Let the kinks move" manim -pql scenes/x2.py``.
-BEAT_ENV = "RELU_ANIM_BEAT"
-
-#: Set to ``START:STOP`` (beat indices, STOP excluded or empty) to render that slice of a chapter only.
-SLICE_ENV = "RELU_ANIM_SLICE"
 _SLICE = re.compile(r"\s*(\d+)\s*:\s*(\d*)\s*")
-
-#: The storyboard record of a render: ``<Scene>.story.json`` beside ``<Scene>.mp4``.
-STORY_SUFFIX = ".story.json"
-#: Version of the storyboard record's layout.
-STORY_VERSION = 1
 
 #: Narration is held on screen at least this long: 2.8 words a second is 168 words a
 #: minute, inside the 160–180 a minute that broadcast subtitles are paced at.

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 from manim import LEFT, RIGHT, Axes, Line, MathTex, VGroup
 
+from . import hooks  # noqa: F401  (manim made safe and faster first: see hooks)
 from ..checks import check_whole
 from ..story.numbers import format_tex
 from ..story.steps import StepFunction

@@ -47,6 +47,7 @@ from manim import config
 from manim.utils.tex import TexTemplate
 from manim.utils.tex_file_writing import generate_tex_file
 
+from . import hooks  # noqa: F401  (manim made safe and faster first: see hooks)
 from .caches import locked
 
 __all__ = ["MANIFEST_NAME", "compile_batch", "warm"]

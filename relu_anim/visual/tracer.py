@@ -38,6 +38,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 from manim import Axes, Dot, Line, ValueTracker, VGroup
 
+from . import hooks  # noqa: F401  (manim made safe and faster first: see hooks)
 from .theme import Theme, current_theme
 
 __all__ = ["Tracer"]

@@ -37,6 +37,7 @@ from typing import Any, Callable, ClassVar
 import numpy as np
 from manim import Axes, Mobject, VGroup
 
+from . import hooks  # noqa: F401  (manim made safe and faster first: see hooks)
 from ..piecewise import PiecewiseLinear
 from ..story.fit import Fit
 from .graphs import ErrorBand, PiecewiseGraph, breakpoint_dots

@@ -1,0 +1,24 @@
+"""What relu-anim changes in manim, installed before anything here draws.
+
+- :mod:`.caches`: manim's TeX and text caches made safe to share between processes;
+- :mod:`.copies`: copies of TeX glyphs share their parsed SVG path;
+- :mod:`.paths`: the Cairo camera replays the path of a shape whose points did not change.
+
+Every module of :mod:`relu_anim.visual` that imports manim imports this one,
+so whichever a scene uses first, the changes are in place; ``import
+relu_anim.visual`` alone loads no manim (the render pipeline reads the
+theme and the storyboard's names without it).
+
+Examples
+--------
+>>> import manim.mobject.text.tex_mobject as tex_mobject
+>>> from relu_anim.visual import hooks
+>>> tex_mobject.tex_to_svg_file is hooks.caches.locked_tex_to_svg_file
+True
+"""
+
+from __future__ import annotations
+
+from . import caches, copies, paths
+
+__all__ = ["caches", "copies", "paths"]
