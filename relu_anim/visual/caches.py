@@ -20,7 +20,7 @@ before also takes the lock (briefly), so no process reads an SVG that dvisvgm is
 still writing.
 
 and gives each SVG parse a private temporary copy (:func:`generate_mobject`).
-Importing :mod:`relu_anim.visual` installs both (:func:`install`); they change
+Importing this module (as :mod:`relu_anim.visual.hooks` does) installs both (:func:`install`); they change
 nothing else in manim.
 
 Examples

@@ -11,7 +11,7 @@ glyph per character, a readout that follows a value copies itself every
 frame), and this made a copy of a four-glyph readout cost 10 ms instead of
 2.6 ms; the training chapter spent 40 % of its render copying parsed paths.
 
-:func:`install` (run when :mod:`relu_anim.visual` is imported) makes a copy of
+:func:`install` (run by :mod:`relu_anim.visual.hooks`, before anything here draws) makes a copy of
 a glyph share its source path instead: a copy's points, colours and
 submobjects are still its own, so what is drawn is unchanged; the path is
 read-only after the glyph's points are made.

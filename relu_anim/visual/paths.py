@@ -8,7 +8,7 @@ repeated work: manim redraws every shape above the first one that moves, and a
 fade or a colour change moves no point, so most shapes reach the camera with
 the points they had in the frame before.
 
-:func:`install` (run when :mod:`relu_anim.visual` is imported) keeps the
+:func:`install` (run by :mod:`relu_anim.visual.hooks`, before anything here draws) keeps the
 traced path of the last few thousand point arrays, keyed by the exact bytes of
 the points (and everything else the tracing reads), and appends the kept path
 instead of tracing again. A path is replayed in the same user coordinates it
