@@ -194,4 +194,14 @@ def test_warm_reads_the_chapter_list_beside_the_scene_file(tmp_path):
                                                                   "other": [["z", "align*"]]}))
         assert tex_batch.warm(scenes / "demo.py") == 2
         assert tex_batch.warm(scenes / "demo.py") == 0
+        (scenes / tex_batch.MANIFEST_NAME).unlink()
+        os.mkfifo(scenes / tex_batch.MANIFEST_NAME)  # nobody writes: reading it would block forever
+        assert tex_batch.warm(scenes / "demo.py") == 0
+        (scenes / tex_batch.MANIFEST_NAME).unlink()
+        (scenes / tex_batch.MANIFEST_NAME).symlink_to("/dev/zero")  # endless
+        assert tex_batch.warm(scenes / "demo.py") == 0
+        (scenes / tex_batch.MANIFEST_NAME).unlink()
+        (scenes / tex_batch.MANIFEST_NAME).write_text(json.dumps({"demo": [["w", "align*"]]})
+                                                      + " " * tex_batch.MAX_MANIFEST_BYTES)
+        assert tex_batch.warm(scenes / "demo.py") == 0  # too big: not read
     assert len(list((tmp_path / "Tex").glob("*.svg"))) == 2

@@ -12,7 +12,7 @@ the points they had in the frame before.
 traced path of the last few thousand point arrays, keyed by the exact bytes of
 the points (and everything else the tracing reads), and appends the kept path
 instead of tracing again. A path is replayed in the same user coordinates it
-was traced in, so the picture is the one manim draws (tests/test_visual.py
+was traced in, so the picture is the one manim draws (tests/test_paths.py
 compares frames bit for bit). Cameras that transform points before drawing
 (manim's 3-D camera) and shapes that split their subpaths their own way are
 traced as before.

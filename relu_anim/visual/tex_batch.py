@@ -38,6 +38,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import tempfile
 from pathlib import Path
@@ -50,7 +51,7 @@ from manim.utils.tex_file_writing import generate_tex_file
 from . import hooks  # noqa: F401  (manim made safe and faster first: see hooks)
 from .caches import locked
 
-__all__ = ["MANIFEST_NAME", "compile_batch", "warm"]
+__all__ = ["MAX_MANIFEST_BYTES", "MANIFEST_NAME", "compile_batch", "warm"]
 
 #: The file beside the chapter files that lists each chapter's TeX strings:
 #: ``{"<chapter file stem>": [[expression, environment], …], …}``.
@@ -59,6 +60,9 @@ MANIFEST_NAME = "tex_strings.json"
 _CLASS = r"\documentclass[preview]{standalone}"
 _MULTI = r"\documentclass[preview,multi=reluanimpage]{standalone}"
 _PAGE_NAME = re.compile(r"-(\d+)\.svg$")
+#: A list larger than this is not read (the ten chapters' list is about 100 kB).
+MAX_MANIFEST_BYTES = 4 * 1024 * 1024
+
 
 def compile_batch(strings: Iterable[Sequence[str | None]], tex_template: TexTemplate | None = None) -> int:
     """Compile every ``(expression, environment)`` not yet in manim's TeX cache, in one run.
@@ -139,7 +143,8 @@ def warm(scene_file: Path | str) -> int:
     """Batch-compile the recorded TeX strings of the chapter in ``scene_file``.
 
     The record is :data:`MANIFEST_NAME` beside the file, under the file's stem.
-    A chapter without a record, or a missing or unreadable record file, adds
+    A chapter without a record, or a record file that is missing, unreadable,
+    not a regular file (a FIFO, a device) or over :data:`MAX_MANIFEST_BYTES`, adds
     nothing: its strings then compile one by one as manim meets them.
 
     Returns
@@ -155,8 +160,22 @@ def warm(scene_file: Path | str) -> int:
     """
     path = Path(scene_file)
     try:
-        recorded = json.loads((path.parent / MANIFEST_NAME).read_text(encoding="utf-8"))
+        recorded = json.loads(_read_regular(path.parent / MANIFEST_NAME))
         wanted = [(str(e), None if v is None else str(v)) for e, v in recorded.get(path.stem, [])]
     except (OSError, ValueError, TypeError, AttributeError):
         return 0
     return compile_batch(wanted) if wanted else 0
+
+
+def _read_regular(path: Path) -> str:
+    """The text of ``path`` if it is a regular file of at most :data:`MAX_MANIFEST_BYTES`; else ``OSError``.
+
+    Opened without blocking and checked on the open file, so a FIFO or device
+    put there is refused instead of hanging or streaming forever.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_MANIFEST_BYTES:
+            raise OSError(f"{path}: not a regular file of at most {MAX_MANIFEST_BYTES} bytes")
+        return handle.read(MAX_MANIFEST_BYTES + 1).decode("utf-8")
