@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import cairo
 import numpy as np
-from manim import LEFT, RIGHT, Camera, Circle, MathTex, Square, VGroup
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from manim import LEFT, RIGHT, Camera, Circle, MathTex, Square, VGroup, VMobject
 
 import relu_anim.visual.hooks  # noqa: F401  (installs the replay)
-from relu_anim.visual import paths
+from relu_anim.visual import paths, trace
 
-_original = paths._trace  # manim's own Camera.set_cairo_context_path
+_original = paths._manim_trace  # manim's own Camera.set_cairo_context_path
 
 
 def _picture(camera: Camera, mobjects) -> np.ndarray:
@@ -58,3 +62,73 @@ def test_the_kept_paths_are_bounded(monkeypatch):
     assert paths.cached_paths() == 40
 
 
+
+
+# ------------------------------------------------------------- one-call tracing
+def _elements(ctx) -> list:
+    return [(kind, tuple(xy)) for kind, xy in ctx.copy_path()]
+
+
+def _manim_path(points: np.ndarray) -> list:
+    shape = VMobject()
+    shape.points = points
+    camera = Camera(pixel_width=16, pixel_height=9)
+    ctx = cairo.Context(cairo.ImageSurface(cairo.FORMAT_ARGB32, 16, 9))
+    ctx.move_to(5, 5)  # a path left from before: manim's tracing starts a new one
+    _original(camera, ctx, shape)
+    return _elements(ctx)
+
+
+def _one_call_path(points: np.ndarray) -> list:
+    ctx = cairo.Context(cairo.ImageSurface(cairo.FORMAT_ARGB32, 16, 9))
+    ctx.move_to(5, 5)
+    assert trace.trace_points(ctx, points, VMobject().tolerance_for_point_equality)
+    return _elements(ctx)
+
+
+def test_one_call_tracing_is_available_here():
+    # CPython with pycairo's documented PycairoContext layout: the route the suite's frames are drawn by
+    assert trace.AVAILABLE
+
+
+coordinate = st.floats(-8, 8, allow_nan=False, width=64)
+
+
+@st.composite
+def bezier_points(draw) -> np.ndarray:
+    """Curves in manim's layout; some anchors pulled apart (new subpaths), some closed, some odd lengths."""
+    curves = draw(st.integers(0, 9))
+    points = np.array(draw(st.lists(st.tuples(coordinate, coordinate, st.just(0.0)),
+                                    min_size=4 * curves, max_size=4 * curves)), dtype=float).reshape(-1, 3)
+    for c in range(1, curves):
+        if draw(st.booleans()):  # joined: the curve starts where the one before ended (or within tolerance)
+            points[4 * c] = points[4 * c - 1] + draw(st.sampled_from([0.0, 5e-7, 1e-6, 2e-6, 1e-3]))
+    if curves and draw(st.booleans()):  # closed: the last anchor on the first
+        points[-1] = points[0] + draw(st.sampled_from([0.0, 5e-7, 2e-6]))
+    extra = draw(st.integers(0, 3)) if draw(st.booleans()) else 0  # not a whole number of curves
+    return np.concatenate([points, np.zeros((extra, 3))])
+
+
+@given(bezier_points())
+@settings(max_examples=300, deadline=None)
+def test_one_call_tracing_adds_the_elements_manim_adds(points):
+    assert _one_call_path(points) == _manim_path(points)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_a_shape_with_a_non_finite_point_draws_no_path_in_either(bad):
+    points = np.array([[0, 0, 0], [1, 0, 0], [1, 1, 0], [0, 1, 0], [0, 1, 0], [bad, 2, 0], [2, 2, 0], [0, 0, 0]])
+    assert _one_call_path(points) == _manim_path(points) == []
+
+
+def test_a_frame_drawn_with_one_call_tracing_equals_manims(monkeypatch):
+    camera = Camera(pixel_width=320, pixel_height=180)
+    band = VMobject(fill_opacity=0.4, stroke_width=2)
+    xs = np.linspace(-3, 3, 600)
+    band.set_points_as_corners([*zip(xs, np.sin(3 * xs), 0 * xs), *zip(xs[::-1], 0.5 * xs[::-1] ** 2 - 2, 0 * xs),
+                                (xs[0], np.sin(3 * xs[0]), 0)])
+    shapes = [MathTex(r"\sum_i w_i\,\mathrm{ReLU}(x - h_i)"), band, Circle().shift(LEFT)]
+    paths._paths.clear()
+    ours = _picture(camera, shapes)
+    monkeypatch.setattr(Camera, "set_cairo_context_path", _original)
+    np.testing.assert_array_equal(_picture(camera, shapes), ours)

@@ -13,9 +13,10 @@ traced path of the last few thousand point arrays, keyed by the exact bytes of
 the points (and everything else the tracing reads), and appends the kept path
 instead of tracing again. A path is replayed in the same user coordinates it
 was traced in, so the picture is the one manim draws (tests/test_paths.py
-compares frames bit for bit). Cameras that transform points before drawing
-(manim's 3-D camera) and shapes that split their subpaths their own way are
-traced as before.
+compares frames bit for bit). A shape not seen before is traced in one call
+(:func:`~relu_anim.visual.trace.trace_points`) instead of one per curve.
+Cameras that transform points before drawing (manim's 3-D camera) and shapes
+that split or close their subpaths their own way are traced by manim, as before.
 
 Examples
 --------
@@ -36,12 +37,14 @@ from typing import Any
 
 from manim import Camera, VMobject
 
+from .trace import trace_points
+
 __all__ = ["MAX_PATHS", "cached_paths", "install", "set_cairo_context_path"]
 
 #: How many traced paths are kept (least recently drawn dropped first).
 MAX_PATHS = 4096
 
-_trace = Camera.set_cairo_context_path
+_manim_trace = Camera.set_cairo_context_path
 _paths: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 
 
@@ -53,11 +56,12 @@ def cached_paths() -> int:
 def set_cairo_context_path(self: Camera, ctx: Any, vmobject: VMobject) -> Camera:
     """``Camera.set_cairo_context_path``, replaying the path traced before for the same points."""
     points = vmobject.points
+    kind = type(vmobject)
     if (len(points) == 0
             or type(self).transform_points_pre_display is not Camera.transform_points_pre_display
-            or type(vmobject).get_subpath_split_indices_from_points
-            is not VMobject.get_subpath_split_indices_from_points):
-        return _trace(self, ctx, vmobject)
+            or kind.get_subpath_split_indices_from_points is not VMobject.get_subpath_split_indices_from_points
+            or kind.consider_points_equals_2d is not VMobject.consider_points_equals_2d):
+        return _manim_trace(self, ctx, vmobject)
     key = (points.tobytes(), points.shape, points.dtype.str, vmobject.n_points_per_cubic_curve,
            vmobject.tolerance_for_point_equality)
     path = _paths.get(key)
@@ -71,6 +75,13 @@ def set_cairo_context_path(self: Camera, ctx: Any, vmobject: VMobject) -> Camera
     if len(_paths) > MAX_PATHS:
         _paths.popitem(last=False)
     return self
+
+
+def _trace(camera: Camera, ctx: Any, vmobject: VMobject) -> None:
+    """Trace a shape not seen before: in one call (:mod:`.trace`) where that works here, else as manim does."""
+    if not trace_points(ctx, vmobject.points, vmobject.tolerance_for_point_equality,
+                        vmobject.n_points_per_cubic_curve):
+        _manim_trace(camera, ctx, vmobject)
 
 
 def install() -> None:

@@ -1,0 +1,201 @@
+"""A shape's Bézier points traced into a Cairo context in one call: :func:`trace_points`.
+
+manim's Cairo camera traces a shape with one Python call per cubic curve
+(``ctx.curve_to``), after a dozen numpy calls that find where its subpaths
+split. A shape that changes every frame (a morphing graph, a band of a
+thousand curves, the glyphs of a formula fading into another) pays that for
+every frame. :func:`trace_points` finds the same splits and closings with
+manim's own rules (``VMobject.get_subpath_split_indices_from_points``,
+``consider_points_equals_2d``), writes the whole path as one
+``cairo_path_data_t`` array with numpy and hands it to cairo's
+``cairo_append_path``, which makes the same ``move_to``/``curve_to``/
+``close_path`` calls in C. The path, and so every pixel, is the one manim
+traces (tests/test_paths.py compares both, path element by element and frame
+by frame).
+
+The ``cairo_t`` behind a pycairo ``Context`` is read as pycairo's public C
+API reads it (``PycairoContext_GET`` in ``py3cairo.h``), and cairo is the
+library pycairo itself is linked against. The route is checked once, on a
+scratch context, when this module is imported; if anything differs
+(another Python, another pycairo layout, no ``cairo_append_path``),
+:data:`AVAILABLE` is false and the caller traces as manim does.
+
+Examples
+--------
+>>> import cairo
+>>> from manim import Square
+>>> ctx = cairo.Context(cairo.ImageSurface(cairo.FORMAT_ARGB32, 8, 8))
+>>> square = Square()
+>>> AVAILABLE and trace_points(ctx, square.points, square.tolerance_for_point_equality)
+True
+>>> [kind for kind, _ in ctx.copy_path()][:3]
+[cairo.PathDataType.MOVE_TO, cairo.PathDataType.CURVE_TO, cairo.PathDataType.CURVE_TO]
+"""
+
+from __future__ import annotations
+
+import ctypes
+import sys
+from typing import Any
+
+import cairo
+import numpy as np
+
+__all__ = ["AVAILABLE", "MAX_LAYOUTS", "trace_points"]
+
+#: How many path layouts (point count, splits, closings) are kept; a layout is reused by every
+#: shape of that make-up, e.g. every frame of a glyph that moves.
+MAX_LAYOUTS = 2048
+
+_MOVE_TO, _CURVE_TO, _CLOSE_PATH = 0, 2, 3  # cairo_path_data_type_t
+_RTOL = 1.0e-5  # numpy.isclose's, as manim's point comparisons use it
+
+
+class _CairoPath(ctypes.Structure):
+    """``cairo_path_t``: a status, the ``cairo_path_data_t`` array (16 bytes an element) and its length."""
+
+    _fields_ = [("status", ctypes.c_int), ("data", ctypes.c_void_p), ("num_data", ctypes.c_int)]
+
+
+# PycairoContext is {PyObject_HEAD; cairo_t *ctx; PyObject *base;} (py3cairo.h)
+_CONTEXT_OFFSET = object.__basicsize__
+_layouts: dict[tuple[Any, ...], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+
+def _bind() -> Any:
+    if sys.implementation.name != "cpython":
+        return None
+    if cairo.Context.__basicsize__ != _CONTEXT_OFFSET + 2 * ctypes.sizeof(ctypes.c_void_p):
+        return None
+    try:
+        append = ctypes.CDLL(cairo._cairo.__file__).cairo_append_path  # pycairo's own libcairo
+    except (OSError, AttributeError):
+        return None
+    append.argtypes = [ctypes.c_void_p, ctypes.POINTER(_CairoPath)]
+    append.restype = None
+    return append
+
+
+_append_path = _bind()
+
+
+def _layout(n: int, cuts: tuple[int, ...], closes: tuple[bool, ...], nppcc: int
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The path array with its headers written, and where each point goes (slots, point indices)."""
+    bounds = (0, *cuts, n)
+    headers: list[tuple[int, int, int]] = []
+    slots: list[int] = []
+    points: list[int] = []
+    at = 0
+    for start, end, close in zip(bounds[:-1], bounds[1:], closes):
+        curves = (end - start) // nppcc
+        if curves == 0:  # manim skips a subpath shorter than one curve
+            continue
+        headers.append((at, _MOVE_TO, 2))
+        slots.append(at + 1)
+        points.append(start)
+        at += 2
+        for curve in range(curves):
+            headers.append((at, _CURVE_TO, 4))
+            first = start + nppcc * curve
+            slots += [at + 1, at + 2, at + 3]
+            points += [first + 1, first + 2, first + 3]
+            at += 4
+        if close:
+            headers.append((at, _CLOSE_PATH, 1))
+            at += 1
+    template = np.zeros((at, 2))
+    words = template.view(np.int32).reshape(at, 4)  # a header element: type, length (int32 each)
+    for slot, kind, length in headers:
+        words[slot, 0], words[slot, 1] = kind, length
+    return template, np.array(slots, dtype=np.intp), np.array(points, dtype=np.intp)
+
+
+def trace_points(ctx: cairo.Context, points: np.ndarray, tolerance: float, nppcc: int = 4) -> bool:
+    """Trace ``points`` (manim's cubic Bézier layout) as a new path of ``ctx``, as manim's camera does.
+
+    Parameters
+    ----------
+    ctx
+        The Cairo context; its current path is replaced.
+    points
+        The shape's points, ``(n, 3)``: anchor, handle, handle, anchor for each curve.
+    tolerance
+        The shape's ``tolerance_for_point_equality`` (where two anchors count as one).
+    nppcc
+        Points per curve (manim's ``n_points_per_cubic_curve``).
+
+    Returns
+    -------
+    bool
+        ``False`` when the one-call route is not available here (nothing was done);
+        the caller then traces as manim does.
+
+    Examples
+    --------
+    >>> import cairo
+    >>> import numpy as np
+    >>> ctx = cairo.Context(cairo.ImageSurface(cairo.FORMAT_ARGB32, 8, 8))
+    >>> line = np.array([[0, 0, 0], [1, 0, 0], [2, 0, 0], [3, 0, 0]], dtype=float)
+    >>> AVAILABLE and trace_points(ctx, line, 1e-6)
+    True
+    >>> list(ctx.copy_path())  # doctest: +NORMALIZE_WHITESPACE
+    [(cairo.PathDataType.MOVE_TO, (0.0, 0.0)),
+     (cairo.PathDataType.CURVE_TO, (1.0, 0.0, 2.0, 0.0, 3.0, 0.0))]
+    """
+    if _append_path is None:
+        return False
+    n = len(points)
+    if n == 0:  # manim leaves the context's path as it is
+        return True
+    ctx.new_path()
+    if n < nppcc or not np.isfinite(points).all():  # manim draws no path for either
+        return True
+    xy = points[:, :2]
+    starts = xy[nppcc::nppcc]  # each curve's first anchor, from the second curve on
+    apart = np.abs(xy[nppcc - 1:n - 1:nppcc] - starts) > tolerance + _RTOL * np.abs(starts)
+    cuts = tuple(((np.flatnonzero(apart.any(axis=1)) + 1) * nppcc).tolist()) if apart.any() else ()
+    first = xy[[0, *cuts]]
+    last = xy[[*(c - 1 for c in cuts), n - 1]]
+    closes = tuple(((first == last) | (np.abs(first - last) <= tolerance + _RTOL * np.abs(last)))
+                   .all(axis=1).tolist())
+    key = (n, nppcc, cuts, closes)
+    layout = _layouts.get(key)
+    if layout is None:
+        if len(_layouts) >= MAX_LAYOUTS:
+            _layouts.clear()
+        layout = _layouts[key] = _layout(n, cuts, closes, nppcc)
+    template, slots, indices = layout
+    data = template.copy()
+    data[slots] = xy[indices]
+    cr = ctypes.c_void_p.from_address(id(ctx) + _CONTEXT_OFFSET).value  # PycairoContext_GET(ctx)
+    _append_path(cr, ctypes.byref(_CairoPath(0, data.ctypes.data, len(data))))
+    return True
+
+
+def _works() -> bool:
+    """Trace two shapes both ways on a scratch context; the same path elements, or the route is off."""
+    if _append_path is None:
+        return False
+    ctx = cairo.Context(cairo.ImageSurface(cairo.FORMAT_ARGB32, 4, 4))
+    closed = np.array([[0, 0, 0], [1, 0, 0], [1, 1, 0], [0, 1, 0], [0, 1, 0], [0, .5, 0], [.2, .2, 0], [0, 0, 0],
+                       [3, 3, 0], [4, 3, 0], [4, 4, 0], [3.5, 4, 0]])
+    try:
+        trace_points(ctx, closed, 1e-6)
+    except (OSError, ValueError, TypeError, ctypes.ArgumentError):
+        return False
+    got = [(kind, tuple(xy)) for kind, xy in ctx.copy_path()]
+    ctx.new_path()
+    ctx.move_to(0, 0)
+    ctx.curve_to(1, 0, 1, 1, 0, 1)
+    ctx.curve_to(0, .5, .2, .2, 0, 0)
+    ctx.close_path()
+    ctx.move_to(3, 3)
+    ctx.curve_to(4, 3, 4, 4, 3.5, 4)
+    return got == [(kind, tuple(xy)) for kind, xy in ctx.copy_path()]
+
+
+#: Whether :func:`trace_points` traces here (checked once, when this module is imported).
+AVAILABLE = _works()
+if not AVAILABLE:
+    _append_path = None
