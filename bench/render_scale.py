@@ -9,9 +9,11 @@ Sections (``--sections``, default all):
 
 * ``jobs`` — the chapters (``--chapters``, default all) rendered and joined by
   :func:`relu_anim.render.video.render_video` with ``--jobs 1``, ``--jobs 2``
-  and ``--jobs 2 --slices 2``, against the encoding floor of
-  ``bench/video_floor.py`` (a still scene of as many frames: manim's start-up,
-  TeX and encoding);
+  and ``--jobs 2 --slices 2`` (``--no-sliced`` leaves that one out), against the
+  encoding floor of ``bench/video_floor.py`` (a still scene of as many frames:
+  manim's start-up, TeX and encoding), and against realtime; each row also
+  shows how many cores it kept busy (the child processes' CPU seconds over the
+  wall seconds), which bounds what more jobs can gain;
 * ``inflight`` — the first chapter with manim's ``--max-inflight-encoders`` 1,
   2 and 4 (one process), then ``--jobs 2 --slices 2`` with 1 and 2;
 * ``cluster`` — the chapters rendered by a local Dask cluster (two worker
@@ -19,7 +21,7 @@ Sections (``--sections``, default all):
   ``--slices 2``, against the same on this machine (``--jobs 2 --slices 2``):
   the cluster's overhead in per cent (the cluster's start is not counted);
 * ``preview`` — ``relu-anim preview x2 "Let the kinks move"`` with a warm TeX
-  cache (goal ≤ 5 s), and a cold ``manim -ql scenes/x2.py`` (goal ≤ 40 s);
+  cache (goal ≤ 5 s; the median of five runs), and a cold ``manim -ql scenes/x2.py`` (goal ≤ 40 s);
 * ``memory`` — the peak resident memory of one manim process rendering each
   chapter at ``--memory-quality`` (default h; goal ≤ 1 GB), read from
   ``getrusage(RUSAGE_CHILDREN).ru_maxrss`` of a wrapper that runs just that process
@@ -36,9 +38,12 @@ Run from the repository root, on a quiet machine, or niced on a busy one::
 from __future__ import annotations
 
 import argparse
+import compileall
 import hashlib
 import os
 import re
+import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -61,9 +66,32 @@ from relu_anim.render.video import render_video  # noqa: E402
 
 SECTIONS = ("jobs", "inflight", "cluster", "preview", "memory")
 PREVIEW = ("x2", "Let the kinks move")  # the beat where the kinks start to move
+PREVIEW_RUNS = 5  # warm previews timed; the median is quoted (a few seconds each: machine noise shows)
 _PEAK = ("import resource, subprocess, sys; code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, "
          "stderr=subprocess.DEVNULL).returncode; print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
          "sys.exit(code)")
+
+
+def speed_probe() -> float:
+    """Seconds a fixed pure-Python loop takes: printed beside the figures, so runs on a machine whose
+    speed drifts (a shared one) can be compared."""
+    start = time.perf_counter()
+    sum(i * i for i in range(20_000_000))
+    return time.perf_counter() - start
+
+
+def compile_bytecode() -> str:
+    """Compile relu_anim's and the scenes' bytecode, as any first run leaves it; what was done, in words.
+
+    With PYTHONDONTWRITEBYTECODE set (as on the project's CI machine), Python never writes it, and
+    every manim process compiles the package again (a few tenths of a second each), which a user's
+    machine does once.
+    """
+    if not os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        return "bytecode: as Python writes it"
+    ok = all(compileall.compile_dir(str(REPO / folder), quiet=1) for folder in ("relu_anim", "scenes"))
+    return ("bytecode: compiled first (PYTHONDONTWRITEBYTECODE is set here, so no process writes it)" if ok
+            else "bytecode: could not be compiled; every process compiles the package again")
 
 
 def frame_hashes(mp4: Path) -> list[str]:
@@ -78,38 +106,64 @@ def timed(fn: Callable[[], object]) -> tuple[float, object]:
     return time.perf_counter() - start, result
 
 
-def table(title: str, rows: list[tuple[str, float]], base: float, base_name: str) -> None:
+def table(title: str, rows: list[tuple[str, float]], base: float, base_name: str,
+          busy: dict[str, float] | None = None) -> None:
+    """Rows of wall seconds against ``base``; ``busy``: the cores each row kept busy (CPU s / wall s)."""
+    busy = busy or {}
     print(f"\n{title}\n")
-    print(f"| {'render':<44} | wall s | × {base_name:<14} |")
-    print(f"| :{'-' * 43} | -----: | {'-' * 15}: |")
+    print(f"| {'render':<44} | wall s | × {base_name:<14} | cores busy |")
+    print(f"| :{'-' * 43} | -----: | {'-' * 15}: | ---------: |")
     for label, seconds in rows:
-        print(f"| {label:<44} | {seconds:>6.1f} | {seconds / base:>16.2f} |")
+        cores = f"{busy[label]:.2f}" if label in busy else ""
+        print(f"| {label:<44} | {seconds:>6.1f} | {seconds / base:>16.2f} | {cores:>10} |")
 
 
-def video(tmp: Path, label: str, chapters, quality: str, **options) -> tuple[float, Path]:
+def children_cpu() -> float:
+    """CPU seconds (user + system) of every child process reaped so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def video(tmp: Path, label: str, chapters, quality: str, **options) -> tuple[float, Path, float]:
+    """Render and join ``chapters`` into a fresh media folder: wall seconds, the video, cores kept busy."""
     media = tmp / re.sub(r"[^a-z0-9]+", "_", label.lower())  # manim's concat list cannot quote every character
+    before = children_cpu()
     seconds, mp4 = timed(lambda: render_video(quality, chapters=chapters, force=True, progress=False,
                                               media_dir=media, **options))
-    print(f"  {label}: {seconds:.1f} s", file=sys.stderr)
-    return seconds, mp4
+    busy = (children_cpu() - before) / seconds  # manim runs in child processes; this one only waits
+    print(f"  {label}: {seconds:.1f} s, {busy:.2f} cores busy", file=sys.stderr)
+    return seconds, mp4, busy
 
 
-def section_jobs(tmp: Path, chapters, quality: str) -> None:
-    one, mp4 = video(tmp, "jobs 1", chapters, quality, jobs=1)
-    two, _ = video(tmp, "jobs 2", chapters, quality, jobs=2)
-    sliced, sliced_mp4 = video(tmp, "jobs 2 slices 2", chapters, quality, jobs=2, slices=2)
-    same = {ext: mp4.with_suffix(ext).read_bytes() == sliced_mp4.with_suffix(ext).read_bytes()
-            for ext in (".srt", ".chapters.vtt")}
-    same["frames"] = frame_hashes(mp4) == frame_hashes(sliced_mp4)
+def section_jobs(tmp: Path, chapters, quality: str, sliced: bool = True) -> None:
+    one, mp4, one_busy = video(tmp, "jobs 1", chapters, quality, jobs=1)
+    two, _, two_busy = video(tmp, "jobs 2", chapters, quality, jobs=2)
+    rows = [("video --jobs 1", one), ("video --jobs 2", two)]
+    busy = {"video --jobs 1": one_busy, "video --jobs 2": two_busy}
+    if sliced:
+        seconds, sliced_mp4, busy["video --jobs 2 --slices 2"] = video(tmp, "jobs 2 slices 2", chapters, quality,
+                                                                       jobs=2, slices=2)
+        rows.append(("video --jobs 2 --slices 2", seconds))
     duration, frames = _video_stats(mp4)
+    before = children_cpu()
     floor, _ = render_floor(quality, frames, tmp / "floor")
+    busy["floor: a still scene as long (one process)"] = (children_cpu() - before) / floor
+    rows.append(("floor: a still scene as long (one process)", floor))
     table(f"jobs: {len(chapters)} chapter(s) at -q{quality} ({float(duration):.1f} s of video, {frames} frames)",
-          [("video --jobs 1", one), ("video --jobs 2", two), ("video --jobs 2 --slices 2", sliced),
-           ("floor: a still scene as long (one process)", floor)], one, "--jobs 1")
-    print(f"\n--jobs 2 / --jobs 1: {two / one:.2f}×; --jobs 2 / floor: {two / floor:.2f}×; "
+          rows, one, "--jobs 1", busy)
+    cores = len(os.sched_getaffinity(0))
+    print(f"\n--jobs 2 / --jobs 1: {one / two:.2f}× faster; --jobs 2 / floor: {two / floor:.2f}×; "
           f"--jobs 1 / floor: {one / floor:.2f}×")
-    print("the sliced video against --jobs 1: " + ", ".join(f"{k} {'the same' if v else 'DIFFERENT'}"
-                                                            for k, v in same.items()))
+    print(f"against realtime ({float(duration):.1f} s of video): --jobs 1 {one / float(duration):.2f}×, "
+          f"--jobs 2 {two / float(duration):.2f}× (below 1: faster than realtime)")
+    print(f"--jobs 1 already keeps {one_busy:.2f} of {cores} cores busy (manim's encoder threads), so no "
+          f"number of jobs can be more than {cores / one_busy:.2f}× faster here")
+    if sliced:
+        same = {ext: mp4.with_suffix(ext).read_bytes() == sliced_mp4.with_suffix(ext).read_bytes()
+                for ext in (".srt", ".chapters.vtt")}
+        same["frames"] = frame_hashes(mp4) == frame_hashes(sliced_mp4)
+        print("the sliced video against --jobs 1: " + ", ".join(f"{k} {'the same' if v else 'DIFFERENT'}"
+                                                                for k, v in same.items()))
 
 
 def section_inflight(tmp: Path, chapters, quality: str) -> None:
@@ -120,7 +174,7 @@ def section_inflight(tmp: Path, chapters, quality: str) -> None:
                            ("1 process, encoders 4", {"jobs": 1, "max_inflight_encoders": 4}),
                            ("--jobs 2 --slices 2, encoders 1", {"jobs": 2, "slices": 2, "max_inflight_encoders": 1}),
                            ("--jobs 2 --slices 2, encoders 2", {"jobs": 2, "slices": 2, "max_inflight_encoders": 2})):
-        seconds, _ = video(tmp, f"inflight {label}", first, quality, **options)
+        seconds, _, _ = video(tmp, f"inflight {label}", first, quality, **options)
         rows.append((label, seconds))
     table(f"--max-inflight-encoders: chapter {first[0].name} at -q{quality}", rows, rows[0][1], "encoders 1")
 
@@ -129,13 +183,13 @@ def section_cluster(tmp: Path, chapters, quality: str) -> None:
     # lazy: the cluster extra is needed by this section only
     from distributed import LocalCluster
 
-    local, _ = video(tmp, "local jobs 2 slices 2", chapters, quality, jobs=2, slices=2)
+    local, _, _ = video(tmp, "local jobs 2 slices 2", chapters, quality, jobs=2, slices=2)
     os.environ["RELU_ANIM_WORKER_MEDIA"] = str(tmp / "workers")  # a cold TeX cache, as the local render's
     os.environ["PYTHONPATH"] = str(REPO)
     started, cluster = timed(lambda: LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                                   dashboard_address=None))
     with cluster:
-        remote, _ = video(tmp, "cluster slices 2", chapters, quality, slices=2, scheduler=cluster.scheduler_address)
+        remote, _, _ = video(tmp, "cluster slices 2", chapters, quality, slices=2, scheduler=cluster.scheduler_address)
     table(f"a local Dask cluster (2 workers × 1 thread) against this machine, {len(chapters)} chapter(s) "
           f"at -q{quality}", [("video --jobs 2 --slices 2", local),
                               ("video --slices 2 --scheduler (2 workers)", remote)], local, "local")
@@ -147,7 +201,9 @@ def section_preview(tmp: Path, quality: str) -> None:
     name, beat = PREVIEW
     media = tmp / "preview"
     warmup, _ = timed(lambda: preview_beat(chapter(name), beat, quality, media_dir=media))
-    warm, _ = timed(lambda: preview_beat(chapter(name), beat, quality, media_dir=media))
+    runs = [timed(lambda: preview_beat(chapter(name), beat, quality, media_dir=media))[0]
+            for _ in range(PREVIEW_RUNS)]
+    warm = statistics.median(runs)
     cold_media = tmp / "cold"
     command = [sys.executable, "-m", "manim", *MANIM_FLAGS[quality], "--media_dir", str(cold_media),
                "--progress_bar", "none", f"scenes/{name}.py"]
@@ -156,7 +212,7 @@ def section_preview(tmp: Path, quality: str) -> None:
         raise SystemExit(f"manim failed: {done.stderr.decode(errors='replace')[-2000:]}")
     print(f"\npreview and cold render of chapter {name} at -q{quality}\n")
     rows = ((f"preview {name} {beat!r}, cold TeX (first run)", warmup, ""),
-            (f"preview {name} {beat!r}, warm TeX", warm, "5"),
+            (f"preview {name} {beat!r}, warm TeX (median of {PREVIEW_RUNS}; fastest {min(runs):.1f} s)", warm, "5"),
             (f"manim -q{quality} scenes/{name}.py, empty media folder", cold, "40"))
     width = max(len(label) for label, _, _ in rows)
     print(f"| {'render':<{width}} | wall s | goal s |")
@@ -195,6 +251,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-last-beat", action="store_true",
                         help="memory section: render only each chapter's last beat (the state of every beat "
                              "before it is still built), much faster at -qh")
+    parser.add_argument("--no-sliced", action="store_true",
+                        help="jobs section: leave out the --jobs 2 --slices 2 render (a third full render)")
     args = parser.parse_args(argv)
     sections = [s.strip() for s in args.sections.split(",") if s.strip()]
     unknown = sorted(set(sections) - set(SECTIONS))
@@ -204,11 +262,13 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.reconfigure(line_buffering=True)
     print(f"bench/render_scale.py --quality {args.quality} --chapters {','.join(c.name for c in chapters)} "
           f"--sections {','.join(sections)}  (cores available: {len(os.sched_getaffinity(0))})")
+    print(compile_bytecode())
+    print(f"speed probe (a fixed Python loop) before: {speed_probe():.2f} s")
     try:
         with tempfile.TemporaryDirectory(prefix="relu-bench-scale-") as name:
             tmp = Path(name)
             if "jobs" in sections:
-                section_jobs(tmp, chapters, args.quality)
+                section_jobs(tmp, chapters, args.quality, sliced=not args.no_sliced)
             if "inflight" in sections:
                 section_inflight(tmp, chapters, args.quality)
             if "cluster" in sections:
@@ -219,6 +279,7 @@ def main(argv: list[str] | None = None) -> int:
                 section_memory(tmp, chapters, args.memory_quality, args.memory_last_beat)
     except ReluAnimError as error:
         raise SystemExit(str(error)) from None
+    print(f"\nspeed probe after: {speed_probe():.2f} s")
     return 0
 
 
