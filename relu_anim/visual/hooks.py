@@ -2,7 +2,9 @@
 
 - :mod:`.caches`: manim's TeX and text caches made safe to share between processes;
 - :mod:`.copies`: copies of TeX glyphs share their parsed SVG path;
-- :mod:`.paths`: the Cairo camera replays the path of a shape whose points did not change.
+- :mod:`.encoder`: frames go to the video encoder without a copy, converted once however long held;
+- :mod:`.paths`: the Cairo camera replays the path of a shape whose points did not change,
+  and traces a changed one in one call (:mod:`.trace`).
 
 Every module of :mod:`relu_anim.visual` that imports manim imports this one,
 so whichever a scene uses first, the changes are in place; ``import
@@ -19,6 +21,6 @@ True
 
 from __future__ import annotations
 
-from . import caches, copies, paths
+from . import caches, copies, encoder, paths
 
-__all__ = ["caches", "copies", "paths"]
+__all__ = ["caches", "copies", "encoder", "paths"]

@@ -1,0 +1,69 @@
+"""Frames handed to the video encoder without a copy, and converted once however long they are held.
+
+manim's encoder thread (``VideoSegmentEncoder.write_frame``) copies every RGBA
+frame into a new video frame, and the codec then converts it to its own pixel
+format (RGBA → YUV 4:2:0 for H.264): at 1080p that is an 8 MB copy and a
+colour conversion per frame. A held frame (a ``wait``, the hold after a
+narration) is written as ``repeat`` copies of one picture, and each copy was
+copied and converted again.
+
+:func:`install` (run by :mod:`relu_anim.visual.hooks`) makes ``write_frame``
+wrap the frame's array as it is (``VideoFrame.from_numpy_buffer``: manim hands
+the encoder a copy of its pixels that nothing else writes to), convert it once
+with the converter and settings the codec itself would use, and send that one
+converted picture for every repeat. The codec receives the same pictures, so
+the file is byte for byte the one manim writes (tests/test_encoder.py). Where
+the codec wants RGBA itself (nothing to convert), manim's own method runs.
+
+Examples
+--------
+>>> from manim.scene.video_segment_encoder import VideoSegmentEncoder
+>>> VideoSegmentEncoder.write_frame is write_frame
+True
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+import av
+from av.video.reformatter import VideoReformatter
+from manim.scene.video_segment_encoder import VideoSegmentEncoder
+
+__all__ = ["install", "write_frame"]
+
+_manim_write_frame = VideoSegmentEncoder.write_frame
+
+
+def write_frame(self: VideoSegmentEncoder, pixels: Any, *, repeat: int = 1) -> None:
+    """``VideoSegmentEncoder.write_frame``: the frame wrapped, not copied, and converted once for all repeats."""
+    codec = self._stream.codec_context
+    if codec.format is None or codec.format.name == "rgba":
+        _manim_write_frame(self, pixels, repeat=repeat)
+        return
+    self._validate_frame(pixels, repeat)
+    time_base = Fraction(self.spec.frame_rate.denominator, self.spec.frame_rate.numerator)
+    try:
+        converter = getattr(self, "_relu_anim_converter", None)
+        if converter is None:
+            converter = self._relu_anim_converter = VideoReformatter()
+        # what the codec does with a frame in another format (PyAV's _prepare_frames_for_encode)
+        picture = converter.reformat(av.VideoFrame.from_numpy_buffer(pixels, format="rgba"),
+                                     codec.width, codec.height, codec.format, threads=codec.thread_count)
+        picture.time_base = time_base
+        for _ in range(repeat):
+            picture.pts = self._next_pts  # the codec takes its own reference to the picture when it is sent
+            self._next_pts += 1
+            for packet in self._stream.encode(picture):
+                self._container.mux(packet)
+    except BaseException as error:
+        raise self._operation_error("encode", error) from error
+
+
+def install() -> None:
+    """Make manim's encoder use :func:`write_frame`. Installing twice changes nothing."""
+    VideoSegmentEncoder.write_frame = write_frame  # type: ignore[method-assign]
+
+
+install()

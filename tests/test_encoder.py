@@ -1,0 +1,70 @@
+"""Frames reach the video encoder without a copy and are converted once (relu_anim.visual.encoder)."""
+
+from __future__ import annotations
+
+import hashlib
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from manim._config.video_encoder import VideoEncoderSpec
+from manim.scene.video_segment_encoder import VideoSegmentEncoder
+
+import relu_anim.visual.hooks  # noqa: F401  (installs it)
+from relu_anim.visual import encoder
+
+
+def _encode(write_frame, target: Path, spec: VideoEncoderSpec, frames) -> bytes:
+    segment = VideoSegmentEncoder(target=target, spec=spec)
+    for pixels, repeat in frames:
+        write_frame(segment, pixels.copy(), repeat=repeat)
+    segment.finish()
+    return target.read_bytes()
+
+
+def _decoded(path: Path) -> list[str]:
+    with av.open(str(path)) as container:
+        return [hashlib.sha256(f.to_ndarray(format="rgb24").tobytes()).hexdigest() for f in container.decode(video=0)]
+
+
+# H.264 in MP4 is byte for byte reproducible, so the files are compared whole; the WebM muxer writes
+# a random segment id into every file (manim's own two runs differ), so there the decoded frames are.
+@pytest.mark.parametrize("codec, pixel_format, container", [("libx264", "yuv420p", "mp4"),
+                                                              ("libvpx-vp9", "yuv420p", "webm")])
+def test_the_video_is_the_one_manim_writes(tmp_path, codec, pixel_format, container):
+    spec = VideoEncoderSpec(container_format=container, codec=codec, pixel_format=pixel_format, width=64,
+                            height=36, frame_rate=Fraction(15), options=(("crf", "23"),))
+    rng = np.random.default_rng(7)
+    # pictures with structure (a gradient and a moving block) and held frames (repeat > 1), as a scene has
+    frames = []
+    for k, repeat in enumerate((1, 4, 1, 1, 7, 2)):
+        pixels = np.zeros((36, 64, 4), dtype=np.uint8)
+        pixels[..., 0] = np.linspace(0, 255, 64, dtype=np.uint8)
+        pixels[..., 1] = rng.integers(0, 255, (36, 64), dtype=np.uint8) // 8
+        pixels[5:15, 4 * k:4 * k + 10, 2] = 255
+        pixels[..., 3] = 255
+        frames.append((pixels, repeat))
+    ours = _encode(encoder.write_frame, tmp_path / f"ours.{container}", spec, frames)
+    manims = _encode(encoder._manim_write_frame, tmp_path / f"manim.{container}", spec, frames)
+    decoded = _decoded(tmp_path / f"ours.{container}")
+    assert len(decoded) == sum(repeat for _, repeat in frames)
+    assert decoded == _decoded(tmp_path / f"manim.{container}")
+    if container == "mp4":
+        assert ours == manims
+
+
+def test_it_is_what_manim_calls():
+    assert VideoSegmentEncoder.write_frame is encoder.write_frame
+
+
+def test_a_bad_frame_is_refused_as_manim_refuses_it(tmp_path):
+    spec = VideoEncoderSpec(container_format="mp4", codec="libx264", pixel_format="yuv420p", width=64, height=36,
+                            frame_rate=Fraction(15), options=())
+    segment = VideoSegmentEncoder(target=tmp_path / "x.mp4", spec=spec)
+    with pytest.raises(ValueError, match="shape"):
+        segment.write_frame(np.zeros((36, 60, 4), dtype=np.uint8))
+    with pytest.raises(ValueError, match="repeat"):
+        segment.write_frame(np.zeros((36, 64, 4), dtype=np.uint8), repeat=0)
+    segment.abort()
