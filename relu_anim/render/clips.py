@@ -29,6 +29,7 @@ from ..visual.protocol import STORY_SUFFIX
 from .chapters import REPO_ROOT
 
 __all__ = [
+    "ENCODER_OPTIONS",
     "MANIM_FLAGS",
     "QUALITIES",
     "ChapterClip",
@@ -52,6 +53,14 @@ MANIM_FLAGS: dict[str, tuple[str, ...]] = {
     "l": ("-ql",), "m": ("-qm",), "h": ("-qh",), "k": ("-qk",),
     "t": ("-ql", "--resolution", "320,180", "--frame_rate", "5"),
 }
+
+#: libx264 options for the pipeline's MP4 renders (manim's ``--encoder-option``). manim's own
+#: default is crf 23 at the ``medium`` preset on as many threads as x264 picks for the cores.
+#: ``superfast`` on one thread, from bench/encoder.py (relu_shift's second beat at -qh, 2 cores):
+#: 0.68× the CPU per second of video, a file 1.2× as large, luma PSNR against a lossless encode
+#: 52.8 dB instead of 52.0 (worst frame 50.8 instead of 50.2). CPU is what bounds ``--jobs`` on a
+#: machine's cores, and one thread makes the bytes the same on any number of cores.
+ENCODER_OPTIONS: dict[str, str] = {"preset": "superfast", "threads": "1"}
 
 
 class ChapterLike(Protocol):

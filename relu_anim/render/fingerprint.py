@@ -2,8 +2,8 @@
 
 A chapter's fingerprint is a sha256 over its scene file, every ``relu_anim``
 module the scene imports (followed through the package's own imports, read with
-:mod:`ast`, nothing executed), ``manim.cfg``, the theme, the quality and the
-manim version. Editing the CLI or a module no chapter imports leaves every
+:mod:`ast`, nothing executed), ``manim.cfg``, the theme, the quality, the
+encoder's settings (:data:`~relu_anim.render.clips.ENCODER_OPTIONS`) and the manim version. Editing the CLI or a module no chapter imports leaves every
 chapter up to date; editing ``relu_anim/visual/theme.py`` marks every chapter
 stale; editing ``relu_anim/story/hats.py`` marks only the chapters that use it.
 
@@ -36,7 +36,7 @@ from ..io.atomic import write_text_atomic
 from ..io.locks import held
 from ..visual.theme import current_theme
 from .chapters import REPO_ROOT
-from .clips import ChapterLike, chapter_outputs, story_path
+from .clips import ENCODER_OPTIONS, ChapterLike, chapter_outputs, story_path
 
 __all__ = [
     "dependencies",
@@ -185,6 +185,7 @@ def fingerprint(chapter: ChapterLike, quality: str, root: Path | str = REPO_ROOT
     add("manim.cfg", config.read_bytes() if config.is_file() else b"")
     add("theme", (theme if theme is not None else _theme()).encode())
     add("quality", quality.encode())
+    add("encoder", json.dumps(ENCODER_OPTIONS, sort_keys=True).encode())
     add("manim", metadata.version("manim").encode())
     return digest.hexdigest()
 

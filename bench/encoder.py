@@ -1,0 +1,134 @@
+"""Benchmark: x264 settings for the chapter renders — CPU per frame, file size and picture quality.
+
+At 1080p60 a chapter's render spends more CPU in encoding (libx264, and the
+RGBA → YUV conversion before it) than in drawing, and with ``--jobs 2`` on two
+cores the CPU is what bounds the wall time. This renders one stretch of a
+chapter (``--chapter``, ``--beats START:STOP``; default relu_shift's second
+beat) once per setting, each in its own manim process as the pipeline renders,
+and prints per setting, side by side:
+
+* CPU seconds per second of video (every thread of the manim process:
+  drawing, conversion, x264's own threads) and wall seconds;
+* the file's size;
+* PSNR of the luma (Y) plane against a lossless encode of the same frames
+  (x264 ``crf=0``), frame by frame, the mean and the worst frame: above about
+  45 dB a difference is not visible on these flat-coloured pictures.
+
+The setting the pipeline uses is :data:`relu_anim.render.clips.ENCODER_OPTIONS`;
+this is where its figures come from.
+
+Run from the repository root, on a quiet machine::
+
+    .venv/bin/python bench/encoder.py                      # relu_shift's second beat at -qh
+    .venv/bin/python bench/encoder.py --chapter x2 --beats 4:5 --quality h
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import av  # noqa: E402
+import numpy as np  # noqa: E402
+
+from relu_anim.render.chapters import chapter  # noqa: E402
+from relu_anim.render.clips import ENCODER_OPTIONS, MANIM_FLAGS, QUALITIES  # noqa: E402
+from relu_anim.visual.protocol import SLICE_ENV  # noqa: E402
+
+#: The settings compared: a label and manim ``--encoder-option`` values (manim's default is crf 23, medium).
+SETTINGS: tuple[tuple[str, dict[str, str]], ...] = (
+    ("manim's default (crf 23, medium, threads auto)", {}),
+    ("crf 23, medium, 1 thread", {"threads": "1"}),
+    ("crf 23, veryfast, threads auto", {"preset": "veryfast"}),
+    ("crf 23, veryfast, 2 threads", {"preset": "veryfast", "threads": "2"}),
+    ("crf 23, veryfast, 1 thread", {"preset": "veryfast", "threads": "1"}),
+    ("crf 23, superfast, 1 thread", {"preset": "superfast", "threads": "1"}),
+)
+LOSSLESS = {"crf": "0", "preset": "ultrafast"}
+
+
+def render(tmp: Path, name: str, ch, quality: str, beats: str, options: dict[str, str]) -> tuple[float, float, Path]:
+    """Render the stretch with these encoder options: CPU seconds, wall seconds, the video."""
+    media = tmp / name
+    command = [sys.executable, "-m", "manim", "render", *MANIM_FLAGS[quality], "--progress_bar", "none",
+               "--disable_caching", "--media_dir", str(media)]
+    for key, value in options.items():
+        command += ["--encoder-option", f"{key}={value}"]
+    command += [str(ch.path), ch.scene]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=REPO, env={**os.environ, SLICE_ENV: beats}, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"manim failed ({name}):\n{done.stdout[-1500:]}{done.stderr[-1500:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    video = next(media.glob(f"videos/{ch.name}/*/{ch.scene}.mp4"))
+    return cpu, wall, video
+
+
+def luma(path: Path):
+    """The Y plane of every frame, one at a time."""
+    with av.open(str(path)) as container:
+        for frame in container.decode(video=0):
+            plane = frame.reformat(format="yuv420p").planes[0]
+            rows = np.frombuffer(plane, dtype=np.uint8).reshape(plane.height, plane.line_size)
+            yield rows[:, :plane.width].astype(np.int32)
+
+
+def psnr(path: Path, reference: Path) -> tuple[float, float, int]:
+    """Mean and worst per-frame PSNR (dB) of the luma against ``reference``, and the frames compared."""
+    values = []
+    for ours, theirs in zip(luma(path), luma(reference), strict=True):
+        mse = float(np.mean((ours - theirs) ** 2))
+        values.append(math.inf if mse == 0 else 10 * math.log10(255 ** 2 / mse))
+    finite = [v for v in values if math.isfinite(v)]
+    mean = sum(finite) / len(finite) if finite else math.inf
+    return mean, min(values), len(values)
+
+
+def duration(path: Path) -> float:
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        return float(stream.frames / stream.average_rate)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chapter", default="relu_shift", help="the chapter (default relu_shift)")
+    parser.add_argument("--beats", default="1:2", help="the beats rendered, START:STOP (default 1:2)")
+    parser.add_argument("--quality", "-q", choices=list(QUALITIES), default="h", help="quality (default h)")
+    args = parser.parse_args(argv)
+    ch = chapter(args.chapter)
+    sys.stdout.reconfigure(line_buffering=True)
+    print(f"bench/encoder.py --chapter {ch.name} --beats {args.beats} --quality {args.quality}  "
+          f"(cores available: {len(os.sched_getaffinity(0))}; the pipeline's setting: {ENCODER_OPTIONS})")
+    with tempfile.TemporaryDirectory(prefix="relu-bench-encoder-") as name:
+        tmp = Path(name)
+        _, _, reference = render(tmp, "lossless", ch, args.quality, args.beats, LOSSLESS)
+        seconds = duration(reference)
+        print(f"\n{seconds:.1f} s of video; PSNR against a lossless encode of the same frames\n")
+        print(f"| {'x264 setting':<48} | CPU s / video s | wall s | size KiB | PSNR-Y mean | worst frame |")
+        print(f"| :{'-' * 47} | --------------: | -----: | -------: | ----------: | ----------: |")
+        base = None
+        for index, (label, options) in enumerate(SETTINGS):
+            cpu, wall, video = render(tmp, f"setting-{index}", ch, args.quality, args.beats, options)
+            mean, worst, _ = psnr(video, reference)
+            base = base or cpu
+            print(f"| {label:<48} | {cpu / seconds:>8.2f} ({cpu / base:.2f}×) | {wall:>6.1f} | "
+                  f"{video.stat().st_size / 1024:>8.0f} | {mean:>8.1f} dB | {worst:>8.1f} dB |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
