@@ -156,8 +156,9 @@ def section_jobs(tmp: Path, chapters, quality: str, sliced: bool = True) -> None
           f"--jobs 1 / floor: {one / floor:.2f}×")
     print(f"against realtime ({float(duration):.1f} s of video): --jobs 1 {one / float(duration):.2f}×, "
           f"--jobs 2 {two / float(duration):.2f}× (below 1: faster than realtime)")
-    print(f"--jobs 1 already keeps {one_busy:.2f} of {cores} cores busy (manim's encoder threads), so no "
-          f"number of jobs can be more than {cores / one_busy:.2f}× faster here")
+    print(f"--jobs 1 already keeps {one_busy:.2f} of {cores} cores busy (manim's encoder thread): at the same "
+          f"CPU time, more jobs could be at most {cores / one_busy:.2f}× faster; --jobs 2 used "
+          f"{two * two_busy / (one * one_busy):.2f}× the CPU time of --jobs 1")
     if sliced:
         same = {ext: mp4.with_suffix(ext).read_bytes() == sliced_mp4.with_suffix(ext).read_bytes()
                 for ext in (".srt", ".chapters.vtt")}

@@ -11,7 +11,8 @@ quality:
 * ``floor`` — :class:`EncodingFloor`, defined below: a
   :class:`~relu_anim.visual.ChapterScene` with a title, axes and the x² curve
   that only ``self.wait``\\ s for exactly as many frames as the video has. manim
-  renders that still once and encodes it over and over, so its time is manim's
+  renders that still once and encodes it over and over (with the pipeline's x264
+  settings, :data:`relu_anim.render.clips.ENCODER_OPTIONS`), so its time is manim's
   start-up, TeX and encoding: what any video of that length costs. It is
   rendered by a manim subprocess (``python -m manim render -q<q> --media_dir
   <tmp> bench/video_floor.py EncodingFloor``), as the pipeline renders chapters.
@@ -45,7 +46,7 @@ from manim import UL, Tex  # noqa: E402
 
 from relu_anim.render.chapters import CHAPTERS, chapter  # noqa: E402
 from relu_anim.errors import ReluAnimError  # noqa: E402
-from relu_anim.render.clips import QUALITIES  # noqa: E402
+from relu_anim.render.clips import ENCODER_OPTIONS, MANIM_FLAGS, QUALITIES  # noqa: E402
 from relu_anim.render.video import render_video  # noqa: E402
 from relu_anim.visual import ChapterScene, make_axes, target_graph  # noqa: E402
 
@@ -89,8 +90,9 @@ def render_floor(quality: str, frames: int, media: Path) -> tuple[float, Path]:
     """Render :class:`EncodingFloor` for ``frames`` frames; ``(wall seconds, its mp4)``."""
     media.mkdir(parents=True, exist_ok=True)
     log = media / "render-floor.log"
-    command = [sys.executable, "-m", "manim", "render", f"-q{quality}", "--progress_bar", "none",
-               "--media_dir", str(media), str(Path(__file__).resolve()), "EncodingFloor"]
+    encoder = [f"--encoder-option={key}={value}" for key, value in ENCODER_OPTIONS.items()]  # as the pipeline's
+    command = [sys.executable, "-m", "manim", "render", *MANIM_FLAGS[quality], "--progress_bar", "none",
+               *encoder, "--media_dir", str(media), str(Path(__file__).resolve()), "EncodingFloor"]
     env = {**os.environ, FRAMES_ENV: str(frames), "COLUMNS": "120"}
     start = time.perf_counter()
     with log.open("w", encoding="utf-8") as out:
