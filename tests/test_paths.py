@@ -132,3 +132,19 @@ def test_a_frame_drawn_with_one_call_tracing_equals_manims(monkeypatch):
     ours = _picture(camera, shapes)
     monkeypatch.setattr(Camera, "set_cairo_context_path", _original)
     np.testing.assert_array_equal(_picture(camera, shapes), ours)
+
+
+def test_a_long_shape_whose_layout_is_not_kept_is_traced_as_manim_traces_it():
+    rng = np.random.default_rng(3)
+    curves = 300  # 1,200 points: above trace.MAX_LAYOUT_POINTS, so its layout is built, not kept
+    points = rng.uniform(-4, 4, (4 * curves, 3))
+    points[:, 2] = 0
+    joined = rng.random(curves) < 0.9
+    for c in range(1, curves):
+        if joined[c]:
+            points[4 * c] = points[4 * c - 1]
+    points[-1] = points[4 * np.flatnonzero(~joined[1:])[-1] + 4]  # the last subpath closed
+    assert len(points) > trace.MAX_LAYOUT_POINTS
+    before = len(trace._layouts)
+    assert _one_call_path(points) == _manim_path(points)
+    assert len(trace._layouts) == before

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..errors import ReluAnimError
+from ..visual.protocol import TEX_STRINGS_NAME
 from ..visual.theme import THEME_ENV, current_theme
 from .chapters import REPO_ROOT
 from .clips import ChapterLike, story_path
@@ -80,6 +81,9 @@ def render_slice_task(spec: dict[str, Any]) -> dict[str, Any]:
     try:
         scene = work / f"{spec['stem']}.py"
         scene.write_bytes(spec["source"])
+        tex_strings = root / "scenes" / TEX_STRINGS_NAME
+        if tex_strings.is_file():  # the chapter's TeX list beside the scene: its TeX in one batch (tex_batch.warm)
+            (work / TEX_STRINGS_NAME).symlink_to(tex_strings)
         chapter = SceneFile(spec["name"], spec["scene"], spec["title"], scene)
         mine = fingerprint(chapter, spec["quality"], root, theme=spec["theme"])
         if mine != spec["fingerprint"]:

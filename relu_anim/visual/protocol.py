@@ -13,7 +13,7 @@ Examples
 
 from __future__ import annotations
 
-__all__ = ["BEAT_ENV", "SLICE_ENV", "STORY_SUFFIX", "STORY_VERSION"]
+__all__ = ["BEAT_ENV", "SLICE_ENV", "STORY_SUFFIX", "STORY_VERSION", "TEX_STRINGS_NAME"]
 
 #: Render only this beat (its title); the beats before it are built without drawing.
 BEAT_ENV = "RELU_ANIM_BEAT"
@@ -23,3 +23,6 @@ SLICE_ENV = "RELU_ANIM_SLICE"
 STORY_SUFFIX = ".story.json"
 #: Version of the storyboard record's layout.
 STORY_VERSION = 1
+#: The file beside the chapter files that lists each chapter's TeX strings, read by
+#: :func:`relu_anim.visual.tex_batch.warm`: ``{"<chapter file stem>": [[expression, environment], …], …}``.
+TEX_STRINGS_NAME = "tex_strings.json"

@@ -50,12 +50,13 @@ from manim.utils.tex_file_writing import generate_tex_file
 
 from . import hooks  # noqa: F401  (manim made safe and faster first: see hooks)
 from .caches import locked
+from .protocol import TEX_STRINGS_NAME
 
 __all__ = ["MAX_MANIFEST_BYTES", "MANIFEST_NAME", "compile_batch", "warm"]
 
 #: The file beside the chapter files that lists each chapter's TeX strings:
 #: ``{"<chapter file stem>": [[expression, environment], …], …}``.
-MANIFEST_NAME = "tex_strings.json"
+MANIFEST_NAME = TEX_STRINGS_NAME
 
 _CLASS = r"\documentclass[preview]{standalone}"
 _MULTI = r"\documentclass[preview,multi=reluanimpage]{standalone}"

@@ -41,11 +41,14 @@ from typing import Any
 import cairo
 import numpy as np
 
-__all__ = ["AVAILABLE", "MAX_LAYOUTS", "trace_points"]
+__all__ = ["AVAILABLE", "MAX_LAYOUTS", "MAX_LAYOUT_POINTS", "trace_points"]
 
 #: How many path layouts (point count, splits, closings) are kept; a layout is reused by every
-#: shape of that make-up, e.g. every frame of a glyph that moves.
+#: shape of that make-up, e.g. every frame of a glyph that moves. Only shapes of at most
+#: :data:`MAX_LAYOUT_POINTS` points keep theirs (a glyph, a dot, a line), so the kept layouts
+#: stay below a few megabytes; a longer shape's layout is built each time, in a few numpy calls.
 MAX_LAYOUTS = 2048
+MAX_LAYOUT_POINTS = 256
 
 _MOVE_TO, _CURVE_TO, _CLOSE_PATH = 0, 2, 3  # cairo_path_data_type_t
 _RTOL = 1.0e-5  # numpy.isclose's, as manim's point comparisons use it
@@ -83,32 +86,32 @@ def _layout(n: int, cuts: tuple[int, ...], closes: tuple[bool, ...], nppcc: int
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The path array with its headers written, and where each point goes (slots, point indices)."""
     bounds = (0, *cuts, n)
-    headers: list[tuple[int, int, int]] = []
-    slots: list[int] = []
-    points: list[int] = []
+    kinds: list[np.ndarray] = []  # per subpath: header slots, kinds and lengths; point slots and indices
+    slot_parts: list[np.ndarray] = []
+    point_parts: list[np.ndarray] = []
+    header_slots: list[np.ndarray] = []
     at = 0
     for start, end, close in zip(bounds[:-1], bounds[1:], closes):
         curves = (end - start) // nppcc
         if curves == 0:  # manim skips a subpath shorter than one curve
             continue
-        headers.append((at, _MOVE_TO, 2))
-        slots.append(at + 1)
-        points.append(start)
-        at += 2
-        for curve in range(curves):
-            headers.append((at, _CURVE_TO, 4))
-            first = start + nppcc * curve
-            slots += [at + 1, at + 2, at + 3]
-            points += [first + 1, first + 2, first + 3]
-            at += 4
+        curve_at = at + 2 + 4 * np.arange(curves)  # each curve: a header, then its three points
+        header_slots += [np.array([at]), curve_at]
+        kinds += [np.array([_MOVE_TO, 2]).reshape(1, 2), np.tile([_CURVE_TO, 4], (curves, 1))]
+        slot_parts += [np.array([at + 1]), (curve_at[:, None] + np.arange(1, 4)).ravel()]
+        first = start + nppcc * np.arange(curves)
+        point_parts += [np.array([start]), (first[:, None] + np.arange(1, 4)).ravel()]
+        at += 2 + 4 * curves
         if close:
-            headers.append((at, _CLOSE_PATH, 1))
+            header_slots.append(np.array([at]))
+            kinds.append(np.array([_CLOSE_PATH, 1]).reshape(1, 2))
             at += 1
     template = np.zeros((at, 2))
-    words = template.view(np.int32).reshape(at, 4)  # a header element: type, length (int32 each)
-    for slot, kind, length in headers:
-        words[slot, 0], words[slot, 1] = kind, length
-    return template, np.array(slots, dtype=np.intp), np.array(points, dtype=np.intp)
+    if at:
+        words = template.view(np.int32).reshape(at, 4)  # a header element: type, length (int32 each)
+        words[np.concatenate(header_slots), :2] = np.concatenate(kinds)
+        return template, np.concatenate(slot_parts), np.concatenate(point_parts)
+    return template, np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
 
 
 def trace_points(ctx: cairo.Context, points: np.ndarray, tolerance: float, nppcc: int = 4) -> bool:
@@ -162,9 +165,11 @@ def trace_points(ctx: cairo.Context, points: np.ndarray, tolerance: float, nppcc
     key = (n, nppcc, cuts, closes)
     layout = _layouts.get(key)
     if layout is None:
-        if len(_layouts) >= MAX_LAYOUTS:
-            _layouts.clear()
-        layout = _layouts[key] = _layout(n, cuts, closes, nppcc)
+        layout = _layout(n, cuts, closes, nppcc)
+        if n <= MAX_LAYOUT_POINTS:
+            if len(_layouts) >= MAX_LAYOUTS:
+                _layouts.clear()
+            _layouts[key] = layout
     template, slots, indices = layout
     data = template.copy()
     data[slots] = xy[indices]
