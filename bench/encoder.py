@@ -47,10 +47,11 @@ from relu_anim.visual.protocol import SLICE_ENV  # noqa: E402
 
 #: The settings compared: a label and manim ``--encoder-option`` values (manim's default is crf 23, medium).
 SETTINGS: tuple[tuple[str, dict[str, str]], ...] = (
-    ("manim's default (crf 23, medium, threads auto)", {}),
-    ("crf 23, medium, 1 thread", {"threads": "1"}),
-    ("crf 23, veryfast, threads auto", {"preset": "veryfast"}),
+    ("manim's default (crf 23, medium, threads auto)", {"preset": "medium", "threads": "0"}),
+    ("crf 23, medium, 1 thread", {"preset": "medium", "threads": "1"}),
+    ("crf 23, veryfast, threads auto", {"preset": "veryfast", "threads": "0"}),
     ("crf 23, veryfast, 2 threads", {"preset": "veryfast", "threads": "2"}),
+    # every row names preset and threads: manim.cfg sets the pipeline's, which a row would inherit
     ("crf 23, veryfast, 1 thread", {"preset": "veryfast", "threads": "1"}),
     ("crf 23, superfast, 1 thread", {"preset": "superfast", "threads": "1"}),
 )

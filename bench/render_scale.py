@@ -60,9 +60,10 @@ from video_floor import _chapters, _video_stats, render_floor  # noqa: E402
 from relu_anim.errors import ReluAnimError  # noqa: E402
 from relu_anim.render.chapters import chapter  # noqa: E402
 from relu_anim.render.clips import MANIM_FLAGS, QUALITIES  # noqa: E402
+from relu_anim.render.chapter import _manim_command  # noqa: E402  (the render job's exact command)
 from relu_anim.render.preview import preview_beat  # noqa: E402
 from relu_anim.render.slices import plan_beats, slice_env  # noqa: E402
-from relu_anim.render.video import render_video  # noqa: E402
+from relu_anim.render.video import INFLIGHT_ENCODERS, render_video  # noqa: E402
 
 SECTIONS = ("jobs", "inflight", "cluster", "preview", "memory")
 PREVIEW = ("x2", "Let the kinks move")  # the beat where the kinks start to move
@@ -232,9 +233,8 @@ def section_memory(tmp: Path, chapters, quality: str, last_beat: bool) -> None:
         env = dict(os.environ)
         if last_beat:
             env.update(slice_env(len(plan_beats(ch, REPO, tmp)) - 1, None))
-        command = [sys.executable, "-c", _PEAK, sys.executable, "-m", "manim", "render", *MANIM_FLAGS[quality],
-                   "--progress_bar", "none", "--disable_caching", "--media_dir", str(tmp / f"mem-{ch.name}"),
-                   str(ch.path), ch.scene]
+        command = [sys.executable, "-c", _PEAK, *_manim_command(ch, quality, tmp / f"mem-{ch.name}",
+                                                                ("--max-inflight-encoders", str(INFLIGHT_ENCODERS)))]
         seconds, done = timed(lambda: subprocess.run(command, cwd=REPO, capture_output=True, text=True, env=env))
         if done.returncode != 0:
             raise SystemExit(f"chapter {ch.name} failed at -q{quality}")
