@@ -42,7 +42,7 @@ import av  # noqa: E402
 import numpy as np  # noqa: E402
 
 from relu_anim.render.chapters import chapter  # noqa: E402
-from relu_anim.render.clips import ENCODER_OPTIONS, MANIM_FLAGS, QUALITIES  # noqa: E402
+from relu_anim.render.clips import ENCODER_OPTIONS, MANIM_FLAGS, QUALITIES, encoder_args  # noqa: E402
 from relu_anim.visual.protocol import SLICE_ENV  # noqa: E402
 
 #: The settings compared: a label and manim ``--encoder-option`` values (manim's default is crf 23, medium).
@@ -63,9 +63,7 @@ def render(tmp: Path, name: str, ch, quality: str, beats: str, options: dict[str
     media = tmp / name
     command = [sys.executable, "-m", "manim", "render", *MANIM_FLAGS[quality], "--progress_bar", "none",
                "--disable_caching", "--media_dir", str(media)]
-    for key, value in options.items():
-        command += ["--encoder-option", f"{key}={value}"]
-    command += [str(ch.path), ch.scene]
+    command += [*encoder_args(options), str(ch.path), ch.scene]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(command, cwd=REPO, env={**os.environ, SLICE_ENV: beats}, capture_output=True, text=True)

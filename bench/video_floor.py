@@ -46,7 +46,7 @@ from manim import UL, Tex  # noqa: E402
 
 from relu_anim.render.chapters import CHAPTERS, chapter  # noqa: E402
 from relu_anim.errors import ReluAnimError  # noqa: E402
-from relu_anim.render.clips import ENCODER_OPTIONS, MANIM_FLAGS, QUALITIES  # noqa: E402
+from relu_anim.render.clips import MANIM_FLAGS, QUALITIES, encoder_args  # noqa: E402
 from relu_anim.render.video import render_video  # noqa: E402
 from relu_anim.visual import ChapterScene, make_axes, target_graph  # noqa: E402
 
@@ -90,9 +90,8 @@ def render_floor(quality: str, frames: int, media: Path) -> tuple[float, Path]:
     """Render :class:`EncodingFloor` for ``frames`` frames; ``(wall seconds, its mp4)``."""
     media.mkdir(parents=True, exist_ok=True)
     log = media / "render-floor.log"
-    encoder = [f"--encoder-option={key}={value}" for key, value in ENCODER_OPTIONS.items()]  # as the pipeline's
     command = [sys.executable, "-m", "manim", "render", *MANIM_FLAGS[quality], "--progress_bar", "none",
-               *encoder, "--media_dir", str(media), str(Path(__file__).resolve()), "EncodingFloor"]
+               *encoder_args(), "--media_dir", str(media), str(Path(__file__).resolve()), "EncodingFloor"]
     env = {**os.environ, FRAMES_ENV: str(frames), "COLUMNS": "120"}
     start = time.perf_counter()
     with log.open("w", encoding="utf-8") as out:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import configparser
 import hashlib
 from fractions import Fraction
 from pathlib import Path
@@ -13,6 +14,8 @@ from manim._config.video_encoder import VideoEncoderSpec
 from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
 import relu_anim.visual.hooks  # noqa: F401  (installs it)
+from relu_anim.render.chapters import REPO_ROOT
+from relu_anim.render.clips import ENCODER_OPTIONS, encoder_args
 from relu_anim.visual import encoder
 
 
@@ -68,3 +71,12 @@ def test_a_bad_frame_is_refused_as_manim_refuses_it(tmp_path):
     with pytest.raises(ValueError, match="repeat"):
         segment.write_frame(np.zeros((36, 64, 4), dtype=np.uint8), repeat=0)
     segment.abort()
+
+
+def test_bare_manim_runs_encode_as_the_pipeline_does():
+    # manim.cfg (read by a manim run from the repository root) and the options the pipeline passes
+    # (for runs elsewhere, such as a network clip's) are one setting written twice: they must agree
+    parser = configparser.ConfigParser()
+    parser.read(REPO_ROOT / "manim.cfg", encoding="utf-8")
+    assert dict(parser.items("video_encoder.options")) == ENCODER_OPTIONS
+    assert encoder_args()[0].startswith("--encoder-option=")

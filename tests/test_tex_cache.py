@@ -20,6 +20,7 @@ import relu_anim.visual.hooks  # noqa: F401  (installs the lock)
 from relu_anim.visual import caches as tex
 from relu_anim.visual import tex_batch
 from relu_anim.visual.caches import recording
+from relu_anim.visual.protocol import TEX_STRINGS_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -186,22 +187,22 @@ def test_warm_reads_the_chapter_list_beside_the_scene_file(tmp_path):
     (scenes / "demo.py").write_text("")
     with tempconfig({"tex_dir": str(tmp_path / "Tex")}):
         assert tex_batch.warm(scenes / "demo.py") == 0  # no list: nothing, no error
-        (scenes / tex_batch.MANIFEST_NAME).write_text("{not json")
+        (scenes / TEX_STRINGS_NAME).write_text("{not json")
         assert tex_batch.warm(scenes / "demo.py") == 0
-        (scenes / tex_batch.MANIFEST_NAME).write_text('{"demo": [["a", 1, 2]]}')
+        (scenes / TEX_STRINGS_NAME).write_text('{"demo": [["a", 1, 2]]}')
         assert tex_batch.warm(scenes / "demo.py") == 0
-        (scenes / tex_batch.MANIFEST_NAME).write_text(json.dumps({"demo": [["x^2", "align*"], ["y", "align*"]],
+        (scenes / TEX_STRINGS_NAME).write_text(json.dumps({"demo": [["x^2", "align*"], ["y", "align*"]],
                                                                   "other": [["z", "align*"]]}))
         assert tex_batch.warm(scenes / "demo.py") == 2
         assert tex_batch.warm(scenes / "demo.py") == 0
-        (scenes / tex_batch.MANIFEST_NAME).unlink()
-        os.mkfifo(scenes / tex_batch.MANIFEST_NAME)  # nobody writes: reading it would block forever
+        (scenes / TEX_STRINGS_NAME).unlink()
+        os.mkfifo(scenes / TEX_STRINGS_NAME)  # nobody writes: reading it would block forever
         assert tex_batch.warm(scenes / "demo.py") == 0
-        (scenes / tex_batch.MANIFEST_NAME).unlink()
-        (scenes / tex_batch.MANIFEST_NAME).symlink_to("/dev/zero")  # endless
+        (scenes / TEX_STRINGS_NAME).unlink()
+        (scenes / TEX_STRINGS_NAME).symlink_to("/dev/zero")  # endless
         assert tex_batch.warm(scenes / "demo.py") == 0
-        (scenes / tex_batch.MANIFEST_NAME).unlink()
-        (scenes / tex_batch.MANIFEST_NAME).write_text(json.dumps({"demo": [["w", "align*"]]})
+        (scenes / TEX_STRINGS_NAME).unlink()
+        (scenes / TEX_STRINGS_NAME).write_text(json.dumps({"demo": [["w", "align*"]]})
                                                       + " " * tex_batch.MAX_MANIFEST_BYTES)
         assert tex_batch.warm(scenes / "demo.py") == 0  # too big: not read
     assert len(list((tmp_path / "Tex").glob("*.svg"))) == 2

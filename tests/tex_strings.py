@@ -15,7 +15,7 @@ import json
 import sys
 
 from relu_anim.render.chapters import CHAPTERS
-from relu_anim.visual.tex_batch import MANIFEST_NAME
+from relu_anim.visual.protocol import TEX_STRINGS_NAME
 
 from .renders import tex_record
 
@@ -24,7 +24,7 @@ __all__ = ["manifest_path", "recorded", "main"]
 
 def manifest_path():
     """``scenes/tex_strings.json``: beside the chapter files, where ChapterScene looks for it."""
-    return CHAPTERS[0].path.parent / MANIFEST_NAME
+    return CHAPTERS[0].path.parent / TEX_STRINGS_NAME
 
 
 def recorded(name: str) -> list[list[str | None]]:

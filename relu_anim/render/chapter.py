@@ -18,7 +18,8 @@ from typing import Iterator, Sequence
 from ..errors import ReluAnimError
 from ..io.locks import held
 from .chapters import REPO_ROOT
-from .clips import ENCODER_OPTIONS, MANIM_FLAGS, ChapterClip, ChapterLike, chapter_outputs, check_quality, media_folder, story_path
+from .clips import (MANIM_FLAGS, ChapterClip, ChapterLike, chapter_outputs, check_quality, encoder_args, media_folder,
+                    story_path)
 from .fingerprint import is_up_to_date, record_render
 
 __all__ = ["chapter_locked", "render_chapter", "run_manim"]
@@ -31,7 +32,7 @@ def _manim_command(chapter: ChapterLike, quality: str, media_dir: Path, args: Se
     # costs about a quarter of a chapter's render; this pipeline already skips
     # whole chapters that are up to date, so that cache would never pay off.
     # The x264 settings apply to MP4 (manim's default format); a --format in args (WebM) keeps its codec's own.
-    encoder = [] if "--format" in args else [f"--encoder-option={k}={v}" for k, v in ENCODER_OPTIONS.items()]
+    encoder = [] if "--format" in args else encoder_args()
     return [
         sys.executable, "-m", "manim", "render", *MANIM_FLAGS[quality],
         "--progress_bar", "none", "--disable_caching", *encoder, "--media_dir", str(media_dir), *args,

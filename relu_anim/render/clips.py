@@ -36,6 +36,7 @@ __all__ = [
     "ChapterLike",
     "Probe",
     "chapter_outputs",
+    "encoder_args",
     "check_quality",
     "media_folder",
     "probe",
@@ -61,6 +62,17 @@ MANIM_FLAGS: dict[str, tuple[str, ...]] = {
 #: 52.8 dB instead of 52.0 (worst frame 50.8 instead of 50.2). CPU is what bounds ``--jobs`` on a
 #: machine's cores, and one thread makes the bytes the same on any number of cores.
 ENCODER_OPTIONS: dict[str, str] = {"preset": "superfast", "threads": "1"}
+
+
+def encoder_args(options: dict[str, str] = ENCODER_OPTIONS) -> list[str]:
+    """manim's command-line options that set these encoder ``options`` (the pipeline's by default).
+
+    Examples
+    --------
+    >>> encoder_args({"crf": "0"})
+    ['--encoder-option=crf=0']
+    """
+    return [f"--encoder-option={key}={value}" for key, value in options.items()]
 
 
 class ChapterLike(Protocol):

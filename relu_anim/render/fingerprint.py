@@ -3,7 +3,8 @@
 A chapter's fingerprint is a sha256 over its scene file, every ``relu_anim``
 module the scene imports (followed through the package's own imports, read with
 :mod:`ast`, nothing executed), ``manim.cfg``, the theme, the quality, the
-encoder's settings (:data:`~relu_anim.render.clips.ENCODER_OPTIONS`) and the manim version. Editing the CLI or a module no chapter imports leaves every
+encoder's settings (:data:`~relu_anim.render.clips.ENCODER_OPTIONS`) and the
+manim version. Editing the CLI or a module no chapter imports leaves every
 chapter up to date; editing ``relu_anim/visual/theme.py`` marks every chapter
 stale; editing ``relu_anim/story/hats.py`` marks only the chapters that use it.
 

@@ -15,7 +15,7 @@ numbered per document), and the parsed glyph outlines are the same
 
 Which strings a chapter uses is recorded while the test suite renders it
 (:func:`~relu_anim.visual.caches.recording`) and kept beside the chapters,
-in ``scenes/tex_strings.json`` (:data:`MANIFEST_NAME`), by chapter file name;
+in ``scenes/tex_strings.json`` (:data:`~relu_anim.visual.protocol.TEX_STRINGS_NAME`), by chapter file name;
 a :class:`~relu_anim.visual.scene.ChapterScene` warms the cache with its
 chapter's strings (:func:`warm`) before it builds anything, so every render,
 preview and test compiles a chapter's TeX in one batch.
@@ -52,11 +52,7 @@ from . import hooks  # noqa: F401  (manim made safe and faster first: see hooks)
 from .caches import locked
 from .protocol import TEX_STRINGS_NAME
 
-__all__ = ["MAX_MANIFEST_BYTES", "MANIFEST_NAME", "compile_batch", "warm"]
-
-#: The file beside the chapter files that lists each chapter's TeX strings:
-#: ``{"<chapter file stem>": [[expression, environment], …], …}``.
-MANIFEST_NAME = TEX_STRINGS_NAME
+__all__ = ["MAX_MANIFEST_BYTES", "compile_batch", "warm"]
 
 _CLASS = r"\documentclass[preview]{standalone}"
 _MULTI = r"\documentclass[preview,multi=reluanimpage]{standalone}"
@@ -143,7 +139,7 @@ def _compile_pages(preamble: str, pages: list[tuple[Path, str]]) -> int:
 def warm(scene_file: Path | str) -> int:
     """Batch-compile the recorded TeX strings of the chapter in ``scene_file``.
 
-    The record is :data:`MANIFEST_NAME` beside the file, under the file's stem.
+    The record is :data:`~relu_anim.visual.protocol.TEX_STRINGS_NAME` beside the file, under the file's stem.
     A chapter without a record, or a record file that is missing, unreadable,
     not a regular file (a FIFO, a device) or over :data:`MAX_MANIFEST_BYTES`, adds
     nothing: its strings then compile one by one as manim meets them.
@@ -161,7 +157,7 @@ def warm(scene_file: Path | str) -> int:
     """
     path = Path(scene_file)
     try:
-        recorded = json.loads(_read_regular(path.parent / MANIFEST_NAME))
+        recorded = json.loads(_read_regular(path.parent / TEX_STRINGS_NAME))
         wanted = [(str(e), None if v is None else str(v)) for e, v in recorded.get(path.stem, [])]
     except (OSError, ValueError, TypeError, AttributeError):
         return 0
