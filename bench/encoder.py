@@ -41,9 +41,11 @@ sys.path.insert(0, str(REPO))
 import av  # noqa: E402
 import numpy as np  # noqa: E402
 
+from relu_anim.errors import ReluAnimError  # noqa: E402
 from relu_anim.render.chapters import chapter  # noqa: E402
 from relu_anim.render.clips import ENCODER_OPTIONS, MANIM_FLAGS, QUALITIES, encoder_args  # noqa: E402
 from relu_anim.visual.protocol import SLICE_ENV  # noqa: E402
+from relu_anim.visual.scene import beat_slice  # noqa: E402
 
 #: The settings compared: a label and manim ``--encoder-option`` values (manim's default is crf 23, medium).
 SETTINGS: tuple[tuple[str, dict[str, str]], ...] = (
@@ -108,7 +110,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--beats", default="1:2", help="the beats rendered, START:STOP (default 1:2)")
     parser.add_argument("--quality", "-q", choices=list(QUALITIES), default="h", help="quality (default h)")
     args = parser.parse_args(argv)
-    ch = chapter(args.chapter)
+    try:
+        ch = chapter(args.chapter)
+        beat_slice(args.beats)  # refused here in one line, not after the lossless render
+    except ReluAnimError as error:
+        raise SystemExit(str(error)) from None
     sys.stdout.reconfigure(line_buffering=True)
     print(f"bench/encoder.py --chapter {ch.name} --beats {args.beats} --quality {args.quality}  "
           f"(cores available: {len(os.sched_getaffinity(0))}; the pipeline's setting: {ENCODER_OPTIONS})")
