@@ -24,9 +24,10 @@ from distributed import Client, Event, Variable
 
 from relu_anim.render.chapters import REPO_ROOT
 from relu_anim.render.clips import chapter_outputs, story_path
-from relu_anim.render.cluster import HOLD_ENV, WORKER_MEDIA_ENV
+from relu_anim.render.cluster import HOLD_ENV, WORKER_MEDIA_ENV, manim_environ
 from relu_anim.render.video import render_video
 
+from .scenes import FakeChapter
 from .test_slices import four, frame_hashes, whole  # noqa: F401 (fixtures)
 
 HOLD = "relu-anim-test-hold"
@@ -116,6 +117,33 @@ def test_a_worker_killed_mid_task_is_replaced_and_the_video_is_complete(schedule
     mp4 = chapter_outputs(four, "l", media_dir=tmp_path)[0]
     assert frame_hashes(mp4) == frame_hashes(local)
     assert story_path(mp4).read_bytes() == story_path(local).read_bytes()
+
+
+ENVIRONMENT_SCENE = '''
+import os
+
+from relu_anim.visual import ChapterScene
+
+
+class Environment(ChapterScene):
+    def construct(self):
+        self.beat("Environment")
+        self.narrate(f"Trim threshold {os.environ.get('MALLOC_TRIM_THRESHOLD_', 'unset')}.", wait=0.2)
+'''
+
+
+def test_manim_on_a_worker_runs_without_the_settings_dask_gives_its_worker(scheduler, tmp_path):
+    # A nanny sets MALLOC_TRIM_THRESHOLD_ for its worker; inherited by manim, every frame buffer is mapped anew.
+    chapter = FakeChapter.written(tmp_path, "environment", "Environment", "Environment", ENVIRONMENT_SCENE)
+    with Client(scheduler, timeout=RUNAWAY) as client:
+        Event(HOLD, client=client).set()  # no task pauses
+        on_worker = client.submit(lambda: (os.environ.get("MALLOC_TRIM_THRESHOLD_"), manim_environ()),
+                                  pure=False).result(timeout=RUNAWAY)
+        render_video("l", chapters=[chapter], progress=False, media_dir=tmp_path / "media", scheduler=scheduler)
+    assert on_worker[0] is not None  # the nanny did set it: the test is not vacuous
+    assert on_worker[1].get("MALLOC_TRIM_THRESHOLD_", "kept") is None
+    srt = chapter_outputs(chapter, "l", media_dir=tmp_path / "media")[0].with_suffix(".srt")
+    assert "Trim threshold unset." in srt.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("address", [None, "not-an-address", "foo://x:1"], ids=["nothing listens", "no port", "no scheme"])

@@ -13,7 +13,7 @@ import subprocess
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterator, Mapping, Sequence
 
 from ..errors import ReluAnimError
 from ..io.locks import held
@@ -46,12 +46,12 @@ def _log_tail(log: Path, lines: int = _LOG_TAIL_LINES) -> str:
 
 
 def run_manim(chapter: ChapterLike, quality: str, root: Path, media_dir: Path, *,
-              env: dict[str, str] | None = None, log_name: str = "render",
+              env: Mapping[str, str | None] | None = None, log_name: str = "render",
               args: Sequence[str] = (), suffix: str = ".mp4") -> Path:
     """Render one chapter with manim in a subprocess; raise with the log's tail if it fails.
 
-    ``env`` adds environment variables for manim (e.g. ``RELU_ANIM_BEAT``); the
-    log is ``<media_dir>/logs/<log_name>-<chapter>-<quality>.log``. ``args`` are
+    ``env`` adds environment variables for manim (e.g. ``RELU_ANIM_BEAT``), or
+    unsets those it maps to ``None``; the log is ``<media_dir>/logs/<log_name>-<chapter>-<quality>.log``. ``args`` are
     more manim options (``--format webm``) and ``suffix`` the video's then
     (``.webm``). Returns the video.
     """
@@ -61,7 +61,8 @@ def run_manim(chapter: ChapterLike, quality: str, root: Path, media_dir: Path, *
     story_path(mp4).unlink(missing_ok=True)  # likewise its storyboard record
     log = media_dir / "logs" / f"{log_name}-{chapter.name}-{quality}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "COLUMNS": "120", **(env or {})}  # readable tracebacks in the log
+    merged = {**os.environ, "COLUMNS": "120", **(env or {})}  # readable tracebacks in the log
+    env = {name: value for name, value in merged.items() if value is not None}
     with log.open("w", encoding="utf-8") as out:
         code = subprocess.run(
             _manim_command(chapter, quality, media_dir, args),

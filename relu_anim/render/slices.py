@@ -36,7 +36,7 @@ import sys
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Mapping, Protocol, Sequence
 
 import srt
 
@@ -183,13 +183,14 @@ def cut_slices(lengths: Sequence[float] | None, slices: int) -> list[tuple[int, 
 
 
 def render_slice(chapter: ChapterLike, quality: str, start: int, stop: int | None, root: Path, media: Path,
-                 manim_args: Sequence[str] = (), env: dict[str, str] | None = None,
+                 manim_args: Sequence[str] = (), env: Mapping[str, str | None] | None = None,
                  folder: Path | None = None) -> SliceFiles:
     """Render beats ``start:stop`` of a chapter in its own manim process; what it wrote.
 
     The slice renders into ``folder`` (default :func:`slice_folder`, emptied
     first) and shares ``media``'s TeX and text caches. ``manim_args`` are more
-    manim options (``--max-inflight-encoders 2``), ``env`` more environment variables.
+    manim options (``--max-inflight-encoders 2``), ``env`` more environment variables
+    (``None``: unset).
     """
     folder = folder if folder is not None else slice_folder(media, chapter, quality, start, stop)
     shutil.rmtree(folder, ignore_errors=True)  # no partial movies of an older slice
