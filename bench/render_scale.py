@@ -21,7 +21,9 @@ Sections (``--sections``, default all):
   ``--slices 2``, against the same on this machine (``--jobs 2 --slices 2``):
   the cluster's overhead in per cent (the cluster's start is not counted);
 * ``preview`` — ``relu-anim preview x2 "Let the kinks move"`` with a warm TeX
-  cache (goal ≤ 5 s; the median of five runs), and a cold ``manim -ql scenes/x2.py`` (goal ≤ 40 s);
+  cache (goal ≤ 5 s; the median of five runs), the same beat under ``--watch`` (seconds from
+  saving the scene file to the new clip, median of five), and a cold ``manim -ql scenes/x2.py``
+  (goal ≤ 40 s);
 * ``memory`` — the peak resident memory of one manim process rendering each
   chapter at ``--memory-quality`` (default h; goal ≤ 1 GB), read from
   ``getrusage(RUSAGE_CHILDREN).ru_maxrss`` of a wrapper that runs just that process
@@ -44,6 +46,7 @@ import os
 import re
 import resource
 import statistics
+import signal
 import subprocess
 import sys
 import tempfile
@@ -206,6 +209,7 @@ def section_preview(tmp: Path, quality: str) -> None:
     runs = [timed(lambda: preview_beat(chapter(name), beat, quality, media_dir=media))[0]
             for _ in range(PREVIEW_RUNS)]
     warm = statistics.median(runs)
+    watched = watch_runs(tmp / "watch", name, beat, quality)
     cold_media = tmp / "cold"
     command = [sys.executable, "-m", "manim", *MANIM_FLAGS[quality], "--media_dir", str(cold_media),
                "--progress_bar", "none", f"scenes/{name}.py"]
@@ -215,6 +219,8 @@ def section_preview(tmp: Path, quality: str) -> None:
     print(f"\npreview and cold render of chapter {name} at -q{quality}\n")
     rows = ((f"preview {name} {beat!r}, cold TeX (first run)", warmup, ""),
             (f"preview {name} {beat!r}, warm TeX (median of {PREVIEW_RUNS}; fastest {min(runs):.1f} s)", warm, "5"),
+            (f"preview --watch: save to new clip (median of {PREVIEW_RUNS}; fastest {min(watched):.1f} s)",
+             statistics.median(watched), "5"),
             (f"manim -q{quality} scenes/{name}.py, empty media folder", cold, "40"))
     width = max(len(label) for label, _, _ in rows)
     print(f"| {'render':<{width}} | wall s | goal s |")
@@ -222,6 +228,48 @@ def section_preview(tmp: Path, quality: str) -> None:
     for label, seconds, goal in rows:
         print(f"| {label:<{width}} | {seconds:>6.1f} | {goal:>6} |")
     print(f"\nwarm preview / cold chapter: {warm / cold:.2f}×")
+
+
+_WATCH = """
+import sys
+from pathlib import Path
+
+from relu_anim.render.chapters import chapter
+from relu_anim.render.watch import watch_beat
+
+try:
+    watch_beat(chapter(sys.argv[1]), sys.argv[2], sys.argv[3], media_dir=Path(sys.argv[4]),
+               say=lambda text: print(text.splitlines()[0], flush=True))
+except KeyboardInterrupt:
+    sys.exit(0)
+"""
+
+
+def watch_runs(media: Path, name: str, beat: str, quality: str) -> list[float]:
+    """Seconds from saving the chapter's scene file (its time stamp renewed) to the watcher's new clip, each run."""
+    watcher = subprocess.Popen([sys.executable, "-c", _WATCH, name, beat, quality, str(media)], cwd=REPO,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+
+    def rendered() -> str:
+        line = ""
+        while not line.startswith("preview: ") or line.startswith("preview: watching"):
+            line = watcher.stdout.readline()
+            if not line:
+                raise SystemExit(f"the watcher ended (status {watcher.wait()})")
+        return line
+
+    try:
+        rendered()  # the first render, before any save
+        runs = []
+        for _ in range(PREVIEW_RUNS):
+            start = time.perf_counter()
+            os.utime(chapter(name).path)  # as an editor's save does; the content stays
+            rendered()
+            runs.append(time.perf_counter() - start)
+        return runs
+    finally:
+        watcher.send_signal(signal.SIGINT)
+        watcher.wait()
 
 
 def section_memory(tmp: Path, chapters, quality: str, last_beat: bool) -> None:

@@ -124,6 +124,12 @@ def _say_error(line: str) -> None:
         stream.flush()
 
 
+def _say_lines(text: str) -> None:
+    """``text`` on stderr, each of its lines made :func:`visible` (a failed render's log tail has several)."""
+    for line in text.splitlines():
+        _say_error(visible(line))
+
+
 def _fail(message: str) -> NoReturn:
     _say_error(f"relu-anim: error: {visible(message)}")
     sys.exit(EXIT_BAD_INPUT)
@@ -452,12 +458,18 @@ def slides(quality: str, jobs: int | None, out: Path | None) -> None:
 @cloup.argument("beat")
 @cloup.option("--quality", "-q", type=cloup.Choice(["l", "m", "h", "k", "t"]), default="l", show_default=True,
               help="l 480p15, m 720p30, h 1080p60, k 2160p60, t 180p5 thumbnail.")
-def preview(name: str, beat: str, quality: str) -> None:
+@cloup.option("--watch", is_flag=True,
+              help="Render again each time the chapter's scene file is saved, from a warm process (Ctrl-C stops).")
+def preview(name: str, beat: str, quality: str, watch: bool) -> None:
     """Render one beat of a chapter alone, in seconds: preview x2 "Let the kinks move"."""
     # lazy: the render pipeline loads av and manim, needed by the render commands only
     from ..render.chapters import chapter
     from ..render.preview import preview_beat
 
+    if watch:
+        from ..render.watch import watch_beat
+
+        watch_beat(chapter(name), beat, quality, say=_say_lines)
     path = preview_beat(chapter(name), beat, quality)
     _emit(f"wrote {visible(str(path))}\n")
 

@@ -13,7 +13,7 @@ import subprocess
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Mapping, Sequence
+from typing import IO, Callable, Iterator, Mapping, Sequence
 
 from ..errors import ReluAnimError
 from ..io.locks import held
@@ -22,7 +22,7 @@ from .clips import (MANIM_FLAGS, ChapterClip, ChapterLike, chapter_outputs, chec
                     story_path)
 from .fingerprint import is_up_to_date, record_render
 
-__all__ = ["chapter_locked", "render_chapter", "run_manim"]
+__all__ = ["Launcher", "chapter_locked", "in_subprocess", "render_chapter", "run_manim"]
 
 _LOG_TAIL_LINES = 25
 
@@ -45,15 +45,34 @@ def _log_tail(log: Path, lines: int = _LOG_TAIL_LINES) -> str:
     return "\n".join(text[-lines:])
 
 
+#: How a manim command runs: ``launch(command, cwd, env, log)`` → exit status (default :func:`in_subprocess`).
+Launcher = Callable[[Sequence[str], Path, Mapping[str, str], IO[str]], int]
+
+
+def in_subprocess(command: Sequence[str], cwd: Path, env: Mapping[str, str], log: IO[str]) -> int:
+    """Run ``command`` in a new process in ``cwd`` with exactly ``env``, its output into ``log``; its status.
+
+    Examples
+    --------
+    >>> import sys, tempfile
+    >>> with tempfile.TemporaryFile("w+") as log:
+    ...     in_subprocess([sys.executable, "-c", "print('hi')"], Path("."), {}, log)
+    0
+    """
+    return subprocess.run(list(command), cwd=cwd, stdout=log, stderr=subprocess.STDOUT, env=dict(env),
+                          check=False).returncode
+
+
 def run_manim(chapter: ChapterLike, quality: str, root: Path, media_dir: Path, *,
               env: Mapping[str, str | None] | None = None, log_name: str = "render",
-              args: Sequence[str] = (), suffix: str = ".mp4") -> Path:
+              args: Sequence[str] = (), suffix: str = ".mp4", launch: Launcher = in_subprocess) -> Path:
     """Render one chapter with manim in a subprocess; raise with the log's tail if it fails.
 
     ``env`` adds environment variables for manim (e.g. ``RELU_ANIM_BEAT``), or
     unsets those it maps to ``None``; the log is ``<media_dir>/logs/<log_name>-<chapter>-<quality>.log``. ``args`` are
     more manim options (``--format webm``) and ``suffix`` the video's then
-    (``.webm``). Returns the video.
+    (``.webm``). ``launch`` runs the command (a warm process's fork when
+    watching a beat: :mod:`relu_anim.render.watch`). Returns the video.
     """
     mp4, srt = chapter_outputs(chapter, quality, media_dir=media_dir)
     mp4 = mp4.with_suffix(suffix)
@@ -64,10 +83,7 @@ def run_manim(chapter: ChapterLike, quality: str, root: Path, media_dir: Path, *
     merged = {**os.environ, "COLUMNS": "120", **(env or {})}  # readable tracebacks in the log
     env = {name: value for name, value in merged.items() if value is not None}
     with log.open("w", encoding="utf-8") as out:
-        code = subprocess.run(
-            _manim_command(chapter, quality, media_dir, args),
-            cwd=root, stdout=out, stderr=subprocess.STDOUT, env=env, check=False,
-        ).returncode  # fmt: skip
+        code = launch(_manim_command(chapter, quality, media_dir, args), root, env, out)
     if code != 0 or not mp4.is_file():
         why = f"manim exited with status {code}" if code else f"manim wrote no {mp4.name}"
         raise ReluAnimError(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import ReluAnimError
 from ..visual.protocol import BEAT_ENV
-from .chapter import run_manim
+from .chapter import Launcher, in_subprocess, run_manim
 from .chapters import REPO_ROOT
 from .clips import ChapterLike, check_quality, media_folder
 
@@ -28,7 +28,7 @@ _NO_SUCH_BEAT = re.compile(rf"{BEAT_ENV}: .* has no beat .*")
 
 
 def preview_beat(chapter: ChapterLike, beat: str, quality: str = "l", *, root: Path | str = REPO_ROOT,
-                 media_dir: Path | str | None = None) -> Path:
+                 media_dir: Path | str | None = None, launch: Launcher = in_subprocess) -> Path:
     """Render beat ``beat`` of ``chapter`` alone; the path of its video.
 
     Parameters
@@ -41,6 +41,8 @@ def preview_beat(chapter: ChapterLike, beat: str, quality: str = "l", *, root: P
         As for :func:`~relu_anim.render.chapter.render_chapter`; ``"l"`` by default.
     root, media_dir
         Where manim runs, and the media folder (previews go to its ``preview/``).
+    launch
+        How manim runs (:func:`~relu_anim.render.chapter.run_manim`'s): a new process by default.
 
     Raises
     ------
@@ -66,7 +68,8 @@ def preview_beat(chapter: ChapterLike, beat: str, quality: str = "l", *, root: P
     root = Path(root).resolve()
     media = media_folder(root, media_dir) / PREVIEW_FOLDER
     try:
-        return run_manim(chapter, quality, root, media, env={BEAT_ENV: beat.strip()}, log_name="preview")
+        return run_manim(chapter, quality, root, media, env={BEAT_ENV: beat.strip()}, log_name="preview",
+                         launch=launch)
     except ReluAnimError as err:
         unknown = _NO_SUCH_BEAT.search(str(err))
         if unknown:
