@@ -467,6 +467,7 @@ def preview(name: str, beat: str, quality: str, watch: bool) -> None:
     from ..render.preview import preview_beat
 
     if watch:
+        # lazy: only a watcher forks a warm manim
         from ..render.watch import watch_beat
 
         watch_beat(chapter(name), beat, quality, say=_say_lines)

@@ -50,10 +50,10 @@ class ForkedManim:
     Examples
     --------
     >>> launch = ForkedManim()
-    >>> import tempfile
-    >>> with tempfile.TemporaryFile("w+") as log:
-    ...     launch([sys.executable, "-m", "manim", "--version"], Path("."), dict(os.environ), log)
-    0
+    >>> launch([sys.executable, "-c", "print('hi')"], Path("."), {}, sys.stdout)
+    Traceback (most recent call last):
+    ...
+    relu_anim.errors.ReluAnimError: preview: a forked manim runs manim commands only (got ['...', '-c', "print('hi')"])
     """
 
     def __init__(self) -> None:
@@ -66,7 +66,7 @@ class ForkedManim:
 
     def __call__(self, command: Sequence[str], cwd: Path, env: Mapping[str, str], log: IO[str]) -> int:
         if list(command[1:3]) != ["-m", "manim"]:
-            raise ReluAnimError(f"preview: a forked manim runs manim commands only (got {command[:3]!r})")
+            raise ReluAnimError(f"preview: a forked manim runs manim commands only (got {list(command[:3])!r})")
         log.flush()
         pid = os.fork()
         if pid == 0:
@@ -90,7 +90,7 @@ class ForkedManim:
             os.environ.update(env)
             os.dup2(log.fileno(), 1)
             os.dup2(log.fileno(), 2)
-            from manim.__main__ import main
+            from manim.__main__ import main  # imported by __init__ already: no cost here
 
             sys.argv = ["manim", *args]
             main(args=list(args), prog_name="manim", standalone_mode=True)
