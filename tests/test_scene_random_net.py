@@ -90,8 +90,8 @@ def after_scan(scene):
 
 @at_beat_end(NAME, "The ends add up")
 def sums(scene):
-    return {"slope_sum": [part.get_tex_string() for part in scene.slope_sum],
-            "count_sum": [part.get_tex_string() for part in scene.count_sum],
+    return {"slope_sum": [part.tex_string for part in scene.slope_sum],
+            "count_sum": [part.tex_string for part in scene.count_sum],
             "line_slope": scene.line_slope.value, "kinks": scene.kinks.value}
 
 
