@@ -19,7 +19,8 @@ Sections (``--sections``, default all):
 * ``cluster`` — the chapters rendered by a local Dask cluster (two worker
   processes with one thread each, :class:`distributed.LocalCluster`) with
   ``--slices 2``, against the same on this machine (``--jobs 2 --slices 2``):
-  the cluster's overhead in per cent (the cluster's start is not counted);
+  the cluster's overhead in per cent (the cluster's start is not counted; three pairs, local and
+  cluster in turn, so that the machine's drift hits both sides of a pair; the median ratio);
 * ``preview`` — ``relu-anim preview x2 "Let the kinks move"`` with a warm TeX
   cache (goal ≤ 5 s; the median of five runs), the same beat under ``--watch`` (seconds from
   saving the scene file to the new clip, median of five), and a cold ``manim -ql scenes/x2.py``
@@ -45,6 +46,7 @@ import hashlib
 import os
 import re
 import resource
+import shutil
 import statistics
 import signal
 import subprocess
@@ -70,6 +72,7 @@ from relu_anim.render.video import INFLIGHT_ENCODERS, render_video  # noqa: E402
 
 SECTIONS = ("jobs", "inflight", "cluster", "preview", "memory")
 PREVIEW = ("x2", "Let the kinks move")  # the beat where the kinks start to move
+CLUSTER_PAIRS = 3  # local and cluster renders timed in turn; the median of the pairs' ratios is quoted
 PREVIEW_RUNS = 5  # warm previews timed; the median is quoted (a few seconds each: machine noise shows)
 _PEAK = ("import resource, subprocess, sys; code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, "
          "stderr=subprocess.DEVNULL).returncode; print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
@@ -188,17 +191,27 @@ def section_cluster(tmp: Path, chapters, quality: str) -> None:
     # lazy: the cluster extra is needed by this section only
     from distributed import LocalCluster
 
-    local, _, _ = video(tmp, "local jobs 2 slices 2", chapters, quality, jobs=2, slices=2)
-    os.environ["RELU_ANIM_WORKER_MEDIA"] = str(tmp / "workers")  # a cold TeX cache, as the local render's
+    workers = tmp / "workers"
+    os.environ["RELU_ANIM_WORKER_MEDIA"] = str(workers)  # read by the workers as they start
     os.environ["PYTHONPATH"] = str(REPO)
     started, cluster = timed(lambda: LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                                   dashboard_address=None))
+    pairs = []
     with cluster:
-        remote, _, _ = video(tmp, "cluster slices 2", chapters, quality, slices=2, scheduler=cluster.scheduler_address)
+        # local and cluster in turn, each from a cold TeX cache: the machine's drift hits both sides of a pair
+        for run in range(CLUSTER_PAIRS):
+            local, _, _ = video(tmp, f"local jobs 2 slices 2 run {run}", chapters, quality, jobs=2, slices=2)
+            shutil.rmtree(workers, ignore_errors=True)  # a cold TeX cache, as each local render's
+            remote, _, _ = video(tmp, f"cluster slices 2 run {run}", chapters, quality, slices=2,
+                                 scheduler=cluster.scheduler_address)
+            pairs.append((local, remote))
+    rows = [(f"{label} (median of {CLUSTER_PAIRS})", statistics.median(p[i] for p in pairs))
+            for i, label in enumerate(("video --jobs 2 --slices 2", "video --slices 2 --scheduler (2 workers)"))]
     table(f"a local Dask cluster (2 workers × 1 thread) against this machine, {len(chapters)} chapter(s) "
-          f"at -q{quality}", [("video --jobs 2 --slices 2", local),
-                              ("video --slices 2 --scheduler (2 workers)", remote)], local, "local")
-    print(f"\ncluster overhead: {100 * (remote / local - 1):+.0f} %  (starting the cluster: {started:.1f} s, "
+          f"at -q{quality}", rows, rows[0][1], "local")
+    ratios = sorted(remote / local for local, remote in pairs)
+    print(f"\ncluster overhead, pair by pair: {', '.join(f'{100 * (r - 1):+.0f} %' for r in ratios)}; "
+          f"median {100 * (statistics.median(ratios) - 1):+.0f} %  (starting the cluster: {started:.1f} s, "
           "not counted)")
 
 
