@@ -117,12 +117,13 @@ def table(title: str, rows: list[tuple[str, float]], base: float, base_name: str
           busy: dict[str, float] | None = None) -> None:
     """Rows of wall seconds against ``base``; ``busy``: the cores each row kept busy (CPU s / wall s)."""
     busy = busy or {}
+    width = max(44, *(len(label) for label, _ in rows))
     print(f"\n{title}\n")
-    print(f"| {'render':<44} | wall s | × {base_name:<14} | cores busy |")
-    print(f"| :{'-' * 43} | -----: | {'-' * 15}: | ---------: |")
+    print(f"| {'render':<{width}} | wall s | × {base_name:<14} | cores busy |")
+    print(f"| :{'-' * (width - 1)} | -----: | {'-' * 15}: | ---------: |")
     for label, seconds in rows:
         cores = f"{busy[label]:.2f}" if label in busy else ""
-        print(f"| {label:<44} | {seconds:>6.1f} | {seconds / base:>16.2f} | {cores:>10} |")
+        print(f"| {label:<{width}} | {seconds:>6.1f} | {seconds / base:>16.2f} | {cores:>10} |")
 
 
 def children_cpu() -> float:
