@@ -11,7 +11,7 @@ Sections (``--sections``, default all):
   :func:`relu_anim.render.video.render_video` with ``--jobs 1``, ``--jobs 2``
   and ``--jobs 2 --slices 2`` (``--no-sliced`` leaves that one out), against the
   encoding floor of ``bench/video_floor.py`` (a still scene of as many frames:
-  manim's start-up, TeX and encoding), and against realtime; each row also
+  manim's start-up, TeX and encoding; ``--no-floor`` leaves it out), and against realtime; each row also
   shows how many cores it kept busy (the child processes' CPU seconds over the
   wall seconds), which bounds what more jobs can gain;
 * ``inflight`` — the first chapter with manim's ``--max-inflight-encoders`` 1,
@@ -143,7 +143,7 @@ def video(tmp: Path, label: str, chapters, quality: str, **options) -> tuple[flo
     return seconds, mp4, busy
 
 
-def section_jobs(tmp: Path, chapters, quality: str, sliced: bool = True) -> None:
+def section_jobs(tmp: Path, chapters, quality: str, sliced: bool = True, floor: bool = True) -> None:
     one, mp4, one_busy = video(tmp, "jobs 1", chapters, quality, jobs=1)
     two, _, two_busy = video(tmp, "jobs 2", chapters, quality, jobs=2)
     rows = [("video --jobs 1", one), ("video --jobs 2", two)]
@@ -153,15 +153,16 @@ def section_jobs(tmp: Path, chapters, quality: str, sliced: bool = True) -> None
                                                                        jobs=2, slices=2)
         rows.append(("video --jobs 2 --slices 2", seconds))
     duration, frames = _video_stats(mp4)
-    before = children_cpu()
-    floor, _ = render_floor(quality, frames, tmp / "floor")
-    busy["floor: a still scene as long (one process)"] = (children_cpu() - before) / floor
-    rows.append(("floor: a still scene as long (one process)", floor))
+    if floor:
+        before = children_cpu()
+        floor_s, _ = render_floor(quality, frames, tmp / "floor")
+        busy["floor: a still scene as long (one process)"] = (children_cpu() - before) / floor_s
+        rows.append(("floor: a still scene as long (one process)", floor_s))
     table(f"jobs: {len(chapters)} chapter(s) at -q{quality} ({float(duration):.1f} s of video, {frames} frames)",
           rows, one, "--jobs 1", busy)
     cores = len(os.sched_getaffinity(0))
-    print(f"\n--jobs 2 / --jobs 1: {one / two:.2f}× faster; --jobs 2 / floor: {two / floor:.2f}×; "
-          f"--jobs 1 / floor: {one / floor:.2f}×")
+    print(f"\n--jobs 2 / --jobs 1: {one / two:.2f}× faster" + (
+        f"; --jobs 2 / floor: {two / floor_s:.2f}×; --jobs 1 / floor: {one / floor_s:.2f}×" if floor else ""))
     print(f"against realtime ({float(duration):.1f} s of video): --jobs 1 {one / float(duration):.2f}×, "
           f"--jobs 2 {two / float(duration):.2f}× (below 1: faster than realtime)")
     print(f"--jobs 1 already keeps {one_busy:.2f} of {cores} cores busy (manim's encoder thread): at the same "
@@ -316,6 +317,8 @@ def main(argv: list[str] | None = None) -> int:
                              "before it is still built), much faster at -qh")
     parser.add_argument("--no-sliced", action="store_true",
                         help="jobs section: leave out the --jobs 2 --slices 2 render (a third full render)")
+    parser.add_argument("--no-floor", action="store_true",
+                        help="jobs section: leave out the encoding floor (a still scene as long as the film)")
     args = parser.parse_args(argv)
     sections = [s.strip() for s in args.sections.split(",") if s.strip()]
     unknown = sorted(set(sections) - set(SECTIONS))
@@ -331,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="relu-bench-scale-") as name:
             tmp = Path(name)
             if "jobs" in sections:
-                section_jobs(tmp, chapters, args.quality, sliced=not args.no_sliced)
+                section_jobs(tmp, chapters, args.quality, sliced=not args.no_sliced, floor=not args.no_floor)
             if "inflight" in sections:
                 section_inflight(tmp, chapters, args.quality)
             if "cluster" in sections:

@@ -8,10 +8,11 @@ narration) is written as ``repeat`` copies of one picture, and each copy was
 copied and converted again.
 
 :func:`install` (run by :mod:`relu_anim.visual.hooks`) makes ``write_frame``
-wrap the frame's array as it is (``VideoFrame.from_numpy_buffer``: manim hands
-the encoder a copy of its pixels that nothing else writes to), convert it once
-with the converter and settings the codec itself would use, and send that one
-converted picture for every repeat. The codec receives the same pictures, so
+wrap the frame's array as it is (``VideoFrame.from_numpy_buffer``: nothing
+writes to a frame handed to the encoder), convert it once with the converter
+and settings the codec itself would use, hand the array back to the renderer
+(:func:`relu_anim.visual.frames.release`), and send that one converted picture
+for every repeat. The codec receives the same pictures, so
 the file is byte for byte the one manim writes (tests/test_encoder.py). Where
 the codec wants RGBA itself (nothing to convert), manim's own method runs.
 
@@ -31,6 +32,8 @@ import av
 from av.video.reformatter import VideoReformatter
 from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
+from . import frames
+
 __all__ = ["install", "write_frame"]
 
 _manim_write_frame = VideoSegmentEncoder.write_frame
@@ -40,7 +43,8 @@ def write_frame(self: VideoSegmentEncoder, pixels: Any, *, repeat: int = 1) -> N
     """``VideoSegmentEncoder.write_frame``: the frame wrapped, not copied, and converted once for all repeats."""
     codec = self._stream.codec_context
     if codec.format is None or codec.format.name == "rgba":
-        _manim_write_frame(self, pixels, repeat=repeat)
+        _manim_write_frame(self, pixels, repeat=repeat)  # copies the frame into a video frame
+        frames.release(pixels)
         return
     self._validate_frame(pixels, repeat)
     time_base = Fraction(self.spec.frame_rate.denominator, self.spec.frame_rate.numerator)
@@ -51,6 +55,7 @@ def write_frame(self: VideoSegmentEncoder, pixels: Any, *, repeat: int = 1) -> N
         # what the codec does with a frame in another format (PyAV's _prepare_frames_for_encode)
         picture = converter.reformat(av.VideoFrame.from_numpy_buffer(pixels, format="rgba"),
                                      codec.width, codec.height, codec.format, threads=codec.thread_count)
+        frames.release(pixels)  # converted: the renderer may draw into it again
         picture.time_base = time_base
         for _ in range(repeat):
             picture.pts = self._next_pts  # the codec takes its own reference to the picture when it is sent

@@ -3,6 +3,7 @@
 - :mod:`.caches`: manim's TeX and text caches made safe to share between processes;
 - :mod:`.copies`: copies of TeX glyphs share their parsed SVG path;
 - :mod:`.encoder`: frames go to the video encoder without a copy, converted once however long held;
+- :mod:`.frames`: the renderer hands the encoder the array it drew into, not a copy of it;
 - :mod:`.paths`: the Cairo camera replays the path of a shape whose points did not change,
   and traces a changed one in one call (:mod:`.trace`).
 
@@ -21,6 +22,6 @@ True
 
 from __future__ import annotations
 
-from . import caches, copies, encoder, paths
+from . import caches, copies, encoder, frames, paths
 
-__all__ = ["caches", "copies", "encoder", "paths"]
+__all__ = ["caches", "copies", "encoder", "frames", "paths"]
