@@ -14,6 +14,7 @@ import pytest
 from manim import DOWN, RIGHT, Circle, Create, Dot, Scene, Square, tempconfig
 from manim.renderer.cairo_renderer import CairoRenderer
 
+import relu_anim.visual.hooks  # noqa: F401  (installs frames and the encoder that gives frames back)
 from relu_anim.visual import frames
 
 CONFIG = {"pixel_width": 256, "pixel_height": 144, "frame_rate": 15, "disable_caching": True,
