@@ -9,6 +9,9 @@ last frame as it does in manim.
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import numpy as np
 import pytest
 from manim import DOWN, RIGHT, Circle, Create, Dot, Scene, Square, tempconfig
@@ -56,6 +59,10 @@ def test_frames_the_encoder_keeps_are_copied_once_the_pool_is_out(tmp_path, monk
     monkeypatch.setattr(frames, "release", lambda frame: None)
     kept, _, renderer = render(tmp_path, "kept")
     assert renderer.camera.__dict__["_relu_anim_pool"].out == frames.POOL_LIMIT
+    held = weakref.ref(next(iter(renderer.camera.__dict__["_relu_anim_pool"].handed.values())))
+    del renderer
+    gc.collect()
+    assert held() is None  # frames never given back go with their camera, not kept by the module
     monkeypatch.setattr(CairoRenderer, "render", frames._manim_render)
     manims, _, _ = render(tmp_path, "manim")
     assert kept == manims

@@ -14,7 +14,8 @@ every frame starts with, or ``capture_mobjects`` without it, which then keeps
 the picture). Until then the camera's array is still the last frame, so
 ``get_frame`` and ``get_image`` read what they read in manim. When the pool is
 empty and has :data:`POOL_LIMIT` arrays out (frames the encoder dropped are
-never released), ``render`` copies the frame as manim does. The video is the
+never released; they stay with the camera's pool and go with it), ``render``
+copies the frame as manim does. The video is the
 same byte for byte (tests/test_frames.py).
 
 Examples
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import weakref
 from typing import Any
 
 import numpy as np
@@ -43,17 +45,27 @@ _manim_render = CairoRenderer.render
 _manim_set_pixel_array = Camera.set_pixel_array
 _manim_capture_mobjects = Camera.capture_mobjects
 
-_handed: dict[int, tuple["_Pool", np.ndarray]] = {}  # id → (its pool, the array) while the encoder holds it
+#: id of an array the encoder holds → its camera's pool; an entry goes when the pool (its camera) does
+_pools: weakref.WeakValueDictionary[int, "_Pool"] = weakref.WeakValueDictionary()
 
 
 class _Pool:
-    """A camera's spare pixel arrays of one shape; :meth:`take` and :func:`release` may run on different threads."""
+    """A camera's spare pixel arrays of one shape; :meth:`take` and :func:`release` may run on different threads.
+
+    ``handed`` holds the arrays out with the encoder, so frames it never
+    releases stay bounded by :data:`POOL_LIMIT` and go with the camera.
+    """
 
     def __init__(self, like: np.ndarray) -> None:
         self.shape, self.dtype = like.shape, like.dtype
         self.free: queue.SimpleQueue[np.ndarray] = queue.SimpleQueue()
-        self.out = 0  # arrays handed to the encoder and not released
-        self.lock = threading.Lock()  # ``out`` changes on the drawing thread and the encoders' threads
+        self.handed: dict[int, np.ndarray] = {}  # id → array, while the encoder holds it
+        self.lock = threading.Lock()  # ``handed`` changes on the drawing thread and the encoders' threads
+
+    @property
+    def out(self) -> int:
+        """Arrays handed to the encoder and not released."""
+        return len(self.handed)
 
     def take(self) -> np.ndarray:
         try:
@@ -79,25 +91,26 @@ def render(self: CairoRenderer, scene: Any, time: float, moving_mobjects: Any = 
     pool = _pool(camera)
     frame = camera.pixel_array
     with pool.lock:
-        full = pool.out >= POOL_LIMIT
+        full = len(pool.handed) >= POOL_LIMIT
         if not full:
-            pool.out += 1
+            pool.handed[id(frame)] = frame
     if full:  # the encoder kept frames it never released: copy, as manim does
         self.add_frame(self.get_frame())
         return
-    _handed[id(frame)] = (pool, frame)
+    _pools[id(frame)] = pool
     camera._relu_anim_handed = frame  # moved off before anything is drawn again
     self.add_frame(frame)
 
 
 def release(frame: np.ndarray) -> None:
     """The encoder is done with ``frame``: back to its camera's pool (frames not handed out are ignored)."""
-    entry = _handed.pop(id(frame), None)
-    if entry is None or entry[1] is not frame:
+    pool = _pools.pop(id(frame), None)
+    if pool is None:
         return
-    pool, _ = entry
     with pool.lock:
-        pool.out -= 1
+        if pool.handed.get(id(frame)) is not frame:
+            return
+        del pool.handed[id(frame)]
     pool.free.put(frame)
 
 
