@@ -56,6 +56,9 @@ SETTINGS: tuple[tuple[str, dict[str, str]], ...] = (
     # every row names preset and threads: manim.cfg sets the pipeline's, which a row would inherit
     ("crf 23, veryfast, 1 thread", {"preset": "veryfast", "threads": "1"}),
     ("crf 23, superfast, 1 thread", {"preset": "superfast", "threads": "1"}),
+    # subme=0: motion vectors to the whole pixel, without x264's sub-pixel refinement
+    ("crf 23, superfast, subme 0, 1 thread", {"preset": "superfast", "threads": "1", "x264-params": "subme=0"}),
+    ("crf 23, ultrafast, 1 thread", {"preset": "ultrafast", "threads": "1"}),
 )
 LOSSLESS = {"crf": "0", "preset": "ultrafast"}
 

@@ -10,7 +10,8 @@ copied and converted again.
 :func:`install` (run by :mod:`relu_anim.visual.hooks`) makes ``write_frame``
 wrap the frame's array as it is (``VideoFrame.from_numpy_buffer``: nothing
 writes to a frame handed to the encoder), convert it once with the converter
-and settings the codec itself would use, hand the array back to the renderer
+and settings the codec itself would use (on one thread, which gives the same
+bytes for less CPU: :data:`CONVERSION_THREADS`), hand the array back to the renderer
 (:func:`relu_anim.visual.frames.release`), and send that one converted picture
 for every repeat. The codec receives the same pictures, so
 the file is byte for byte the one manim writes (tests/test_encoder.py). Where
@@ -34,9 +35,15 @@ from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
 from . import frames
 
-__all__ = ["install", "write_frame"]
+__all__ = ["CONVERSION_THREADS", "install", "write_frame"]
 
 _manim_write_frame = VideoSegmentEncoder.write_frame
+
+#: Threads of the RGBA → YUV conversion. The codec's own count is 0 (FFmpeg's "auto"), with which
+#: swscale splits every frame over all cores: the same bytes, but about 1.4× the CPU (1080p,
+#: frames of relu_shift, converted in turn both ways: 8.2 against 5.9 ms a frame), and the cores
+#: are already busy drawing and encoding, more so with ``--jobs``.
+CONVERSION_THREADS = 1
 
 
 def write_frame(self: VideoSegmentEncoder, pixels: Any, *, repeat: int = 1) -> None:
@@ -52,9 +59,10 @@ def write_frame(self: VideoSegmentEncoder, pixels: Any, *, repeat: int = 1) -> N
         converter = getattr(self, "_relu_anim_converter", None)
         if converter is None:
             converter = self._relu_anim_converter = VideoReformatter()
-        # what the codec does with a frame in another format (PyAV's _prepare_frames_for_encode)
+        # what the codec does with a frame in another format (PyAV's _prepare_frames_for_encode),
+        # on one thread: see CONVERSION_THREADS
         picture = converter.reformat(av.VideoFrame.from_numpy_buffer(pixels, format="rgba"),
-                                     codec.width, codec.height, codec.format, threads=codec.thread_count)
+                                     codec.width, codec.height, codec.format, threads=CONVERSION_THREADS)
         frames.release(pixels)  # converted: the renderer may draw into it again
         picture.time_base = time_base
         for _ in range(repeat):
