@@ -328,6 +328,22 @@ def test_readout_follow_updates_in_place_without_swapping_glyphs():
     assert (readout.width, readout.height) == pytest.approx((expected.width, expected.height), abs=1e-9)
 
 
+def test_readout_in_place_redraws_only_when_the_shown_digits_change():
+    from relu_anim.visual import Readout
+
+    readout = Readout("L", 0.12341, style="fixed", digits=3)
+    glyphs = [m.points for m in readout.number.family_members_with_points()]
+    readout.set_in_place(0.12344)  # written 0.123 like before: the same glyphs stay
+    assert readout.value == 0.12344 and readout.tex == "0.123"
+    assert all(a is b.points for a, b in zip(glyphs, readout.number.family_members_with_points()))
+    readout.set_in_place(0.1251)  # 0.125: redrawn, as a fresh readout of that value
+    assert readout.tex == "0.125"
+    expected = Readout("L", 0.1251, style="fixed", digits=3)
+    assert not all(a is b.points for a, b in zip(glyphs, readout.number.family_members_with_points()))
+    np.testing.assert_allclose(readout.number.get_center(), expected.number.get_center(), atol=1e-9)
+    assert readout.number.width == pytest.approx(expected.number.width, abs=1e-9)
+
+
 # ------------------------------------------------------------------- views
 def test_view_group_is_its_mobjects_in_field_or_drawn_order(axes):
     from dataclasses import dataclass

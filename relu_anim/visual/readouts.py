@@ -25,7 +25,7 @@ from . import hooks  # noqa: F401  (manim made safe and faster first: see hooks)
 from .theme import Theme, current_theme
 from ..construct import relu_as_shift
 from ..errors import ReluAnimError
-from ..story.numbers import Style, format_number, format_tex, power_tex
+from ..story.numbers import Style, Written, format_number, format_tex, power_tex
 
 __all__ = ["relu_sum_tex", "Readout"]
 
@@ -145,8 +145,11 @@ class Readout(VGroup):
         self._place()
 
     # ----------------------------------------------------------------- parts
+    def _written(self, value: float) -> Written:
+        return format_number(value, self.style, self.digits, places=self.places)
+
     def _number(self, value: float) -> VGroup:
-        mantissa, exponent, places = format_number(value, self.style, self.digits, places=self.places)
+        mantissa, exponent, places = self._written(value)
         kw = dict(font_size=self.font_size, color=self.number_color)
         first = (Integer(int(mantissa), **kw) if self.style == "integer"
                  else DecimalNumber(mantissa, num_decimal_places=places, **kw))
@@ -221,7 +224,9 @@ class Readout(VGroup):
         submobjects it listed when the play began, so swapped-in glyphs would
         leave the old ones frozen on screen. Only the number is rebuilt (the
         label stays), which keeps a readout that changes every frame cheap.
-        Nothing is rebuilt when ``value`` is the value shown.
+        Nothing is rebuilt when ``value`` is written with the same digits as the
+        number shown (a loss that moves in its fifth digit): only :attr:`value`
+        changes.
 
         Examples
         --------
@@ -232,6 +237,9 @@ class Readout(VGroup):
         """
         shown = float(value)
         if shown == self.value:
+            return self
+        if self._written(shown) == self._written(self.value):  # the same glyphs: nothing to redraw
+            self.value = shown
             return self
         fresh = self._position(self._number(shown))
         _become_unaligned(self.number, fresh)
