@@ -24,12 +24,16 @@ from .test_slices import SCENE, frame_hashes
 RUNAWAY = 300  # seconds: only a hung watcher takes this long
 
 DRIVER = """
+import signal
 import sys
 from pathlib import Path
 
 from relu_anim.render.watch import watch_beat
 from tests.scenes import FakeChapter
 
+# Ctrl-C as a terminal delivers it: a suite started in the background by a shell without job
+# control (`make test &`, nohup) inherits SIGINT ignored, and the watcher would never stop
+signal.signal(signal.SIGINT, signal.default_int_handler)
 chapter = FakeChapter("four", "Four", "Four beats", Path(sys.argv[1]))
 try:
     watch_beat(chapter, sys.argv[2], "l", media_dir=Path(sys.argv[3]), poll=0.05,
