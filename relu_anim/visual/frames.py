@@ -91,7 +91,7 @@ def render(self: CairoRenderer, scene: Any, time: float, moving_mobjects: Any = 
     pool = _pool(camera)
     frame = camera.pixel_array
     with pool.lock:
-        full = len(pool.handed) >= POOL_LIMIT
+        full = pool.out >= POOL_LIMIT
         if not full:
             pool.handed[id(frame)] = frame
     if full:  # the encoder kept frames it never released: copy, as manim does

@@ -140,7 +140,7 @@ class Readout(VGroup):
             text = f"{label} =" if equals else label
             self.label = MathTex(text, font_size=font_size, color=theme.text)
         self.value = float(value)
-        self.number = self._number(self.value)
+        self.number = self._number(self._written(self.value))
         self.add(self.label, self.number)
         self._place()
 
@@ -148,8 +148,8 @@ class Readout(VGroup):
     def _written(self, value: float) -> Written:
         return format_number(value, self.style, self.digits, places=self.places)
 
-    def _number(self, value: float) -> VGroup:
-        mantissa, exponent, places = self._written(value)
+    def _number(self, written: Written) -> VGroup:
+        mantissa, exponent, places = written
         kw = dict(font_size=self.font_size, color=self.number_color)
         first = (Integer(int(mantissa), **kw) if self.style == "integer"
                  else DecimalNumber(mantissa, num_decimal_places=places, **kw))
@@ -180,13 +180,13 @@ class Readout(VGroup):
     @property
     def shown(self) -> float:
         """The number as shown (rounded), as a float."""
-        return format_number(self.value, self.style, self.digits, places=self.places).value
+        return self._written(self.value).value
 
     # ---------------------------------------------------------------- update
     def set_value(self, value: float) -> "Readout":
         """Show ``value`` instead; the label stays where it is."""
         self.value = float(value)
-        new = self._number(self.value)
+        new = self._number(self._written(self.value))
         self.remove(self.number)
         self.number = new
         self.add(self.number)
@@ -238,10 +238,11 @@ class Readout(VGroup):
         shown = float(value)
         if shown == self.value:
             return self
-        if self._written(shown) == self._written(self.value):  # the same glyphs: nothing to redraw
+        written = self._written(shown)
+        if written == self._written(self.value):  # the same glyphs: nothing to redraw
             self.value = shown
             return self
-        fresh = self._position(self._number(shown))
+        fresh = self._position(self._number(written))
         _become_unaligned(self.number, fresh)
         for part, new in zip(self.number.submobjects, fresh.submobjects):
             # become moves points only: what the parts say must follow too
@@ -286,7 +287,8 @@ class _ChangeReadout(Animation):
 
     def __init__(self, readout: Readout, value: float, **kwargs: Any) -> None:
         self.value = float(value)
-        self._morph = Transform(readout.number, readout._position(readout._number(self.value)), **kwargs)
+        target = readout._number(readout._written(self.value))
+        self._morph = Transform(readout.number, readout._position(target), **kwargs)
         super().__init__(readout, run_time=self._morph.run_time, rate_func=self._morph.rate_func)
 
     def begin(self) -> None:
