@@ -134,6 +134,31 @@ def test_a_frame_drawn_with_one_call_tracing_equals_manims(monkeypatch):
     np.testing.assert_array_equal(_picture(camera, shapes), ours)
 
 
+@pytest.mark.parametrize("join", [[0.0, 0.0, 1.0], [-0.0, 0.0, 0.0], [5e-7, 0.0, 0.0], [0.0, 2e-6, 0.0]])
+def test_a_join_that_is_not_byte_for_byte_the_same_point_is_judged_as_manim_judges_it(join):
+    # a z that differs, a negative zero (other bytes, the same number), within and beyond the tolerance
+    points = np.array([[0, 0, 0], [1, 0, 0], [1, 1, 0], [0, 1, 0], [0, 1, 0], [0, .5, 0], [.2, .2, 0], [0, 0, 0]],
+                      dtype=float)
+    points[4] = points[3] + np.array(join)
+    if join[0] == 0 and np.signbit(join[0]):
+        points[4, 0] = -0.0
+    assert _one_call_path(points) == _manim_path(points)
+
+
+@pytest.mark.parametrize("gaps", [3, trace._FEW_GAPS, trace._FEW_GAPS + 1, 40])
+def test_shapes_with_few_and_many_subpaths_are_split_as_manim_splits_them(gaps):
+    # up to trace._FEW_GAPS the ends are compared one by one, beyond it in numpy: both by manim's rules
+    rng = np.random.default_rng(gaps)
+    points = rng.uniform(-4, 4, (4 * (gaps + 1), 3))
+    points[:, 2] = 0
+    points[-1] = points[4 * gaps]  # the last subpath closed
+    assert _one_call_path(points) == _manim_path(points)
+    kinds = [kind for kind, _ in _one_call_path(points)]
+    starts = [k for k, kind in enumerate(kinds)  # cairo adds a MOVE_TO after a CLOSE_PATH: not a new subpath
+              if kind == cairo.PathDataType.MOVE_TO and (k == 0 or kinds[k - 1] != cairo.PathDataType.CLOSE_PATH)]
+    assert len(starts) == gaps + 1 and kinds.count(cairo.PathDataType.CLOSE_PATH) == 1
+
+
 def test_a_long_shape_whose_layout_is_not_kept_is_traced_as_manim_traces_it():
     rng = np.random.default_rng(3)
     curves = 300  # 1,200 points: above trace.MAX_LAYOUT_POINTS, so its layout is built, not kept
