@@ -344,6 +344,29 @@ def test_readout_in_place_redraws_only_when_the_shown_digits_change():
     assert readout.number.width == pytest.approx(expected.number.width, abs=1e-9)
 
 
+def test_a_scientific_readout_draws_the_power_a_fresh_mathtex_draws():
+    from manim import MathTex
+    from relu_anim.story.numbers import power_tex
+    from relu_anim.visual import Readout, readouts
+
+    readouts._powers.clear()
+    first = Readout("L", 4.2e-3, style="scientific", color="#ff8800")
+    readout = Readout("L", 1.7e-3, style="scientific", color="#ff8800").shift(np.array([1.0, -2.0, 0]))
+    readout.set_in_place(9.1e-3)  # the same power again, from the kept one, somewhere else on screen
+    assert len(readouts._powers) == 1
+    for shown in (first.number[1], readout.number[1]):
+        fresh = MathTex(power_tex(-3), font_size=readout.font_size, color="#ff8800").move_to(shown)
+        drawn = shown.family_members_with_points()
+        assert len(drawn) == len(fresh.family_members_with_points())
+        for a, b in zip(drawn, fresh.family_members_with_points()):
+            np.testing.assert_allclose(a.points, b.points, atol=1e-12)
+            np.testing.assert_array_equal(a.get_fill_rgbas(), b.get_fill_rgbas())
+    kept = next(iter(readouts._powers.values()))
+    assert all(kept is not m and kept.submobjects[0] is not m for m in readout.number[1].get_family())
+    readout.number[1].set_color("#00ff00")  # what is shown is a copy: the kept one keeps its colour
+    assert kept.get_color().to_hex().lower() == "#ff8800"
+
+
 # ------------------------------------------------------------------- views
 def test_view_group_is_its_mobjects_in_field_or_drawn_order(axes):
     from dataclasses import dataclass
