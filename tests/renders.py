@@ -63,6 +63,7 @@ from relu_anim.render.chapters import CHAPTERS, REPO_ROOT, chapter
 from relu_anim.render.clips import MANIM_FLAGS, QUALITIES, ChapterClip
 from relu_anim.visual import ChapterScene
 from relu_anim.visual.caches import recording
+from relu_anim.visual.readouts import forget_kept_powers
 
 from .film import TextBox, snapshot_frame, text_boxes
 from .scenes import load_chapter
@@ -172,9 +173,11 @@ def rendered(name: str) -> Rendered:
         # same name, so the files are the chapter's own
         watched = type(base.__name__, (base,), {"beat_ended": beat_ended, "narration_ended": narration_ended})
         theme = os.environ.pop("RELU_ANIM_THEME", None)  # golden frames are of the dark theme
-        # DecimalNumber keeps one glyph per character for the whole process: forget them, so the
-        # record below holds every TeX string this chapter needs, whatever rendered before it here
+        # DecimalNumber keeps one glyph per character for the whole process, and a readout its
+        # × 10^k parts: forget them, so the record below holds every TeX string this chapter
+        # needs, whatever rendered before it here
         decimal_glyphs.clear()
+        forget_kept_powers()
         try:
             with tempconfig(_render_config(name)), recording() as used:
                 scene = watched()

@@ -349,7 +349,7 @@ def test_a_scientific_readout_draws_the_power_a_fresh_mathtex_draws():
     from relu_anim.story.numbers import power_tex
     from relu_anim.visual import Readout, readouts
 
-    readouts._powers.clear()
+    readouts.forget_kept_powers()
     first = Readout("L", 4.2e-3, style="scientific", color="#ff8800")
     readout = Readout("L", 1.7e-3, style="scientific", color="#ff8800").shift(np.array([1.0, -2.0, 0]))
     readout.set_in_place(9.1e-3)  # the same power again, from the kept one, somewhere else on screen
@@ -365,6 +365,23 @@ def test_a_scientific_readout_draws_the_power_a_fresh_mathtex_draws():
     assert all(kept is not m and kept.submobjects[0] is not m for m in readout.number[1].get_family())
     readout.number[1].set_color("#00ff00")  # what is shown is a copy: the kept one keeps its colour
     assert kept.get_color().to_hex().lower() == "#ff8800"
+
+
+def test_a_render_after_forget_kept_powers_records_its_power_again():
+    # the suite records the TeX strings each chapter's render uses (scenes/tex_strings.json is
+    # written from them): a × 10^k kept from an earlier render in the process must not go missing
+    from relu_anim.story.numbers import power_tex
+    from relu_anim.visual import Readout, readouts
+    from relu_anim.visual.caches import recording
+
+    Readout("L", 4.2e-3, style="scientific")  # an earlier render keeps × 10^-3
+    with recording() as kept:
+        Readout("L", 5.2e-3, style="scientific")
+    readouts.forget_kept_powers()
+    with recording() as forgotten:
+        Readout("L", 5.2e-3, style="scientific")
+    power = [pair for pair in forgotten if power_tex(-3) in pair[0]]
+    assert len(power) == 1 and power[0] not in kept
 
 
 # ------------------------------------------------------------------- views

@@ -27,7 +27,7 @@ from ..construct import relu_as_shift
 from ..errors import ReluAnimError
 from ..story.numbers import Style, Written, format_number, format_tex, power_tex
 
-__all__ = ["relu_sum_tex", "Readout"]
+__all__ = ["forget_kept_powers", "relu_sum_tex", "Readout"]
 
 
 def relu_sum_tex(network: Any, *, digits: int = 3, show_unit_weights: bool = False,
@@ -271,6 +271,22 @@ def _power(exponent: int, font_size: float, color: Any) -> MathTex:
             _powers.clear()
         power = _powers[key] = MathTex(power_tex(exponent), font_size=font_size, color=color)
     return power
+
+
+def forget_kept_powers() -> None:
+    """Forget the kept ``× 10^k`` parts: the next readout sets its own in TeX again.
+
+    A render that records the TeX strings it uses (the test suite's, from which
+    ``scenes/tex_strings.json`` is written) calls this first, so that a part
+    kept from an earlier render in the same process is still recorded.
+
+    Examples
+    --------
+    >>> forget_kept_powers()
+    >>> len(_powers)
+    0
+    """
+    _powers.clear()
 
 
 def _become_unaligned(mobject: Mobject, other: Mobject) -> None:
