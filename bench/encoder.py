@@ -21,6 +21,7 @@ Run from the repository root, on a quiet machine::
 
     .venv/bin/python bench/encoder.py                      # relu_shift's second beat at -qh
     .venv/bin/python bench/encoder.py --chapter x2 --beats 4:5 --quality h
+    .venv/bin/python bench/encoder.py --only "subme 0,ultrafast"   # some of the settings
 """
 
 from __future__ import annotations
@@ -58,6 +59,12 @@ SETTINGS: tuple[tuple[str, dict[str, str]], ...] = (
     ("crf 23, superfast, 1 thread", {"preset": "superfast", "threads": "1"}),
     # subme=0: motion vectors to the whole pixel, without x264's sub-pixel refinement
     ("crf 23, superfast, subme 0, 1 thread", {"preset": "superfast", "threads": "1", "x264-params": "subme=0"}),
+    # bframes=0: P-frames only, without superfast's B-frame lookahead (x264 spends as long on a
+    # held frame as on a moving one); no-deblock: no loop filter over the flat-coloured pictures
+    ("crf 23, superfast, subme 0, bframes 0, 1 thread",
+     {"preset": "superfast", "threads": "1", "x264-params": "subme=0:bframes=0"}),
+    ("crf 23, superfast, subme 0, bframes 0, no deblock, 1 thread",
+     {"preset": "superfast", "threads": "1", "x264-params": "subme=0:bframes=0:no-deblock=1"}),
     ("crf 23, ultrafast, 1 thread", {"preset": "ultrafast", "threads": "1"}),
 )
 LOSSLESS = {"crf": "0", "preset": "ultrafast"}
@@ -112,7 +119,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chapter", default="relu_shift", help="the chapter (default relu_shift)")
     parser.add_argument("--beats", default="1:2", help="the beats rendered, START:STOP (default 1:2)")
     parser.add_argument("--quality", "-q", choices=list(QUALITIES), default="h", help="quality (default h)")
+    parser.add_argument("--only", default="", metavar="TEXT[,TEXT…]",
+                        help="only the settings whose label contains one of these texts (default: all)")
     args = parser.parse_args(argv)
+    wanted = [text.strip() for text in args.only.split(",") if text.strip()]
+    settings = [(label, options) for label, options in SETTINGS
+                if not wanted or any(text in label for text in wanted)]
+    if not settings:
+        raise SystemExit(f"--only {args.only!r} matches no setting; the settings: "
+                         + "; ".join(label for label, _ in SETTINGS))
     try:
         ch = chapter(args.chapter)
         beat_slice(args.beats)  # refused here in one line, not after the lossless render
@@ -129,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {'x264 setting':<48} | CPU s / video s | wall s | size KiB | PSNR-Y mean | worst frame |")
         print(f"| :{'-' * 47} | --------------: | -----: | -------: | ----------: | ----------: |")
         base = None
-        for index, (label, options) in enumerate(SETTINGS):
+        for index, (label, options) in enumerate(settings):
             cpu, wall, video = render(tmp, f"setting-{index}", ch, args.quality, args.beats, options)
             mean, worst, _ = psnr(video, reference)
             base = base or cpu
