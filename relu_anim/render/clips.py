@@ -64,8 +64,9 @@ MANIM_FLAGS: dict[str, tuple[str, ...]] = {
 #: at the same PSNR (52.9 dB, worst 50.9). ``bframes=0`` (P-frames only: superfast's B-frame
 #: decisions run on every frame, and x264 spends as long on a held frame as on a moving one) then
 #: takes 0.87× of the whole render's CPU (median of 6 paired runs) and 0.86× of its peak memory,
-#: for a file 6 % larger at 52.6 dB (worst 50.6). CPU is what bounds ``--jobs`` on a machine's
-#: cores, and one thread makes the bytes the same on any number of cores.
+#: for a file 6 % larger at 52.6 dB (worst 50.6); on training's beats 2–3 (from 0; more of the CPU
+#: goes to drawing there) 0.96× (4 pairs). CPU is what bounds ``--jobs`` on a machine's cores, and
+#: one thread makes the bytes the same on any number of cores.
 ENCODER_OPTIONS: dict[str, str] = {"preset": "superfast", "threads": "1", "x264-params": "subme=0:bframes=0"}
 
 
