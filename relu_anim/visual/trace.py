@@ -97,7 +97,7 @@ _append_path = _bind()
 
 
 def _layout_arrays(n: int, cuts: tuple[int, ...], closes: tuple[bool, ...], nppcc: int
-            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The path array with its headers written, and where each point goes (slots, point indices)."""
     bounds = (0, *cuts, n)
     kinds: list[np.ndarray] = []  # per subpath: header slots, kinds and lengths; point slots and indices
