@@ -56,7 +56,7 @@ RESTRICTED = {
     "manim": {"visual", "render", "scenes"},
     "manimpango": {"visual", "render"},
     "cairo": {"visual", "render"},
-    "av": {"visual", "render"},  # visual: its encoder hook hands manim's frames to PyAV (visual/encoder.py)
+    "av": {"visual", "render"},  # visual: its encoder hook hands manim's frames to PyAV (visual/encoder.py, convert.py)
     "PIL": {"render"},
     "click": {"cli"},
     "cloup": {"cli"},

@@ -13,9 +13,13 @@ writes to a frame handed to the encoder), convert it once with the converter
 and settings the codec itself would use (on one thread, which gives the same
 bytes for less CPU: :data:`CONVERSION_THREADS`), hand the array back to the renderer
 (:func:`relu_anim.visual.frames.release`), and send that one converted picture
-for every repeat. The codec receives the same pictures, so
-the file is byte for byte the one manim writes (tests/test_encoder.py). Where
-the codec wants RGBA itself (nothing to convert), manim's own method runs.
+for every repeat. For H.264 (libx264, which copies a picture while it encodes
+it) the conversion is redone only where the frame changed since the one
+before (:class:`~relu_anim.visual.convert.RowConverter`): the array is then
+handed back one frame later, once the next frame has been compared with it,
+and the last one when the segment ends. The codec receives the same pictures,
+so the file is byte for byte the one manim writes (tests/test_encoder.py).
+Where the codec wants RGBA itself (nothing to convert), manim's own method runs.
 
 Examples
 --------
@@ -34,10 +38,17 @@ from av.video.reformatter import VideoReformatter
 from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
 from . import frames
+from .convert import RowConverter
 
-__all__ = ["CONVERSION_THREADS", "install", "write_frame"]
+__all__ = ["CONVERSION_THREADS", "ROW_CODECS", "abort", "finish", "install", "write_frame"]
 
 _manim_write_frame = VideoSegmentEncoder.write_frame
+_manim_finish = VideoSegmentEncoder.finish
+_manim_abort = VideoSegmentEncoder.abort
+
+#: Codecs given a picture changed in place after each ``encode`` (converted where the frame changed):
+#: those that copy the picture while encoding it and keep no reference to it.
+ROW_CODECS = frozenset({"libx264"})
 
 #: Threads of the RGBA → YUV conversion. The codec's own count is 0 (FFmpeg's "auto"), with which
 #: swscale splits every frame over all cores: the same bytes, but about 1.4× the CPU (1080p,
@@ -56,14 +67,23 @@ def write_frame(self: VideoSegmentEncoder, pixels: Any, *, repeat: int = 1) -> N
     self._validate_frame(pixels, repeat)
     time_base = Fraction(self.spec.frame_rate.denominator, self.spec.frame_rate.numerator)
     try:
-        converter = getattr(self, "_relu_anim_converter", None)
-        if converter is None:
-            converter = self._relu_anim_converter = VideoReformatter()
-        # what the codec does with a frame in another format (PyAV's _prepare_frames_for_encode),
-        # on one thread: see CONVERSION_THREADS
-        picture = converter.reformat(av.VideoFrame.from_numpy_buffer(pixels, format="rgba"),
-                                     codec.width, codec.height, codec.format, threads=CONVERSION_THREADS)
-        frames.release(pixels)  # converted: the renderer may draw into it again
+        if _by_rows(codec, pixels):
+            rows = self.__dict__.get("_relu_anim_rows")
+            if rows is None:
+                rows = self._relu_anim_rows = RowConverter(codec.width, codec.height, CONVERSION_THREADS)
+            picture = rows.convert(pixels)  # compared with the frame before, still held
+            held, self._relu_anim_held = self.__dict__.get("_relu_anim_held"), pixels
+            if held is not None and held is not pixels:
+                frames.release(held)  # compared: the renderer may draw into it again
+        else:
+            converter = getattr(self, "_relu_anim_converter", None)
+            if converter is None:
+                converter = self._relu_anim_converter = VideoReformatter()
+            # what the codec does with a frame in another format (PyAV's _prepare_frames_for_encode),
+            # on one thread: see CONVERSION_THREADS
+            picture = converter.reformat(av.VideoFrame.from_numpy_buffer(pixels, format="rgba"),
+                                         codec.width, codec.height, codec.format, threads=CONVERSION_THREADS)
+            frames.release(pixels)  # converted: the renderer may draw into it again
         picture.time_base = time_base
         for _ in range(repeat):
             picture.pts = self._next_pts  # the codec takes its own reference to the picture when it is sent
@@ -74,9 +94,41 @@ def write_frame(self: VideoSegmentEncoder, pixels: Any, *, repeat: int = 1) -> N
         raise self._operation_error("encode", error) from error
 
 
+def _by_rows(codec: Any, pixels: Any) -> bool:
+    """Whether this frame is converted where it changed: H.264 from libx264, 4:2:0, not scaled."""
+    return (codec.name in ROW_CODECS and codec.format.name == "yuv420p"
+            and (codec.height, codec.width) == pixels.shape[:2] and codec.width % 2 == 0 and codec.height % 2 == 0)
+
+
+def _let_go(segment: VideoSegmentEncoder) -> None:
+    """Hand back the frame a segment still holds for comparison."""
+    segment.__dict__.pop("_relu_anim_rows", None)
+    held = segment.__dict__.pop("_relu_anim_held", None)
+    if held is not None:
+        frames.release(held)
+
+
+def finish(self: VideoSegmentEncoder) -> None:
+    """``VideoSegmentEncoder.finish``, then the last frame handed back to the renderer."""
+    try:
+        _manim_finish(self)
+    finally:
+        _let_go(self)
+
+
+def abort(self: VideoSegmentEncoder) -> None:
+    """``VideoSegmentEncoder.abort``, then the last frame handed back to the renderer."""
+    try:
+        _manim_abort(self)
+    finally:
+        _let_go(self)
+
+
 def install() -> None:
     """Make manim's encoder use :func:`write_frame`. Installing twice changes nothing."""
     VideoSegmentEncoder.write_frame = write_frame  # type: ignore[method-assign]
+    VideoSegmentEncoder.finish = finish  # type: ignore[method-assign]
+    VideoSegmentEncoder.abort = abort  # type: ignore[method-assign]
 
 
 install()

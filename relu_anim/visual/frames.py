@@ -5,8 +5,9 @@ hands the encoder a copy (``get_frame``: 8 MB at 1080p, copied on the drawing
 thread for every frame), because the next frame is drawn into the same array.
 :func:`install` (run by :mod:`relu_anim.visual.hooks`) makes ``render`` hand
 the drawn array itself to the encoder and draw the next frame into another
-array from a small pool. An array comes back to the pool when the encoder has
-converted it (:func:`release`, called by :mod:`relu_anim.visual.encoder`).
+array from a small pool. An array comes back to the pool when the encoder is
+done with it (:func:`release`, called by :mod:`relu_anim.visual.encoder` once
+it has converted the frame, or compared the next frame with it).
 
 Nothing is written to an array while the encoder holds it: the camera moves to
 a free array only when it starts the next frame (``set_pixel_array``, which
