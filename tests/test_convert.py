@@ -74,7 +74,13 @@ def _segment(tmp_path, name: str) -> VideoSegmentEncoder:
     return VideoSegmentEncoder(target=tmp_path / f"{name}.mp4", spec=spec)
 
 
-def test_a_scene_like_video_converted_by_rows_is_the_one_manim_writes(tmp_path):
+@pytest.fixture
+def by_rows(monkeypatch):
+    """Frames of any height converted by rows (the pipeline does so from 1080p: ROW_MIN_HEIGHT)."""
+    monkeypatch.setattr(encoder, "ROW_MIN_HEIGHT", 2)
+
+
+def test_a_scene_like_video_converted_by_rows_is_the_one_manim_writes(tmp_path, by_rows):
     # a still background and a block moving over it, a held frame, a frame with nothing changed:
     # each picture is the one before changed in place, after the codec encoded it
     background = np.zeros((64, 96, 4), dtype=np.uint8)
@@ -99,7 +105,15 @@ def test_a_scene_like_video_converted_by_rows_is_the_one_manim_writes(tmp_path):
     assert ours == encode(encoder._manim_write_frame, "manim")
 
 
-def test_the_frame_held_for_comparison_goes_back_when_the_segment_ends(tmp_path, monkeypatch):
+def test_frames_below_row_min_height_are_converted_whole(tmp_path):
+    segment = _segment(tmp_path, "whole")
+    assert segment.spec.height < encoder.ROW_MIN_HEIGHT
+    segment.write_frame(np.zeros((64, 96, 4), dtype=np.uint8))
+    assert "_relu_anim_rows" not in segment.__dict__ and "_relu_anim_held" not in segment.__dict__
+    segment.finish()
+
+
+def test_the_frame_held_for_comparison_goes_back_when_the_segment_ends(tmp_path, monkeypatch, by_rows):
     released = []
     monkeypatch.setattr(frames, "release", released.append)
     for end in ("finish", "abort"):
