@@ -79,6 +79,8 @@ class RowConverter:
 
     Attributes
     ----------
+    last
+        The frame given last (the next one is compared with it), or ``None``.
     rows_converted
         ``(frames' rows, rows converted)`` so far.
 
@@ -96,7 +98,7 @@ class RowConverter:
         self.width, self.height, self.threads = width, height, threads
         self.picture: av.VideoFrame | None = None
         self._planes: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
-        self._last: np.ndarray | None = None
+        self.last: np.ndarray | None = None
         self._changed = np.empty((height // 2, width), dtype=bool)  # per row pair, per 8 bytes
         self.rows_converted = (0, 0)
 
@@ -112,8 +114,8 @@ class RowConverter:
         ``pixels`` is compared with the frame given last, which must not have
         changed since (the caller keeps it unchanged until this call returns).
         """
-        last, self._last = self._last, pixels
-        if last is None or self.picture is None:
+        last, self.last = self.last, pixels
+        if last is None:
             self.picture = self._rows(pixels, 0, self.height)
             self._planes = tuple(_plane(p, rows) for p, rows in
                                  zip(self.picture.planes, (self.height, self.height // 2, self.height // 2)))

@@ -77,8 +77,8 @@ def write_frame(self: VideoSegmentEncoder, pixels: Any, *, repeat: int = 1) -> N
             rows = self.__dict__.get("_relu_anim_rows")
             if rows is None:
                 rows = self._relu_anim_rows = RowConverter(codec.width, codec.height, CONVERSION_THREADS)
-            picture = rows.convert(pixels)  # compared with the frame before, still held
-            held, self._relu_anim_held = self.__dict__.get("_relu_anim_held"), pixels
+            held = rows.last
+            picture = rows.convert(pixels)  # compared with the frame before, held until now
             if held is not None and held is not pixels:
                 frames.release(held)  # compared: the renderer may draw into it again
         else:
@@ -108,10 +108,9 @@ def _by_rows(codec: Any, pixels: Any) -> bool:
 
 def _let_go(segment: VideoSegmentEncoder) -> None:
     """Hand back the frame a segment still holds for comparison."""
-    segment.__dict__.pop("_relu_anim_rows", None)
-    held = segment.__dict__.pop("_relu_anim_held", None)
-    if held is not None:
-        frames.release(held)
+    rows = segment.__dict__.pop("_relu_anim_rows", None)
+    if rows is not None and rows.last is not None:
+        frames.release(rows.last)
 
 
 def finish(self: VideoSegmentEncoder) -> None:
