@@ -20,6 +20,7 @@ import argparse
 import numpy as np
 
 from relu_anim.construct import random_network
+from arguments import whole_number
 from timing import best_time
 
 STEP = 0.01
@@ -39,8 +40,8 @@ def sampled_kinks(net, step: float = STEP) -> np.ndarray:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=20)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeats", type=whole_number(1, 1000), default=20)
+    parser.add_argument("--seed", type=whole_number(0, 2**32 - 1), default=0)
     args = parser.parse_args()
 
     net = random_network([1, 64, 64, 64, 64, 1], seed=args.seed)

@@ -126,13 +126,13 @@ def main(argv: list[str] | None = None) -> int:
     settings = [(label, options) for label, options in SETTINGS
                 if not wanted or any(text in label for text in wanted)]
     if not settings:
-        raise SystemExit(f"--only {args.only!r} matches no setting; the settings: "
+        parser.error(f"--only {args.only!r} matches no setting; the settings: "
                          + "; ".join(label for label, _ in SETTINGS))
     try:
         ch = chapter(args.chapter)
         beat_slice(args.beats)  # refused here in one line, not after the lossless render
     except ReluAnimError as error:
-        raise SystemExit(str(error)) from None
+        parser.error(str(error))  # usage, one line, exit status 2
     sys.stdout.reconfigure(line_buffering=True)
     print(f"bench/encoder.py --chapter {ch.name} --beats {args.beats} --quality {args.quality}  "
           f"(cores available: {len(os.sched_getaffinity(0))}; the pipeline's setting: {ENCODER_OPTIONS})")

@@ -35,6 +35,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from arguments import whole_number  # noqa: E402  (bench/, the script's own folder)
 from relu_anim.construct import construct  # noqa: E402
 from relu_anim.metrics import max_error, mse  # noqa: E402
 from relu_anim.network import Network  # noqa: E402
@@ -65,7 +66,7 @@ def _timed(fit: Callable[[], Network]) -> tuple[Network, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="only n = 1, 5, 20")
-    parser.add_argument("--steps", type=int, default=3000, help="training steps (default 3000)")
+    parser.add_argument("--steps", type=whole_number(1, 100_000), default=3000, help="training steps (default 3000)")
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
 

@@ -63,9 +63,11 @@ sys.path.insert(0, str(REPO))
 
 import manim  # noqa: E402
 
+from arguments import number_between, whole_number  # noqa: E402  (bench/, the script's own folder)
+
 from relu_anim.construct import optimal_x2  # noqa: E402
 from relu_anim.story.units import first_layer_kinks  # noqa: E402
-from relu_anim.render.video import QUALITIES  # noqa: E402
+from relu_anim.render.clips import QUALITIES  # noqa: E402
 from relu_anim.visual import ChapterScene, PiecewiseGraph, current_theme, make_axes  # noqa: E402
 from relu_anim.x2 import DOMAIN  # noqa: E402
 
@@ -257,12 +259,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quality", "-q", choices=list(QUALITIES), default="l",
                         help="manim quality flag: l, m, h or k (default l)")
-    parser.add_argument("--repeats", type=int, default=2, help="renders per side; best counts (default 2)")
-    parser.add_argument("--naive-step", type=float, default=None,
+    parser.add_argument("--repeats", type=whole_number(1, 100), default=2,
+                        help="renders per side; best counts (default 2)")
+    parser.add_argument("--naive-step", type=number_between(1e-4, 2.0), default=None,
                         help="x_range step of the naive axes.plot (default: none given, manim's 10 per tick)")
     args = parser.parse_args(argv)
-    if args.repeats < 1:
-        parser.error("--repeats must be at least 1")
     q = args.quality
     sys.stdout.reconfigure(line_buffering=True)
 

@@ -30,6 +30,7 @@ import numpy as np
 
 from relu_anim.construct import random_network
 from relu_anim.regions import affine_pieces, linear_regions
+from arguments import whole_number
 from timing import best_time
 
 BOX = (-2.0, 2.0, -2.0, 2.0)
@@ -97,9 +98,10 @@ def pattern_code(pattern: tuple[bool, ...]) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--grid", type=int, default=1000, help="grid points per side")
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--grid", type=whole_number(2, 2000), default=1000,
+                        help="grid points per side (2 to 2000: the grid's activations take 128·grid² bytes)")
+    parser.add_argument("--repeats", type=whole_number(1, 1000), default=5)
+    parser.add_argument("--seed", type=whole_number(0, 2**32 - 1), default=0)
     args = parser.parse_args()
     n = args.grid
 

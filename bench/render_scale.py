@@ -323,8 +323,11 @@ def main(argv: list[str] | None = None) -> int:
     sections = [s.strip() for s in args.sections.split(",") if s.strip()]
     unknown = sorted(set(sections) - set(SECTIONS))
     if unknown:
-        raise SystemExit(f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
-    chapters = _chapters(args.chapters)
+        parser.error(f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
+    try:
+        chapters = _chapters(args.chapters)
+    except ReluAnimError as error:
+        parser.error(str(error))  # usage, one line, exit status 2
     sys.stdout.reconfigure(line_buffering=True)
     print(f"bench/render_scale.py --quality {args.quality} --chapters {','.join(c.name for c in chapters)} "
           f"--sections {','.join(sections)}  (cores available: {len(os.sched_getaffinity(0))})")

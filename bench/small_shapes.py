@@ -24,6 +24,7 @@ Run from the repository root::
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
@@ -36,13 +37,15 @@ import cairo  # noqa: E402
 import numpy as np  # noqa: E402
 from manim import Camera, MathTex, VMobject  # noqa: E402
 
+from arguments import whole_number  # noqa: E402  (bench/, the script's own folder)
+
 from relu_anim.story.numbers import power_tex  # noqa: E402
 from relu_anim.visual import Readout  # noqa: E402
 from relu_anim.visual import paths as _paths  # noqa: E402
 from relu_anim.visual import readouts  # noqa: E402
 from relu_anim.visual.trace import AVAILABLE, trace_points  # noqa: E402
 
-ROUNDS = 5
+ROUNDS = 5  # rounds of each measurement (``--rounds``); the fastest counts
 
 
 def fastest(call: Callable[[], object], repeat: int) -> float:
@@ -64,7 +67,12 @@ def band() -> VMobject:
     return shape
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    global ROUNDS
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=whole_number(1, 100), default=ROUNDS,
+                        help=f"rounds of each measurement; the fastest counts (default {ROUNDS})")
+    ROUNDS = parser.parse_args(argv).rounds
     if not AVAILABLE:
         raise SystemExit("one-call tracing is not available on this Python/pycairo: nothing to compare")
     camera = Camera()

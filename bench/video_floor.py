@@ -105,17 +105,17 @@ def render_floor(quality: str, frames: int, media: Path) -> tuple[float, Path]:
 
 
 def _chapters(names: str | None):
-    if not names:
+    """The chapters ``--chapters`` names (all by default); :class:`ReluAnimError` for an unknown or empty list."""
+    if names is None:
         chosen = list(CHAPTERS)
     else:
-        try:
-            chosen = [chapter(name.strip()) for name in names.split(",") if name.strip()]
-        except ReluAnimError as error:
-            raise SystemExit(str(error)) from None
+        chosen = [chapter(name.strip()) for name in names.split(",") if name.strip()]
+        if not chosen:
+            raise ReluAnimError(f"--chapters {names[:40]!r} names no chapter; leave it out for all of them")
     missing = [ch.name for ch in chosen if not ch.path.is_file()]
     if missing:
-        raise SystemExit(f"no scene file yet for chapter(s) {', '.join(missing)} "
-                         f"(scenes/<name>.py); pick others with --chapters")
+        raise ReluAnimError(f"no scene file yet for chapter(s) {', '.join(missing)} "
+                            f"(scenes/<name>.py); pick others with --chapters")
     return chosen
 
 
@@ -127,7 +127,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="comma-separated chapter names (default: all, in story order)")
     args = parser.parse_args(argv)
     q = args.quality
-    chapters = _chapters(args.chapters)
+    try:
+        chapters = _chapters(args.chapters)
+    except ReluAnimError as error:
+        parser.error(str(error))  # usage, one line, exit status 2
     sys.stdout.reconfigure(line_buffering=True)
     names = ", ".join(ch.name for ch in chapters)
     print(f"video: rendering {len(chapters)} chapter(s) at -q{q} ({QUALITIES[q]}): {names}", file=sys.stderr)
