@@ -136,11 +136,13 @@ class ExactMorph(ChapterScene):
         axes = stage_axes()
         graph = exact_graph(axes, UNITS[0])
         self.add(axes, graph)
-        for n in UNITS[1:]:
-            new = exact_graph(axes, n)
-            self.play(manim.ReplacementTransform(graph, new), run_time=STEP_SECONDS)
-            graph = new
-            self.wait(HOLD_SECONDS)
+        # a ChapterScene plays under a narration only; wait=0 adds no hold after it
+        with self.narrating("The exact morph.", wait=0):
+            for n in UNITS[1:]:
+                new = exact_graph(axes, n)
+                self.play(manim.ReplacementTransform(graph, new), run_time=STEP_SECONDS)
+                graph = new
+                self.wait(HOLD_SECONDS)
 
 
 class NaiveRedraw(ChapterScene):
@@ -154,9 +156,10 @@ class NaiveRedraw(ChapterScene):
         step = _naive_step()
         graph = manim.always_redraw(lambda: naive_plot(axes, f, step))
         self.add(axes, graph)
-        for i in range(1, len(UNITS)):
-            self.play(k.animate.set_value(i), run_time=STEP_SECONDS)
-            self.wait(HOLD_SECONDS)
+        with self.narrating("The naive redraw.", wait=0):
+            for i in range(1, len(UNITS)):
+                self.play(k.animate.set_value(i), run_time=STEP_SECONDS)
+                self.wait(HOLD_SECONDS)
 
 
 class StillFloor(ChapterScene):
@@ -170,7 +173,8 @@ class StillFloor(ChapterScene):
     def construct(self) -> None:
         axes = stage_axes()
         self.add(axes, exact_graph(axes, UNITS[-1]))
-        self.wait((len(UNITS) - 1) * (STEP_SECONDS + HOLD_SECONDS))
+        with self.narrating("The same axes, held.", wait=0):
+            self.wait((len(UNITS) - 1) * (STEP_SECONDS + HOLD_SECONDS))
 
 
 # ----------------------------------------------------------------------- measuring

@@ -92,3 +92,30 @@ def test_number_between_accepts_exactly_finite_values_in_range(value):
     else:
         with pytest.raises(argparse.ArgumentTypeError):
             parse(repr(value))
+
+
+@pytest.mark.parametrize("module, scene", [("morph_speed", "ExactMorph"), ("morph_speed", "NaiveRedraw"),
+                                           ("morph_speed", "StillFloor")])
+def test_the_morph_scenes_keep_the_chapter_rules_and_last_14_seconds(module, scene):
+    """A bench scene is a ChapterScene: it must play under a narration (it once did not, and failed at once)."""
+    from .scenes import storyboard
+
+    bench = __import__(module)
+    played = storyboard(getattr(bench, scene))
+    assert [text for _, _, text in played.narration] and played.renderer.skip_animations
+    expected = (len(bench.UNITS) - 1) * (bench.STEP_SECONDS + bench.HOLD_SECONDS)
+    assert abs(played.time - expected) <= 1 / played.camera.frame_rate + 1e-9, played.time
+
+
+def test_the_encoding_floor_scene_lasts_as_many_frames_as_asked(monkeypatch):
+    from .scenes import storyboard
+
+    import video_floor
+
+    # more frames than the caption's reading time (about 2 s), which would otherwise lengthen the hold
+    frames = 601
+    monkeypatch.setenv(video_floor.FRAMES_ENV, str(frames))
+    played = storyboard(video_floor.EncodingFloor)
+    assert played.time > played.reading_time(played.narration[0][2])
+    # a still wait writes int(seconds · fps) frames (the scene asks for half a frame more)
+    assert int(played.time * played.camera.frame_rate) == frames, played.time
