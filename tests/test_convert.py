@@ -14,6 +14,7 @@ from manim._config.video_encoder import VideoEncoderSpec
 from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
 import relu_anim.visual.hooks  # noqa: F401  (installs the encoder)
+from relu_anim.render.clips import ENCODER_OPTIONS
 from relu_anim.visual import convert, encoder, frames
 
 
@@ -69,8 +70,9 @@ def test_an_odd_size_is_refused():
 
 
 def _segment(tmp_path, name: str) -> VideoSegmentEncoder:
+    # the pipeline's x264 settings: x264's default preset is not reproducible on every CPU (tests/test_encoder.py)
     spec = VideoEncoderSpec(container_format="mp4", codec="libx264", pixel_format="yuv420p", width=96, height=64,
-                            frame_rate=Fraction(15), options=(("crf", "23"), ("threads", "1")))
+                            frame_rate=Fraction(15), options=tuple(ENCODER_OPTIONS.items()))
     return VideoSegmentEncoder(target=tmp_path / f"{name}.mp4", spec=spec)
 
 

@@ -32,13 +32,24 @@ def _decoded(path: Path) -> list[str]:
         return [hashlib.sha256(f.to_ndarray(format="rgb24").tobytes()).hexdigest() for f in container.decode(video=0)]
 
 
-# H.264 in MP4 is byte for byte reproducible, so the files are compared whole; the WebM muxer writes
-# a random segment id into every file (manim's own two runs differ), so there the decoded frames are.
-@pytest.mark.parametrize("codec, pixel_format, container", [("libx264", "yuv420p", "mp4"),
-                                                              ("libvpx-vp9", "yuv420p", "webm")])
-def test_the_video_is_the_one_manim_writes(tmp_path, codec, pixel_format, container):
+#: x264 in its default preset ("medium") is not reproducible on every CPU: its macroblock-tree rate
+#: control, run with AVX-512, gives bytes that depend on what earlier allocations left in memory. On an Intel Xeon with
+#: AVX-512 the same frames, encoded by manim's own method 40 to 100 times in one process with other
+#: encodes in between, gave 2 to 7 different files; with ``mbtree=0``, or with x264's AVX-512 turned
+#: off (its ``asm`` parameter), one. The pipeline's settings (superfast: no macroblock tree) gave one.
+PIPELINE = tuple(ENCODER_OPTIONS.items())
+#: What dirties the heap between two encodes: x264's default preset, macroblock tree and all.
+DEFAULT_PRESET = (("crf", "23"),)
+
+
+# H.264 in MP4 is byte for byte reproducible with the pipeline's settings, so the files are compared
+# whole; the WebM muxer writes a random segment id into every file (manim's own two runs differ), so
+# there the decoded frames are.
+@pytest.mark.parametrize("codec, pixel_format, container, options", [
+    ("libx264", "yuv420p", "mp4", PIPELINE), ("libvpx-vp9", "yuv420p", "webm", (("crf", "23"),))])
+def test_the_video_is_the_one_manim_writes(tmp_path, codec, pixel_format, container, options):
     spec = VideoEncoderSpec(container_format=container, codec=codec, pixel_format=pixel_format, width=64,
-                            height=36, frame_rate=Fraction(15), options=(("crf", "23"),))
+                            height=36, frame_rate=Fraction(15), options=options)
     rng = np.random.default_rng(7)
     # pictures with structure (a gradient and a moving block) and held frames (repeat > 1), as a scene has
     frames = []
@@ -56,6 +67,38 @@ def test_the_video_is_the_one_manim_writes(tmp_path, codec, pixel_format, contai
     assert decoded == _decoded(tmp_path / f"manim.{container}")
     if container == "mp4":
         assert ours == manims
+
+
+def test_the_pipelines_settings_give_the_same_file_whatever_memory_holds(tmp_path):
+    """Slices, cluster renders and the up-to-date check rely on it: the same frames, the same bytes."""
+    frames = _scene_like_frames(48, 64)
+    spec = {name: VideoEncoderSpec(container_format="mp4", codec="libx264", pixel_format="yuv420p", width=64,
+                                   height=48, frame_rate=Fraction(15), options=options)
+            for name, options in (("pipeline", PIPELINE), ("default", DEFAULT_PRESET))}
+    files = set()
+    for round_ in range(6):
+        files.add(_encode(encoder.write_frame, tmp_path / f"pipeline{round_}.mp4", spec["pipeline"], frames))
+        _encode(encoder.write_frame, tmp_path / f"default{round_}.mp4", spec["default"], frames)  # reuses memory
+    assert len(files) == 1
+    # the cause, checked where a CPU without AVX-512 cannot show the symptom: x264 writes the settings
+    # it ran with into the stream, and the macroblock tree must be off (the default preset has it on)
+    written = files.pop()
+    assert b" mbtree=0 " in written
+    default = (tmp_path / "default0.mp4").read_bytes()
+    assert b" mbtree=1 " in default  # the check reads what it means to read
+
+
+def _scene_like_frames(height: int, width: int) -> list[tuple[np.ndarray, int]]:
+    rng = np.random.default_rng(11)
+    frames = []
+    for k, repeat in enumerate((1, 4, 1, 1, 7, 2, 1, 1)):
+        pixels = np.zeros((height, width, 4), dtype=np.uint8)
+        pixels[..., 0] = np.linspace(0, 255, width, dtype=np.uint8)
+        pixels[..., 1] = rng.integers(0, 255, (height, width), dtype=np.uint8) // 8
+        pixels[5:15, 4 * k:4 * k + 10, 2] = 255
+        pixels[..., 3] = 255
+        frames.append((pixels, repeat))
+    return frames
 
 
 def test_it_is_what_manim_calls():
