@@ -33,10 +33,11 @@ def _decoded(path: Path) -> list[str]:
 
 
 #: x264 in its default preset ("medium") is not reproducible on every CPU: its macroblock-tree rate
-#: control, run with AVX-512, gives bytes that depend on what earlier allocations left in memory. On an Intel Xeon with
-#: AVX-512 the same frames, encoded by manim's own method 40 to 100 times in one process with other
-#: encodes in between, gave 2 to 7 different files; with ``mbtree=0``, or with x264's AVX-512 turned
-#: off (its ``asm`` parameter), one. The pipeline's settings (superfast: no macroblock tree) gave one.
+#: control, run with AVX-512, gives bytes that depend on what earlier allocations left in memory.
+#: On an Intel Xeon with AVX-512 the same frames, encoded by manim's own method 40 to 100 times in
+#: one process with other encodes in between, gave 2 to 7 different files; with ``mbtree=0``, or
+#: with x264's AVX-512 turned off (its ``asm`` parameter), one. The pipeline's settings (superfast:
+#: no macroblock tree) gave one.
 PIPELINE = tuple(ENCODER_OPTIONS.items())
 #: What dirties the heap between two encodes: x264's default preset, macroblock tree and all.
 DEFAULT_PRESET = (("crf", "23"),)
