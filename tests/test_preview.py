@@ -53,3 +53,34 @@ def test_an_unknown_beat_lists_the_beats(tiny, tmp_path):
     assert "\n" not in message
     assert message == ("preview: RELU_ANIM_BEAT: Three has no beat 'Fourth'; "
                        "its beats: 'First'; 'The Second'; 'Third'")
+
+
+def test_an_unknown_beat_lists_every_beat_however_long_the_line(tiny, tmp_path):
+    # manim's log wraps the scene's message at the log's width (120): the list must come back whole
+    wanted = "a title no beat has, long enough to push the list of beats past the width of manim's log " * 2
+    with pytest.raises(ReluAnimError) as err:
+        preview_beat(tiny, wanted, "t", media_dir=tmp_path)
+    assert str(err.value) == (f"preview: RELU_ANIM_BEAT: Three has no beat {wanted.strip()!r}; "
+                              "its beats: 'First'; 'The Second'; 'Third'")
+
+
+def test_a_title_longer_than_any_beat_is_refused_before_manim_starts(tiny, tmp_path):
+    with pytest.raises(ReluAnimError, match=r"at most 200 characters \(got 100000\)"):
+        preview_beat(tiny, "b" * 100_000, "t", media_dir=tmp_path)
+    assert not (tmp_path / "preview").exists()
+
+
+def test_beat_and_slice_left_in_the_shell_do_not_cut_the_pipelines_renders(tiny, tmp_path, monkeypatch):
+    """A whole-chapter render stays whole, a preview stays one beat, the plan reads every beat."""
+    from relu_anim.render.chapter import render_chapter
+    from relu_anim.render.chapters import REPO_ROOT
+    from relu_anim.render.slices import plan_beats
+
+    monkeypatch.setenv("RELU_ANIM_BEAT", "Third")
+    monkeypatch.setenv("RELU_ANIM_SLICE", "1:2")
+    clip = render_chapter(tiny, "t", media_dir=tmp_path / "whole")
+    # First 1.2 s, The Second 1.8 s, Third 2.2 s (the narrations above): 5.2 s in all, to a frame at 5 fps
+    assert float(probe(clip.mp4).duration) == pytest.approx(5.2, abs=1 / 5 + 1e-9)
+    assert plan_beats(tiny, REPO_ROOT, tmp_path) == pytest.approx([1.2, 1.8, 2.2], abs=1 / 5 + 1e-9)
+    mp4 = preview_beat(tiny, "the second", "t", media_dir=tmp_path / "beat")
+    assert float(probe(mp4).duration) == pytest.approx(1.8, abs=1 / 5 + 1e-9)

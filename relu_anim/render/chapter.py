@@ -17,12 +17,13 @@ from typing import IO, Callable, Iterator, Mapping, Sequence
 
 from ..errors import ReluAnimError
 from ..io.locks import held
+from ..visual.protocol import BEAT_ENV, SLICE_ENV
 from .chapters import REPO_ROOT
 from .clips import (MANIM_FLAGS, ChapterClip, ChapterLike, chapter_outputs, check_quality, encoder_args, media_folder,
                     story_path)
 from .fingerprint import is_up_to_date, record_render
 
-__all__ = ["Launcher", "chapter_locked", "in_subprocess", "render_chapter", "run_manim"]
+__all__ = ["Launcher", "chapter_locked", "in_subprocess", "inherited_environ", "render_chapter", "run_manim"]
 
 _LOG_TAIL_LINES = 25
 
@@ -63,13 +64,31 @@ def in_subprocess(command: Sequence[str], cwd: Path, env: Mapping[str, str], log
                           check=False).returncode
 
 
+def inherited_environ() -> dict[str, str]:
+    """This process's environment without ``RELU_ANIM_BEAT`` and ``RELU_ANIM_SLICE``, for a scene run.
+
+    Left set in a user's shell (after a preview by hand, say), either would cut a
+    render short, and the short clip would be recorded as the whole chapter: the
+    pipeline sets them itself where it means to.
+
+    Examples
+    --------
+    >>> os.environ["RELU_ANIM_BEAT"] = "ReLU"
+    >>> "RELU_ANIM_BEAT" in inherited_environ(), "PATH" in inherited_environ()
+    (False, True)
+    >>> del os.environ["RELU_ANIM_BEAT"]
+    """
+    return {name: value for name, value in os.environ.items() if name not in (BEAT_ENV, SLICE_ENV)}
+
+
 def run_manim(chapter: ChapterLike, quality: str, root: Path, media_dir: Path, *,
               env: Mapping[str, str | None] | None = None, log_name: str = "render",
               args: Sequence[str] = (), suffix: str = ".mp4", launch: Launcher = in_subprocess) -> Path:
     """Render one chapter with manim in a subprocess; raise with the log's tail if it fails.
 
     ``env`` adds environment variables for manim (e.g. ``RELU_ANIM_BEAT``), or
-    unsets those it maps to ``None``; the log is ``<media_dir>/logs/<log_name>-<chapter>-<quality>.log``. ``args`` are
+    unsets those it maps to ``None``; ``RELU_ANIM_BEAT`` and ``RELU_ANIM_SLICE`` reach manim only
+    from ``env``, never from the caller's environment; the log is ``<media_dir>/logs/<log_name>-<chapter>-<quality>.log``. ``args`` are
     more manim options (``--format webm``) and ``suffix`` the video's then
     (``.webm``). ``launch`` runs the command (a warm process's fork when
     watching a beat: :mod:`relu_anim.render.watch`). Returns the video.
@@ -80,7 +99,7 @@ def run_manim(chapter: ChapterLike, quality: str, root: Path, media_dir: Path, *
     story_path(mp4).unlink(missing_ok=True)  # likewise its storyboard record
     log = media_dir / "logs" / f"{log_name}-{chapter.name}-{quality}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
-    merged = {**os.environ, "COLUMNS": "120", **(env or {})}  # readable tracebacks in the log
+    merged = {**inherited_environ(), "COLUMNS": "120", **(env or {})}  # readable tracebacks in the log
     env = {name: value for name, value in merged.items() if value is not None}
     with log.open("w", encoding="utf-8") as out:
         code = launch(_manim_command(chapter, quality, media_dir, args), root, env, out)

@@ -19,12 +19,15 @@ from .chapter import Launcher, in_subprocess, run_manim
 from .chapters import REPO_ROOT
 from .clips import ChapterLike, check_quality, media_folder
 
-__all__ = ["PREVIEW_FOLDER", "preview_beat"]
+__all__ = ["MAX_TITLE", "PREVIEW_FOLDER", "preview_beat"]
 
 #: Where previews go, inside the media folder.
 PREVIEW_FOLDER = "preview"
 
-_NO_SUCH_BEAT = re.compile(rf"{BEAT_ENV}: .* has no beat .*")
+#: The longest beat title taken (the chapters' longest is under 60 characters).
+MAX_TITLE = 200
+# the scene's message ends manim's log, wrapped at the log's width: from it to the end, lines joined
+_NO_SUCH_BEAT = re.compile(rf"{BEAT_ENV}: \S+ has no beat .*\Z", re.DOTALL)
 
 
 def preview_beat(chapter: ChapterLike, beat: str, quality: str = "l", *, root: Path | str = REPO_ROOT,
@@ -63,6 +66,8 @@ def preview_beat(chapter: ChapterLike, beat: str, quality: str = "l", *, root: P
     check_quality(quality)
     if not isinstance(beat, str) or not beat.strip() or "\n" in beat or "\0" in beat:
         raise ReluAnimError(f"preview: give a beat's title (got {beat!r})")
+    if len(beat.strip()) > MAX_TITLE:
+        raise ReluAnimError(f"preview: a beat's title has at most {MAX_TITLE} characters (got {len(beat.strip())})")
     if not Path(chapter.path).is_file():
         raise ReluAnimError(f"preview: chapter {chapter.name!r}: no scene file {chapter.path}")
     root = Path(root).resolve()
@@ -73,5 +78,5 @@ def preview_beat(chapter: ChapterLike, beat: str, quality: str = "l", *, root: P
     except ReluAnimError as err:
         unknown = _NO_SUCH_BEAT.search(str(err))
         if unknown:
-            raise ReluAnimError(f"preview: {unknown.group(0)}") from None
+            raise ReluAnimError(f"preview: {unknown.group(0).replace(chr(10), '').rstrip()}") from None
         raise

@@ -43,7 +43,7 @@ import srt
 from ..errors import ReluAnimError
 from ..io.atomic import write_text_atomic
 from ..visual.protocol import SLICE_ENV
-from .chapter import chapter_locked, run_manim
+from .chapter import chapter_locked, inherited_environ, run_manim
 from .clips import QUALITIES, ChapterClip, ChapterLike, chapter_outputs, story_path
 from .fingerprint import record_render
 from .join import concat_clips
@@ -141,7 +141,7 @@ def plan_beats(chapter: ChapterLike, root: Path, media: Path) -> list[float] | N
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w", encoding="utf-8") as err:
         done = subprocess.run([sys.executable, "-c", _PLAN, str(chapter.path), chapter.scene], cwd=root,
-                              stdout=subprocess.PIPE, stderr=err, text=True, check=False)
+                              stdout=subprocess.PIPE, stderr=err, text=True, check=False, env=inherited_environ())
     if done.returncode != 0:
         tail = "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-25:])
         raise ReluAnimError(f"render: chapter {chapter.name!r}: could not read its beats (status "

@@ -77,7 +77,7 @@ from ..errors import ReluAnimError
 __all__ = ["BEAT_ENV", "ChapterScene", "READING_WORDS_PER_SECOND", "SLICE_ENV", "STORY_SUFFIX", "STORY_VERSION",
            "beat_slice"]
 
-_SLICE = re.compile(r"\s*(\d+)\s*:\s*(\d*)\s*")
+_SLICE = re.compile(r"\s*(\d{1,9})\s*:\s*(\d{0,9})\s*")  # a chapter has tens of beats, not billions
 
 #: Narration is held on screen at least this long: 2.8 words a second is 168 words a
 #: minute, inside the 160–180 a minute that broadcast subtitles are paced at.
@@ -105,7 +105,7 @@ def beat_slice(value: str | None) -> tuple[int, int | None] | None:
     start, stop = (int(match.group(1)), int(match.group(2)) if match.group(2) else None) if match else (0, 0)
     if match is None or (stop is not None and stop <= start):
         raise ReluAnimError(f"{SLICE_ENV}: expected START:STOP beat indices with START < STOP, "
-                            f"like 2:5 or 3: (got {value!r})")
+                            f"like 2:5 or 3: (got {value[:40]!r}{'…' if len(value) > 40 else ''})")
     return start, stop
 
 
