@@ -158,3 +158,125 @@ def test_an_unreachable_scheduler_is_one_line_and_status_2(address):
     assert len(lines) == 1, done.stderr
     assert lines[0].startswith(f"relu-anim: error: video: cannot reach the Dask scheduler at '{address}' within 1 s")
     assert done.stdout == ""
+
+
+def _video_with_scheduler(address: str, *more: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "relu_anim", "video", "--scheduler", address, "--connect-timeout", "1", *more],
+        cwd=REPO_ROOT, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)}, capture_output=True, text=True,
+        timeout=RUNAWAY)
+
+
+def _one_error_line(done: subprocess.CompletedProcess[str]) -> str:
+    assert done.returncode == 2, (done.returncode, done.stderr)
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr  # no traceback of a half-built Client after it
+    assert lines[0].startswith("relu-anim: error: "), lines[0]
+    return lines[0]
+
+
+@pytest.mark.parametrize("answer", [None, b"HTTP/1.0 200 OK\r\n\r\nhello\r\n"], ids=["silent", "a web server"])
+def test_a_peer_that_is_not_a_scheduler_is_one_line_and_status_2(answer):
+    """It accepts the connection; Dask's own Client then waited for ever (the timeout did not hold)."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        accepted: list[socket.socket] = []
+
+        def serve() -> None:
+            while True:
+                try:
+                    peer, _ = server.accept()
+                except OSError:  # closed at the end of the test
+                    return
+                accepted.append(peer)
+                if answer is not None:
+                    peer.sendall(answer)
+
+        threading.Thread(target=serve, daemon=True).start()
+        address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+        line = _one_error_line(_video_with_scheduler(address))
+        for peer in accepted:
+            peer.close()
+    assert line.startswith(f"relu-anim: error: video: cannot reach the Dask scheduler at '{address}' within 1 s")
+
+
+@pytest.mark.parametrize("address", ["tls://127.0.0.1:1", "ws://127.0.0.1:1", "inproc://nothing"])
+def test_other_dask_protocols_without_their_settings_are_one_line_and_status_2(address):
+    line = _one_error_line(_video_with_scheduler(address))
+    assert f"cannot reach the Dask scheduler at '{address}'" in line
+
+
+def test_a_scheduler_without_workers_is_one_line_and_status_2(tmp_path):
+    """Every slice would wait for a worker for ever: the command says so instead."""
+    address = f"tcp://127.0.0.1:{free_port()}"
+    lonely = subprocess.Popen([sys.executable, "-m", "dask", "scheduler", "--host", "127.0.0.1", "--port",
+                               address.rsplit(":", 1)[1], "--no-dashboard"], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, cwd=tmp_path)
+    try:
+        with Client(address, timeout=RUNAWAY):  # it is up
+            pass
+        line = _one_error_line(_video_with_scheduler(address))
+    finally:
+        stop(lonely)
+    assert line == (f"relu-anim: error: video: the Dask scheduler at '{address}' has no workers (waited 1 s); "
+                    f"start them with `dask worker {address}`")
+
+
+@pytest.mark.parametrize("seconds", ["nan", "inf", "1e308", "0", "-1"])
+def test_a_connect_timeout_that_is_no_finite_wait_is_refused(seconds):
+    done = subprocess.run([sys.executable, "-m", "relu_anim", "video", "--scheduler", "tcp://127.0.0.1:1",
+                           "--connect-timeout", seconds], cwd=REPO_ROOT,
+                          env={**os.environ, "PYTHONPATH": str(REPO_ROOT)}, capture_output=True, text=True,
+                          timeout=RUNAWAY)
+    assert "--connect-timeout" in _one_error_line(done)
+
+
+def test_ctrl_c_while_slices_are_on_the_cluster_ends_the_wait_for_them(monkeypatch, tmp_path):
+    """The chapter threads wait on the cluster's futures; interrupted, the runner is closed first,
+    so they stop waiting and the command ends (the pool's exit used to wait for them for ever)."""
+    from relu_anim.render import video as video_module
+
+    released = threading.Event()
+
+    class Planned:
+        def result(self, timeout=None):
+            return [1.0, 1.0]  # two beats of a second: two slices
+
+    class Pending:
+        def result(self, timeout=None):
+            released.wait()  # a slice that never comes back until the runner is closed
+            raise RuntimeError("cancelled: the runner was closed")
+
+    class Runner:
+        closed = 0
+
+        def plan(self, chapter, root, media):
+            return Planned()
+
+        def render(self, *args):
+            return Pending()
+
+        def close(self):
+            Runner.closed += 1
+            released.set()
+
+    def interrupted(futures, return_when):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(video_module, "wait", interrupted)
+    chapter = FakeChapter("pending", "Pending", "Pending", REPO_ROOT / "scenes" / "relu_shift.py")
+    outcome: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            video_module._render_all([chapter], "t", True, REPO_ROOT, tmp_path, video_module._Report([chapter], False),
+                                     1, 2, Runner(), ())
+        except BaseException as error:  # noqa: BLE001 - the interrupt is what is tested
+            outcome.append(error)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(60)  # a guard against a hang, not a synchronisation: the run ends at once
+    assert not thread.is_alive()
+    assert isinstance(outcome[0], KeyboardInterrupt) and Runner.closed >= 1

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import math
 import os
 import shutil
 import signal
@@ -85,6 +86,22 @@ def visible(text: str) -> str:
         repr(ch)[1:-1] if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp") else ch
         for ch in text
     )
+
+
+class _Seconds(click.FloatRange):
+    """A finite number of seconds in a range (click's own range lets nan through: every comparison is false)."""
+
+    name = "float"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> float:
+        seconds = super().convert(value, param, ctx)
+        if not math.isfinite(seconds):
+            self.fail(f"{value!r} is not a finite number of seconds", param, ctx)
+        return seconds
+
+
+#: The longest --connect-timeout taken: an hour (a scheduler that slow is a misconfiguration).
+MAX_CONNECT_TIMEOUT = 3600.0
 
 
 def _emit(text: str) -> None:
@@ -402,7 +419,7 @@ def render(source: tuple[str, ...], domain: tuple[float, float] | None, units: t
               help="Cut each chapter to render into up to N slices of beats, each its own manim process.")
 @cloup.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
               help="Render the slices on this Dask scheduler's workers (cluster extra; --jobs is then unused).")
-@cloup.option("--connect-timeout", type=click.FloatRange(0, None, min_open=True), default=10.0,
+@cloup.option("--connect-timeout", type=_Seconds(0, MAX_CONNECT_TIMEOUT, min_open=True), default=10.0,
               show_default=True, help="Seconds to wait for the --scheduler.")
 @cloup.option("--max-inflight-encoders", type=click.IntRange(1, 64), default=2, show_default=True,
               help="manim's: partial movies encoded on threads while rendering goes on (1: manim's own default).")

@@ -33,6 +33,7 @@ id in the Dask ``Variable`` ``<value>-pid``, then waiting for the Dask
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import tempfile
@@ -54,7 +55,7 @@ try:
 except ImportError:  # the optional "cluster" extra: DaskSlices says how to install it
     distributed = None
 
-__all__ = ["HOLD_ENV", "WORKER_MEDIA_ENV", "DaskSlices", "manim_environ", "render_slice_task"]
+__all__ = ["HOLD_ENV", "WORKER_MEDIA_ENV", "DaskSlices", "manim_environ", "render_slice_task", "scheduler_identity"]
 
 #: Test hook (see the module's docstring): a name for the Dask Event a slice task waits on after rendering.
 HOLD_ENV = "RELU_ANIM_CLUSTER_TEST_HOLD"
@@ -211,15 +212,32 @@ class DaskSlices:
             raise ReluAnimError("video: --scheduler needs the cluster extra: pip install -e '.[cluster]' "
                                 "(with -c requirements.lock)")
         self.address = address
+        self._sent: list[Any] = []
+
+        def unreachable(why: str) -> ReluAnimError:
+            return ReluAnimError(f"video: cannot reach the Dask scheduler at {address!r} within "
+                                 f"{connect_timeout:g} s ({why}); start one with `dask scheduler` and workers "
+                                 "with `dask worker ADDRESS`, or fix --scheduler")
+
+        # all checked before a Client exists: one half-built by a bad address prints a traceback as it
+        # is freed, and its own connection ignores the timeout when the peer accepts but never answers
         try:
-            # checked before a Client exists: one half-built by a bad address prints a traceback as it is freed
             distributed.comm.get_address_host_port(address)
+            identity = scheduler_identity(address, connect_timeout)
+        except Exception as err:  # whatever the address's protocol raises (TLS unset, a web server on ws://)
+            raise unreachable(_first_line(err)) from None
+        if not isinstance(identity, dict) or identity.get("type") != "Scheduler":
+            raise unreachable("something answers there, but not as a Dask scheduler")
+        try:
             self.client = distributed.Client(address, timeout=connect_timeout, set_as_default=False)
-        except (OSError, TimeoutError, ValueError) as err:
-            why = str(err).splitlines()[0] if str(err) else type(err).__name__
-            raise ReluAnimError(f"video: cannot reach the Dask scheduler at {address!r} within "
-                                f"{connect_timeout:g} s ({why}); start one with `dask scheduler` and workers "
-                                "with `dask worker ADDRESS`, or fix --scheduler") from None
+        except Exception as err:
+            raise unreachable(_first_line(err)) from None
+        try:  # a scheduler without workers would hold every slice forever
+            self.client.wait_for_workers(1, timeout=connect_timeout)
+        except (TimeoutError, OSError):
+            self.client.close()
+            raise ReluAnimError(f"video: the Dask scheduler at {address!r} has no workers (waited "
+                                f"{connect_timeout:g} s); start them with `dask worker {address}`") from None
 
     def plan(self, chapter: ChapterLike, root: Path, media: Path) -> _Done:
         """:func:`~relu_anim.render.slices.plan_beats`, run here (the scene is here)."""
@@ -234,8 +252,51 @@ class DaskSlices:
                 "quality": quality, "start": start, "stop": stop, "theme": theme,
                 "fingerprint": fingerprint(chapter, quality, root, theme=theme), "manim_args": list(manim_args)}
         key = f"relu-anim-slice-{chapter.name}-{quality}-{start}-{stop}-{uuid.uuid4().hex}"
-        return _Arriving(self.client.submit(render_slice_task, spec, key=key, pure=False),
-                         chapter, quality, start, stop, media)
+        future = self.client.submit(render_slice_task, spec, key=key, pure=False)
+        self._sent.append(future)
+        return _Arriving(future, chapter, quality, start, stop, media)
 
     def close(self) -> None:
+        """Cancel the slices still pending (a thread waiting for one gets an error now) and disconnect."""
+        pending = [future for future in self._sent if not future.done()]
+        if pending and self.client.status == "running":
+            self.client.cancel(pending)
         self.client.close()
+
+
+def scheduler_identity(address: str, timeout: float) -> Any:
+    """What the server at ``address`` says it is, asked in Dask's protocol, within ``timeout`` seconds.
+
+    A Dask scheduler answers a dict with ``type`` ``"Scheduler"`` and its
+    ``n_workers``. The whole exchange has one deadline, a second after the
+    connection's own (``TimeoutError``), so a server that accepts the connection
+    and never answers (a web server, say) cannot hold the command. The connection takes the TLS settings of Dask's
+    configuration, as a ``Client`` would.
+
+    Examples
+    --------
+    >>> scheduler_identity("tcp://127.0.0.1:9", 0.5)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    OSError: Timed out trying to connect to tcp://127.0.0.1:9 after 0.5 s
+    """
+
+    async def ask() -> Any:
+        args = distributed.Security().get_connection_args("client")
+        comm = await distributed.comm.connect(address, timeout=timeout, **args)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    # the connection's own timeout says what went wrong; this deadline, a second later, ends the rest
+    return asyncio.run(asyncio.wait_for(ask(), timeout + 1.0))
+
+
+def _first_line(error: BaseException) -> str:
+    """An error's first line, shortened; for a bare timeout, what it means here."""
+    text = str(error).strip()
+    if text:
+        return text.splitlines()[0][:200]
+    return "no answer in Dask's protocol" if isinstance(error, TimeoutError) else type(error).__name__

@@ -178,9 +178,15 @@ def _render_all(
 
     with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="chapter") as pool:
         futures = [pool.submit(one, i, ch) for i, ch in enumerate(chapters)]
-        wait(futures, return_when=FIRST_EXCEPTION)
-        for future in futures:
-            future.cancel()  # those not started yet
+        try:
+            wait(futures, return_when=FIRST_EXCEPTION)
+        except BaseException:  # Ctrl-C: a thread waiting for a cluster's slice would hold the pool's exit
+            if runner is not None:
+                runner.close()
+            raise
+        finally:
+            for future in futures:
+                future.cancel()  # those not started yet
     failures = [f.exception() for f in futures if not f.cancelled() and f.exception() is not None]
     if failures:
         raise failures[0]
