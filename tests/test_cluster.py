@@ -280,3 +280,18 @@ def test_ctrl_c_while_slices_are_on_the_cluster_ends_the_wait_for_them(monkeypat
     thread.join(60)  # a guard against a hang, not a synchronisation: the run ends at once
     assert not thread.is_alive()
     assert isinstance(outcome[0], KeyboardInterrupt) and Runner.closed >= 1
+
+
+@pytest.mark.parametrize("kind", ["a symlink loop", "a file", "a device"])
+def test_a_worker_media_folder_that_is_none_is_refused_with_the_reason(kind, tmp_path, monkeypatch):
+    from relu_anim.errors import ReluAnimError
+    from relu_anim.render.cluster import render_slice_task
+
+    where = {"a file": tmp_path / "file", "a symlink loop": tmp_path / "loop", "a device": Path("/dev/null")}[kind]
+    if kind == "a file":
+        where.write_text("not a folder")
+    elif kind == "a symlink loop":
+        where.symlink_to(where)
+    monkeypatch.setenv(WORKER_MEDIA_ENV, str(where))
+    with pytest.raises(ReluAnimError, match=rf"cannot use its media folder '{where}' \({WORKER_MEDIA_ENV}\): "):
+        render_slice_task({"name": "any"})

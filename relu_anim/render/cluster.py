@@ -79,9 +79,14 @@ def render_slice_task(spec: dict[str, Any]) -> dict[str, Any]:
         The worker's code differs from the client's (fingerprints differ), or manim failed.
     """
     root = REPO_ROOT
-    media = Path(os.environ.get(WORKER_MEDIA_ENV) or root / "media").resolve()
-    (media / "worker-slices").mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f"{spec['name']}-", dir=media / "worker-slices"))
+    chosen = os.environ.get(WORKER_MEDIA_ENV) or root / "media"
+    try:
+        media = Path(chosen).resolve()
+        (media / "worker-slices").mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f"{spec['name']}-", dir=media / "worker-slices"))
+    except (OSError, RuntimeError) as err:  # RuntimeError: a symlink loop, as resolve() reports it
+        raise ReluAnimError(f"cluster: worker {_worker_name()} cannot use its media folder {str(chosen)[:200]!r} "
+                            f"({WORKER_MEDIA_ENV}): {_first_line(err)}") from None
     try:
         scene = work / f"{spec['stem']}.py"
         scene.write_bytes(spec["source"])
