@@ -82,3 +82,23 @@ def test_beats_off_the_frame_grid_still_cut_at_their_keyframes(tmp_path):
     starts = [b["start"] for b in story["beats"]] + [story["duration"]]
     assert [len(_frames(b)) for b in beats] == [round(15 * (b - a)) for a, b in zip(starts, starts[1:])]
     assert [h for b in beats for h in _frames(b)] == _frames(tmp_path / "media" / "videos" / "deck" / "480p15" / "Deck.mp4")
+
+
+@pytest.mark.parametrize("where", ["a file", "under a file", "a symlink"])
+def test_a_bad_out_is_refused_before_any_chapter_renders(where, tmp_path, monkeypatch):
+    from relu_anim.errors import ReluAnimError
+    from relu_anim.render import slides as slides_module
+
+    def no_render(*args, **kwargs):
+        raise AssertionError("rendered before the output was checked")
+
+    monkeypatch.setattr(slides_module, "render_chapters", no_render)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("kept")
+    out = {"a file": blocker, "under a file": blocker / "slides", "a symlink": tmp_path / "link"}[where]
+    if where == "a symlink":
+        out.symlink_to(tmp_path)
+    with pytest.raises(ReluAnimError, match=rf"^slides: {out}: ") as err:
+        build_slides("t", out=out, media_dir=tmp_path / "media")
+    assert "\n" not in str(err.value)
+    assert blocker.read_text() == "kept" and out.is_symlink() == (where == "a symlink")

@@ -35,7 +35,7 @@ from typing import BinaryIO, Iterator
 from .reading import file_type
 from ..errors import ReluAnimError
 
-__all__ = ["atomic_file", "atomic_folder", "atomic_path", "file_mode", "output_target", "write_atomic", "write_text_atomic"]
+__all__ = ["atomic_file", "atomic_folder", "check_folder_target", "atomic_path", "file_mode", "output_target", "write_atomic", "write_text_atomic"]
 
 #: How many symbolic links :func:`output_target` follows, as the kernel's ``ELOOP`` limit.
 MAX_LINKS = 40
@@ -210,6 +210,29 @@ def write_text_atomic(path: Path | str, text: str) -> None:
         Path(tmp).write_text(text, encoding="utf-8")
 
 
+def check_folder_target(target: Path | str) -> Path:
+    """Refuse now what :func:`atomic_folder` would refuse at the end: ``target`` as a Path if it may be built.
+
+    A command that renders first and writes last (a pack, slides) checks its
+    folder before the render, so a bad ``--out`` costs nothing: a file or a
+    symbolic link in the way, or a place under a file or a folder one cannot write in.
+
+    Examples
+    --------
+    >>> check_folder_target("/dev/null/pack")
+    Traceback (most recent call last):
+    ...
+    relu_anim.errors.ReluAnimError: /dev/null/pack: cannot be built there (/dev/null is not a folder one can write in)
+    """
+    target = Path(target)
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise ReluAnimError(f"{target}: exists and is not a folder; move it away")
+    existing = next((p for p in (target.parent, *target.parent.parents) if p.exists() or p.is_symlink()), None)
+    if existing is not None and not (existing.is_dir() and os.access(existing, os.W_OK | os.X_OK)):
+        raise ReluAnimError(f"{target}: cannot be built there ({existing} is not a folder one can write in)")
+    return target
+
+
 @contextlib.contextmanager
 def atomic_folder(target: Path | str) -> Iterator[Path]:
     """Build a folder in a temporary place beside ``target``; put it in place only when complete.
@@ -229,9 +252,7 @@ def atomic_folder(target: Path | str) -> Iterator[Path]:
     >>> sorted(p.name for p in where.iterdir())
     ['index.html']
     """
-    target = Path(target)
-    if target.is_symlink() or (target.exists() and not target.is_dir()):
-        raise ReluAnimError(f"{target}: exists and is not a folder; move it away")
+    target = check_folder_target(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     try:

@@ -31,7 +31,7 @@ from typing import Iterator, Sequence
 import av
 
 from ..errors import ReluAnimError
-from ..io.atomic import atomic_folder
+from ..io.atomic import atomic_folder, check_folder_target
 from ..visual.theme import THEME_ENV, theme_named
 from .captions import beat_chapters_vtt, milliseconds, parse_srt, srt_to_vtt
 from .chapters import CHAPTERS, REPO_ROOT
@@ -216,7 +216,8 @@ def build_pack(quality: str = "l", theme: str = "dark", *, out: Path | str | Non
     media = media_folder(root, media_dir)
     target = Path(out) if out is not None else pack_folder(theme, media)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)  # an impossible place fails before any rendering
+        check_folder_target(target)  # a bad --out fails before any rendering
+        target.parent.mkdir(parents=True, exist_ok=True)
         with _theme(theme):
             clips = render_chapters(quality, chapters=chapters, jobs=jobs, progress=progress, root=root,
                                     media_dir=media, max_inflight_encoders=max_inflight_encoders)

@@ -29,7 +29,7 @@ from typing import Sequence
 import av
 
 from ..errors import ReluAnimError
-from ..io.atomic import atomic_folder
+from ..io.atomic import atomic_folder, check_folder_target
 from .chapters import CHAPTERS, REPO_ROOT
 from .clips import ChapterClip, ChapterLike, check_quality, media_folder, story_path
 from .stills import frame_at
@@ -215,10 +215,16 @@ def build_slides(quality: str = "l", *, out: Path | str | None = None, chapters:
     check_quality(quality)
     media = media_folder(Path(root).resolve(), media_dir)
     target = Path(out) if out is not None else media / SLIDES_FOLDER
-    clips = render_chapters(quality, chapters=chapters, jobs=jobs, progress=progress, root=root, media_dir=media)
     try:
+        check_folder_target(target)  # a bad --out fails before any rendering
+        clips = render_chapters(quality, chapters=chapters, jobs=jobs, progress=progress, root=root,
+                                media_dir=media)
         with atomic_folder(target) as building:
             write_slides(clips, building)
+    except ReluAnimError as err:
+        if str(err).startswith(str(target)):  # from the folder checks: say which command
+            raise ReluAnimError(f"slides: {err}") from None
+        raise
     except OSError as err:
         raise ReluAnimError(f"slides: cannot write {target}: {err.strerror or err}") from None
     return target
