@@ -51,9 +51,11 @@ _manim_abort = VideoSegmentEncoder.abort
 #: those that copy the picture while encoding it and keep no reference to it.
 ROW_CODECS = frozenset({"libx264"})
 #: Frames at least this tall are converted where they changed; smaller ones whole. At 1080p the rows
-#: save CPU (training's beats 2-3 at -qh, paired runs: 0.95x); at 480p the comparison and the extra
+#: save CPU (training's beats 2-3 at -qh, paired runs: 0.95x; relu_shift's second beat on a newer
+#: machine, 5 pairs: 0.89x the CPU and 0.87x the wall time); at 480p the comparison and the extra
 #: calls cost more than the rows they skip (the one-beat x2 preview at -ql, 8 pairs: 1.04x the CPU,
-#: 1.06x the wall time). 720p was not measured.
+#: 1.06x the wall time; 1.01x and 1.03x on the newer machine), and at 720p they break even
+#: (relu_shift's second beat at -qm, 5 pairs on the newer machine: 0.99x the CPU, 1.04x the wall time).
 ROW_MIN_HEIGHT = 1080
 
 #: Threads of the RGBA → YUV conversion. The codec's own count is 0 (FFmpeg's "auto"), with which
