@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from relu_anim.errors import ReluAnimError
+from relu_anim.render.chapters import REPO_ROOT
 from relu_anim.render.clips import probe
 from relu_anim.render.preview import preview_beat
 
@@ -73,7 +77,6 @@ def test_a_title_longer_than_any_beat_is_refused_before_manim_starts(tiny, tmp_p
 def test_beat_and_slice_left_in_the_shell_do_not_cut_the_pipelines_renders(tiny, tmp_path, monkeypatch):
     """A whole-chapter render stays whole, a preview stays one beat, the plan reads every beat."""
     from relu_anim.render.chapter import render_chapter
-    from relu_anim.render.chapters import REPO_ROOT
     from relu_anim.render.slices import plan_beats
 
     monkeypatch.setenv("RELU_ANIM_BEAT", "Third")
@@ -84,3 +87,32 @@ def test_beat_and_slice_left_in_the_shell_do_not_cut_the_pipelines_renders(tiny,
     assert plan_beats(tiny, REPO_ROOT, tmp_path) == pytest.approx([1.2, 1.8, 2.2], abs=1 / 5 + 1e-9)
     mp4 = preview_beat(tiny, "the second", "t", media_dir=tmp_path / "beat")
     assert float(probe(mp4).duration) == pytest.approx(1.8, abs=1 / 5 + 1e-9)
+
+
+@pytest.mark.parametrize("variable, value, says", [
+    ("RELU_ANIM_BEAT", "Fourth", "RELU_ANIM_BEAT: Three has no beat 'Fourth'; its beats: 'First'; 'The Second'; 'Third'"),
+    ("RELU_ANIM_SLICE", "3:1", "RELU_ANIM_SLICE: expected START:STOP beat indices"),
+    ("RELU_ANIM_SLICE", "7:", "RELU_ANIM_SLICE: Three has 3 beats; a slice from beat 7 (counted from 0) is empty"),
+])
+def test_a_bare_manim_run_reports_a_bad_setting_in_one_line_and_status_2(tiny, tmp_path, variable, value, says):
+    """As the relu-anim commands report bad input; any other error keeps manim's traceback."""
+    done = subprocess.run([sys.executable, "-m", "manim", "render", "-ql", "--resolution", "320,180",
+                           "--frame_rate", "5", "--progress_bar", "none", "--media_dir", str(tmp_path),
+                           str(tiny.path), "Three"], cwd=REPO_ROOT,
+                          env={**os.environ, "PYTHONPATH": str(REPO_ROOT), variable: value},
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2, done.stderr[-2000:]
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"relu-anim: error: {says}"), done.stderr
+
+
+def test_any_other_scene_error_keeps_manims_traceback(tmp_path):
+    broken = tmp_path / "broken.py"
+    broken.write_text(SCENE.replace('self.beat("Third")', 'raise ValueError("a bug in the scene")'))
+    done = subprocess.run([sys.executable, "-m", "manim", "render", "-ql", "--resolution", "320,180",
+                           "--frame_rate", "5", "--progress_bar", "none", "--media_dir", str(tmp_path),
+                           str(broken), "Three"], cwd=REPO_ROOT, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1
+    assert "Traceback" in done.stderr and "a bug in the scene" in done.stderr
+    assert "relu-anim: error:" not in done.stderr

@@ -13,7 +13,9 @@ Examples
 
 from __future__ import annotations
 
-__all__ = ["BEAT_ENV", "SLICE_ENV", "STORY_SUFFIX", "STORY_VERSION", "TEX_STRINGS_NAME"]
+from ..errors import ReluAnimError
+
+__all__ = ["BEAT_ENV", "SLICE_ENV", "STORY_SUFFIX", "STORY_VERSION", "TEX_STRINGS_NAME", "SettingError"]
 
 #: Render only this beat (its title); the beats before it are built without drawing.
 BEAT_ENV = "RELU_ANIM_BEAT"
@@ -26,3 +28,11 @@ STORY_VERSION = 1
 #: The file beside the chapter files that lists each chapter's TeX strings, read by
 #: :func:`relu_anim.visual.tex_batch.warm`: ``{"<chapter file stem>": [[expression, environment], …], …}``.
 TEX_STRINGS_NAME = "tex_strings.json"
+
+
+class SettingError(ReluAnimError):
+    """A :data:`BEAT_ENV` or :data:`SLICE_ENV` value a scene cannot follow (a user's input, not a bug).
+
+    Under a bare ``manim`` command it is reported as the ``relu-anim`` commands
+    report bad input: one line, exit status 2 (:mod:`relu_anim.visual.manim_cli`).
+    """

@@ -69,8 +69,8 @@ from manim.animation.animation import prepare_animation
 from manim.utils.exceptions import EndSceneEarlyException
 
 from . import hooks  # noqa: F401  (manim made safe and faster first: see hooks)
-from . import tex_batch
-from .protocol import BEAT_ENV, SLICE_ENV, STORY_SUFFIX, STORY_VERSION
+from . import manim_cli, tex_batch
+from .protocol import BEAT_ENV, SLICE_ENV, STORY_SUFFIX, STORY_VERSION, SettingError
 from .theme import Theme, current_theme
 from ..errors import ReluAnimError
 
@@ -97,14 +97,14 @@ def beat_slice(value: str | None) -> tuple[int, int | None] | None:
     >>> beat_slice("5:2")
     Traceback (most recent call last):
     ...
-    relu_anim.errors.ReluAnimError: RELU_ANIM_SLICE: expected START:STOP beat indices with START < STOP, like 2:5 or 3: (got '5:2')
+    relu_anim.visual.protocol.SettingError: RELU_ANIM_SLICE: expected START:STOP beat indices with START < STOP, like 2:5 or 3: (got '5:2')
     """
     if value is None or not value.strip():
         return None
     match = _SLICE.fullmatch(value)
     start, stop = (int(match.group(1)), int(match.group(2)) if match.group(2) else None) if match else (0, 0)
     if match is None or (stop is not None and stop <= start):
-        raise ReluAnimError(f"{SLICE_ENV}: expected START:STOP beat indices with START < STOP, "
+        raise SettingError(f"{SLICE_ENV}: expected START:STOP beat indices with START < STOP, "
                             f"like 2:5 or 3: (got {value[:40]!r}{'…' if len(value) > 40 else ''})")
     return start, stop
 
@@ -132,6 +132,7 @@ class ChapterScene(Scene):
 
     def setup(self) -> None:
         """Read the theme, paint the background, colour text by default, compile the chapter's TeX."""
+        manim_cli.install()  # manim's command line may have loaded after this module (a watched preview's fork)
         super().setup()
         self.theme = current_theme()
         self.frame_rate: float = config.frame_rate  # the clock moves in steps of 1 / frame_rate
@@ -145,7 +146,7 @@ class ChapterScene(Scene):
         self._preview_start: float | None = None  # when the previewed beat began
         self.slice: tuple[int, int | None] | None = beat_slice(os.environ.get(SLICE_ENV))
         if self.slice is not None and self.preview_beat is not None:
-            raise ReluAnimError(f"set {BEAT_ENV} or {SLICE_ENV}, not both")
+            raise SettingError(f"set {BEAT_ENV} or {SLICE_ENV}, not both")
         self._frozen = False  # whether manim's current play holds one frame (a plain wait)
         if self.slice is not None and self.slice[0] > 0:  # anything before the first beat is not ours
             self.next_section("before the slice", skip_animations=True)
@@ -163,12 +164,12 @@ class ChapterScene(Scene):
             for cls in _TEXT_CLASSES:
                 cls.set_default()
             known = "; ".join(repr(b) for b in self.beats)
-            raise ReluAnimError(f"{BEAT_ENV}: {type(self).__name__} has no beat {self.preview_beat!r}; "
+            raise SettingError(f"{BEAT_ENV}: {type(self).__name__} has no beat {self.preview_beat!r}; "
                                 f"its beats: {known}")
         if self.slice is not None and len(self.beats) <= self.slice[0]:
             for cls in _TEXT_CLASSES:
                 cls.set_default()
-            raise ReluAnimError(f"{SLICE_ENV}: {type(self).__name__} has {len(self.beats)} beats; a slice "
+            raise SettingError(f"{SLICE_ENV}: {type(self).__name__} has {len(self.beats)} beats; a slice "
                                 f"from beat {self.slice[0]} (counted from 0) is empty")
         for cls in _TEXT_CLASSES:
             cls.set_default()
