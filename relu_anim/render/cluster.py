@@ -202,7 +202,8 @@ class DaskSlices:
     Raises
     ------
     ReluAnimError
-        ``distributed`` is not installed, or the scheduler cannot be reached in time.
+        ``distributed`` is not installed; the scheduler cannot be reached in time, or what answers
+        is no Dask scheduler; or it has no worker within ``connect_timeout``.
 
     Examples
     --------
@@ -275,8 +276,8 @@ def scheduler_identity(address: str, timeout: float) -> Any:
     A Dask scheduler answers a dict with ``type`` ``"Scheduler"`` and its
     ``n_workers``. The whole exchange has one deadline, a second after the
     connection's own (``TimeoutError``), so a server that accepts the connection
-    and never answers (a web server, say) cannot hold the command. The connection takes the TLS settings of Dask's
-    configuration, as a ``Client`` would.
+    and never answers (a web server, say) cannot hold the command. The
+    connection takes the TLS settings of Dask's configuration, as a ``Client`` would.
 
     Examples
     --------
