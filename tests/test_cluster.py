@@ -295,3 +295,20 @@ def test_a_worker_media_folder_that_is_none_is_refused_with_the_reason(kind, tmp
     monkeypatch.setenv(WORKER_MEDIA_ENV, str(where))
     with pytest.raises(ReluAnimError, match=rf"cannot use its media folder '{where}' \({WORKER_MEDIA_ENV}\): "):
         render_slice_task({"name": "any"})
+
+
+def test_the_identity_check_runs_where_an_event_loop_runs_already():
+    """As in a notebook: asyncio.run would refuse, so the check runs in a thread of its own."""
+    import asyncio
+
+    from relu_anim.render.cluster import scheduler_identity
+
+    async def inside_a_loop() -> BaseException:
+        try:
+            scheduler_identity(f"tcp://127.0.0.1:{free_port()}", 0.5)
+        except BaseException as error:  # noqa: BLE001
+            return error
+        raise AssertionError("nothing listens there")
+
+    error = asyncio.run(inside_a_loop())
+    assert isinstance(error, OSError) and "Timed out trying to connect" in str(error), repr(error)

@@ -37,9 +37,10 @@ import asyncio
 import os
 import shutil
 import tempfile
+import threading
 import uuid
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Awaitable, Callable, Sequence
 
 from ..errors import ReluAnimError
 from ..visual.protocol import TEX_STRINGS_NAME
@@ -297,7 +298,29 @@ def scheduler_identity(address: str, timeout: float) -> Any:
             comm.abort()
 
     # the connection's own timeout says what went wrong; this deadline, a second later, ends the rest
-    return asyncio.run(asyncio.wait_for(ask(), timeout + 1.0))
+    return _run_to_end(lambda: asyncio.wait_for(ask(), timeout + 1.0))
+
+
+def _run_to_end(coroutine: Callable[[], Awaitable[Any]]) -> Any:
+    """Run ``coroutine()`` to its end and return its result, also where an event loop is running (Jupyter)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # none here: the usual case
+        return asyncio.run(coroutine())
+    outcome: dict[str, Any] = {}
+
+    def apart() -> None:  # asyncio.run refuses to run inside a running loop: a thread of its own
+        try:
+            outcome["value"] = asyncio.run(coroutine())
+        except BaseException as error:  # noqa: BLE001 - handed back to the caller as it is
+            outcome["error"] = error
+
+    thread = threading.Thread(target=apart, name="relu-anim-scheduler-identity", daemon=True)
+    thread.start()
+    thread.join()  # bounded: the coroutine carries its own deadline
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 def _first_line(error: BaseException) -> str:
