@@ -88,10 +88,10 @@ def run_manim(chapter: ChapterLike, quality: str, root: Path, media_dir: Path, *
 
     ``env`` adds environment variables for manim (e.g. ``RELU_ANIM_BEAT``), or
     unsets those it maps to ``None``; ``RELU_ANIM_BEAT`` and ``RELU_ANIM_SLICE`` reach manim only
-    from ``env``, never from the caller's environment; the log is ``<media_dir>/logs/<log_name>-<chapter>-<quality>.log``. ``args`` are
-    more manim options (``--format webm``) and ``suffix`` the video's then
-    (``.webm``). ``launch`` runs the command (a warm process's fork when
-    watching a beat: :mod:`relu_anim.render.watch`). Returns the video.
+    from ``env``, never from the caller's environment (:func:`inherited_environ`). The log is
+    ``<media_dir>/logs/<log_name>-<chapter>-<quality>.log``. ``args`` are more manim options
+    (``--format webm``) and ``suffix`` the video's then (``.webm``). ``launch`` runs the command
+    (a warm process's fork when watching a beat: :mod:`relu_anim.render.watch`). Returns the video.
     """
     mp4, srt = chapter_outputs(chapter, quality, media_dir=media_dir)
     mp4 = mp4.with_suffix(suffix)

@@ -26,7 +26,8 @@ PREVIEW_FOLDER = "preview"
 
 #: The longest beat title taken (the chapters' longest is under 60 characters).
 MAX_TITLE = 200
-# the scene's message ends manim's log, wrapped at the log's width: from it to the end, lines joined
+# the scene's message ends manim's log: one line (visual/manim_cli.py), or the end of manim's traceback,
+# wrapped at the log's width, where its command line was not hooked: from it to the end, lines joined
 _NO_SUCH_BEAT = re.compile(rf"{BEAT_ENV}: \S+ has no beat .*\Z", re.DOTALL)
 
 

@@ -4,8 +4,6 @@
 - :mod:`.copies`: copies of TeX glyphs share their parsed SVG path;
 - :mod:`.encoder`: frames go to the video encoder without a copy, converted once however long held;
 - :mod:`.frames`: the renderer hands the encoder the array it drew into, not a copy of it;
-- :mod:`.manim_cli`: under manim's command line, a bad ``RELU_ANIM_BEAT`` or ``RELU_ANIM_SLICE``
-  is one line and exit status 2, not a traceback;
 - :mod:`.paths`: the Cairo camera replays the path of a shape whose points did not change,
   and traces a changed one in one call (:mod:`.trace`).
 
@@ -24,6 +22,6 @@ True
 
 from __future__ import annotations
 
-from . import caches, copies, encoder, frames, manim_cli, paths
+from . import caches, copies, encoder, frames, paths
 
-__all__ = ["caches", "copies", "encoder", "frames", "manim_cli", "paths"]
+__all__ = ["caches", "copies", "encoder", "frames", "paths"]

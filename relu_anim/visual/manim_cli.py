@@ -3,8 +3,8 @@
 ``RELU_ANIM_BEAT="No such beat" manim -ql scenes/x2.py`` is a user's input gone
 wrong, not a bug, yet manim's render command prints every exception a scene
 raises as a full traceback and exits with status 1. :func:`install` (run by
-:mod:`relu_anim.visual.hooks`) wraps that command's error console, when manim's
-command line is what is running, so that a :class:`~relu_anim.visual.protocol.SettingError`
+``ChapterScene.setup``, before any setting is read) wraps that command's error
+console, when manim's command line is what is running, so that a :class:`~relu_anim.visual.protocol.SettingError`
 prints one line, ``relu-anim: error: <message>``, and exits with status 2. Every
 other exception keeps manim's traceback and status 1.
 
@@ -57,6 +57,3 @@ def install() -> None:
     commands = sys.modules.get(RENDER_COMMAND)
     if commands is not None and not isinstance(commands.error_console, OneLineSettingErrors):
         commands.error_console = OneLineSettingErrors(commands.error_console)
-
-
-install()

@@ -132,7 +132,7 @@ class ChapterScene(Scene):
 
     def setup(self) -> None:
         """Read the theme, paint the background, colour text by default, compile the chapter's TeX."""
-        manim_cli.install()  # manim's command line may have loaded after this module (a watched preview's fork)
+        manim_cli.install()  # before any setting is read: every SettingError comes from here or tear_down
         super().setup()
         self.theme = current_theme()
         self.frame_rate: float = config.frame_rate  # the clock moves in steps of 1 / frame_rate
