@@ -146,20 +146,6 @@ def test_manim_on_a_worker_runs_without_the_settings_dask_gives_its_worker(sched
     assert "Trim threshold unset." in srt.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("address", [None, "not-an-address", "foo://x:1"], ids=["nothing listens", "no port", "no scheme"])
-def test_an_unreachable_scheduler_is_one_line_and_status_2(address):
-    address = address or f"tcp://127.0.0.1:{free_port()}"  # nothing listens there
-    done = subprocess.run(
-        [sys.executable, "-m", "relu_anim", "video", "--scheduler", address, "--connect-timeout", "1"],
-        cwd=REPO_ROOT, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)}, capture_output=True, text=True,
-        timeout=RUNAWAY)
-    assert done.returncode == 2
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1, done.stderr
-    assert lines[0].startswith(f"relu-anim: error: video: cannot reach the Dask scheduler at '{address}' within 1 s")
-    assert done.stdout == ""
-
-
 def _video_with_scheduler(address: str, *more: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "relu_anim", "video", "--scheduler", address, "--connect-timeout", "1", *more],
@@ -173,6 +159,16 @@ def _one_error_line(done: subprocess.CompletedProcess[str]) -> str:
     assert len(lines) == 1, done.stderr  # no traceback of a half-built Client after it
     assert lines[0].startswith("relu-anim: error: "), lines[0]
     return lines[0]
+
+
+
+@pytest.mark.parametrize("address", [None, "not-an-address", "foo://x:1"], ids=["nothing listens", "no port", "no scheme"])
+def test_an_unreachable_scheduler_is_one_line_and_status_2(address):
+    address = address or f"tcp://127.0.0.1:{free_port()}"  # nothing listens there
+    done = _video_with_scheduler(address)
+    line = _one_error_line(done)
+    assert line.startswith(f"relu-anim: error: video: cannot reach the Dask scheduler at '{address}' within 1 s")
+    assert done.stdout == ""
 
 
 @pytest.mark.parametrize("answer", [None, b"HTTP/1.0 200 OK\r\n\r\nhello\r\n"], ids=["silent", "a web server"])
